@@ -1,0 +1,123 @@
+"""Command line: argparse and lazy dispatch to `coach.commands.<name>`.
+
+Only argparse and the standard library are imported here. Each subcommand
+lives in its own module under `coach/commands/` with a ``run(args) -> int``
+function, imported only when that subcommand runs, so `coach --help` never
+pays for Textual, openai or pydantic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from coach import __version__
+
+ROUNDS = ("phone", "second", "final")
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+
+
+def _backend_help() -> str:
+    return "feedback backend: offline, openai, or an installed plugin (see `coach doctor`)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description=(
+            "A terminal interview-practice coach. Practise a mock round, then get one or"
+            " two pointers that would most improve your interview technique."
+        ),
+        epilog="Run `coach` with no command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="where sessions are kept (default: your XDG data dir)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("practice", help="start a mock interview round in the app")
+    p.add_argument("--round", choices=ROUNDS, default=None, help="round type (default: second)")
+    p.add_argument("--role", help="role to practise for, e.g. software-engineer")
+    p.add_argument("--questions", type=int, metavar="N", help="number of questions")
+    p.add_argument("--job", metavar="FILE", help="job description file to practise against")
+    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    p.add_argument("--timed", action="store_true", help="show a soft timer per question")
+
+    p = sub.add_parser("history", help="browse saved sessions")
+    p.add_argument("--json", action="store_true", help="list sessions as JSON for scripts")
+
+    p = sub.add_parser("replay", help="replay a saved session (latest if none given)")
+    p.add_argument("session", nargs="?", metavar="SESSION", help="id, id prefix or path")
+
+    p = sub.add_parser("feedback", help="(re)run feedback on a saved session")
+    p.add_argument("session", metavar="SESSION", help="id, id prefix or path")
+    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    p.add_argument("--json", action="store_true", help="print the Feedback as JSON")
+
+    p = sub.add_parser("analyze", help="batch: JSON Lines in on stdin, JSON Lines out")
+    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    p.add_argument("--round", choices=ROUNDS, default=None, help="round the answers come from")
+    p.add_argument("--role", help="role the answers are for")
+    p.add_argument("--job", metavar="FILE", help="job description file")
+
+    p = sub.add_parser("export", help="export a session as Markdown or JSON")
+    p.add_argument("session", metavar="SESSION", help="id, id prefix or path")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+    p = sub.add_parser("banks", help="list, show or check question banks")
+    bsub = p.add_subparsers(dest="banks_command", metavar="ACTION")
+    bsub.add_parser("list", help="list the banks in use (default)")
+    bp = bsub.add_parser("show", help="show one bank's questions")
+    bp.add_argument("bank", metavar="BANK")
+    bp = bsub.add_parser("check", help="validate a bank file")
+    bp.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("config", help="show or change settings")
+    csub = p.add_subparsers(dest="config_command", metavar="ACTION")
+    csub.add_parser("show", help="effective settings and where each came from (default)")
+    csub.add_parser("path", help="the config files coach reads")
+    cp = csub.add_parser("set", help="set a key in your user config")
+    cp.add_argument("key", metavar="KEY")
+    cp.add_argument("value", metavar="VALUE")
+
+    p = sub.add_parser("debrief", help="record a real interview and get the pointers")
+
+    p = sub.add_parser("doctor", help="check terminal, data directory, config and backend")
+    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="time limit in seconds")
+    return parser
+
+
+def _module_for(command: str | None) -> str:
+    return "coach.commands." + (command or "app")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    module_name = _module_for(args.command)
+    if importlib.util.find_spec(module_name) is None:
+        what = f"`coach {args.command}`" if args.command else "the app"
+        print(f"coach: {what} is not available yet in this version.", file=sys.stderr)
+        return EXIT_USAGE
+    module = importlib.import_module(module_name)
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output went to a closed pipe (e.g. `| head`); nothing more to say.
+        sys.stderr.close()
+        return EXIT_FAIL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,262 @@
+"""The data model: questions, banks, sessions, answers, edits and feedback.
+
+Pure pydantic, no I/O and no UI: storage, the feedback engine and the app all
+speak these types. Validation is strict (unknown fields are errors) so a typo
+in a bank or a damaged session file is reported, not silently dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from coach.feedback.kinds import Kind
+
+SCHEMA_VERSION = 1
+
+RoundType = Literal["phone", "second", "final"]
+ROUNDS: tuple[str, ...] = ("phone", "second", "final")
+ROUND_TITLES: dict[str, str] = {
+    "phone": "Phone screen",
+    "second": "Competency round",
+    "final": "Final round",
+}
+
+QuestionType = Literal["behavioral", "situational", "motivational", "technical-light", "closing"]
+SessionStatus = Literal["in-progress", "complete", "abandoned"]
+AnswerStatus = Literal["pending", "draft", "submitted", "skipped"]
+SessionKind = Literal["practice", "real"]
+
+Id = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", min_length=1, max_length=80)
+]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, truncated to milliseconds (TOML keeps ms precision)."""
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=(now.microsecond // 1000) * 1000)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# --------------------------------------------------------------------- banks
+
+
+class Question(Strict):
+    """One interview question as written in a bank."""
+
+    id: Id
+    text: NonEmpty
+    rounds: list[RoundType] = Field(min_length=1)
+    roles: list[NonEmpty] = Field(min_length=1, description="role ids, or 'any'")
+    type: QuestionType
+    competencies: list[NonEmpty] = Field(default_factory=list)
+    follow_ups: list[NonEmpty] = Field(default_factory=list)
+    suggested_seconds: int | None = Field(default=None, gt=0, le=1800)
+
+    def fits(self, round: str, role: str) -> bool:
+        return round in self.rounds and ("any" in self.roles or role in self.roles)
+
+
+class Bank(Strict):
+    """A named set of questions (one TOML file)."""
+
+    id: Id
+    title: NonEmpty
+    description: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Bank:
+        seen: set[str] = set()
+        for q in self.questions:
+            if q.id in seen:
+                raise ValueError(f"duplicate question id {q.id!r}")
+            seen.add(q.id)
+        return self
+
+
+class RoundPlan(Strict):
+    """The questions chosen for one round, in the order they will be asked."""
+
+    round: RoundType
+    role: NonEmpty
+    questions: list[Question] = Field(min_length=1)
+    job: str | None = None
+    seed: int | None = None
+
+
+# ------------------------------------------------------------------ feedback
+
+
+class Pointer(Strict):
+    """One thing to change next time, tied to the candidate's own words."""
+
+    kind: Kind
+    title: Annotated[str, StringConstraints(min_length=1, max_length=160)]
+    evidence: str = Field(default="", description="verbatim span of the answer, or empty")
+    question_id: str | None = None
+    tip: NonEmpty
+    verified: bool = Field(
+        default=True, description="false when the evidence could not be found in the answer"
+    )
+
+
+class Strength(Strict):
+    """One thing that worked, with the words that showed it."""
+
+    title: NonEmpty
+    evidence: str = ""
+    question_id: str | None = None
+
+
+class AnswerNote(Strict):
+    """Per-answer detail, one key away from the headline debrief."""
+
+    question_id: str
+    pointers: list[Pointer] = Field(default_factory=list)
+
+
+class Feedback(Strict):
+    """A debrief: one or two ranked pointers and where they came from."""
+
+    pointers: list[Pointer] = Field(min_length=1, max_length=2)
+    strength: Strength | None = None
+    notes: list[AnswerNote] = Field(default_factory=list)
+    backend: NonEmpty
+    model: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    notice: str | None = None
+
+
+# ------------------------------------------------------------------ sessions
+
+
+class Edit(BaseModel):
+    """One change to an answer, for replay.
+
+    Stored compactly as ``[t_ms, pos, removed, text]``: at ``t_ms`` after the
+    question was shown, ``removed`` characters at ``pos`` were replaced by
+    ``text``. Applying every edit in order to "" rebuilds the final answer.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    t_ms: int = Field(ge=0)
+    pos: int = Field(ge=0)
+    removed: int = Field(default=0, ge=0)
+    text: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, data: Any) -> Any:
+        if isinstance(data, (list, tuple)):
+            if len(data) != 4:
+                raise ValueError("an edit is [t_ms, pos, removed, text]")
+            t_ms, pos, removed, text = data
+            return {"t_ms": t_ms, "pos": pos, "removed": removed, "text": text}
+        return data
+
+    @model_serializer(mode="plain")
+    def _to_list(self) -> list[Any]:
+        return [self.t_ms, self.pos, self.removed, self.text]
+
+    def apply(self, text: str) -> str:
+        if self.pos > len(text) or self.pos + self.removed > len(text):
+            raise ValueError(f"edit at {self.pos}+{self.removed} is outside a text of {len(text)}")
+        return text[: self.pos] + self.text + text[self.pos + self.removed :]
+
+
+def replay_edits(edits: list[Edit], upto_ms: int | None = None) -> str:
+    """The answer text after every edit (or every edit up to ``upto_ms``)."""
+    text = ""
+    for edit in edits:
+        if upto_ms is not None and edit.t_ms > upto_ms:
+            break
+        text = edit.apply(text)
+    return text
+
+
+class Answer(Strict):
+    """The candidate's answer to one question (or one follow-up)."""
+
+    question_id: NonEmpty
+    question: NonEmpty = Field(description="the question text as asked")
+    type: QuestionType | None = None
+    follow_up_of: str | None = Field(
+        default=None, description="question_id this follow-up probes, if it is one"
+    )
+    text: str = ""
+    status: AnswerStatus = "pending"
+    shown_at: datetime | None = None
+    think_ms: int | None = Field(default=None, ge=0, description="question shown → first key")
+    answer_ms: int | None = Field(default=None, ge=0, description="question shown → submit")
+    edits: list[Edit] = Field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return self.status == "submitted" and bool(self.text.strip())
+
+
+class RealInterview(Strict):
+    """What the candidate recorded about an interview they really had."""
+
+    company: str = ""
+    date: str = ""
+    stage: Literal["cv", "phone", "second", "final"] = "phone"
+    outcome: Literal["waiting", "rejected", "offer", "withdrew"] = "waiting"
+    employer_feedback: str = ""
+
+
+class Session(Strict):
+    """One round: its plan, every answer with its edit log, every feedback."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: NonEmpty
+    kind: SessionKind = "practice"
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    round: RoundType
+    role: NonEmpty
+    job: str | None = None
+    timed: bool = False
+    status: SessionStatus = "in-progress"
+    answers: list[Answer] = Field(default_factory=list)
+    feedback: list[Feedback] = Field(default_factory=list)
+    real: RealInterview | None = None
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v > SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {v} is newer than this coach understands ({SCHEMA_VERSION});"
+                " upgrade coach to read it"
+            )
+        if v < 1:
+            raise ValueError(f"schema_version {v} is not valid")
+        return v
+
+    @property
+    def latest_feedback(self) -> Feedback | None:
+        return self.feedback[-1] if self.feedback else None
+
+    def answer_for(self, question_id: str) -> Answer | None:
+        for a in self.answers:
+            if a.question_id == question_id:
+                return a
+        return None
