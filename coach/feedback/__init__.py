@@ -111,6 +111,13 @@ class Backend(abc.ABC):
     ) -> Feedback:
         return await self.review(ReviewRequest.from_session(session), progress)
 
+    async def follow_up(self, item: AnswerItem, round: str | None = None) -> str | None:
+        """A probing follow-up question generated from the answer, if this backend makes them.
+
+        Backends that cannot generate one return None and the app uses the bank's follow-ups.
+        """
+        return None
+
     async def aclose(self) -> None:
         """Release connections; called once the caller is done."""
 
