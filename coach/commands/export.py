@@ -1,0 +1,48 @@
+"""`coach export SESSION [--format md|json] [-o FILE]`: a debrief to send on.
+
+Never imports Textual: loading the session and rendering it are plain
+functions. Errors (unknown session, unreadable file, unwritable output) are
+one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from coach.config import load_settings
+    from coach.export import render
+    from coach.store import Store, StoreError
+
+    flags = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
+    store = Store.from_settings(load_settings(flags))
+    try:
+        session = store.load(args.session)
+    except StoreError as exc:
+        print(f"coach export: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    text = render(session, args.format)
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    return _write(Path(args.output), text)
+
+
+def _write(path: Path, text: str) -> int:
+    """Write atomically with 0600: an export holds the candidate's own words."""
+    from coach.fsutil import atomic_write_text
+
+    try:
+        atomic_write_text(path.expanduser(), text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"coach export: cannot write {path}: {reason}", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"Exported to {path}")
+    return EXIT_OK

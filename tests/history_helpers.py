@@ -1,0 +1,99 @@
+"""Fixed sessions for the export, history and replay tests.
+
+Built straight from the models with fixed dates, so Markdown, tables and
+snapshots are the same on every run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from coach.models import Answer, Edit, Feedback, Pointer, Session, Strength
+
+BASE = datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc)
+
+CONFLICT_Q = "Tell me about a time you disagreed with a colleague."
+CONFLICT_A = (
+    "We had a disagreement about the release date. I think maybe it went well in the end,"
+    " basically the team sorted it out."
+)
+CONFLICT_B = (
+    "At Acme I disagreed with our lead about shipping before load tests. I ran the tests"
+    " myself over a weekend, found a 3x slowdown, and we moved the date by a week."
+)
+MOTIVE_Q = "Why do you want this role?"
+MOTIVE_A = "I like building things for people.\n# not a heading\n1. not a list"
+
+
+def typed_edits(text: str, *, start_ms: int = 1500, step_ms: int = 120, pause_after: int = -1,
+                pause_ms: int = 4200) -> list[Edit]:
+    """One edit per character; optionally a long pause after character ``pause_after``."""
+    edits, t = [], start_ms
+    for i, ch in enumerate(text):
+        edits.append(Edit(t_ms=t, pos=i, text=ch))
+        t += step_ms + (pause_ms if i == pause_after else 0)
+    return edits
+
+
+def answer(qid: str, question: str, text: str, **extra) -> Answer:
+    edits = typed_edits(text, pause_after=extra.pop("pause_after", 10))
+    return Answer(
+        question_id=qid,
+        question=question,
+        type="behavioral",
+        text=text,
+        status="submitted",
+        shown_at=extra.pop("shown_at", BASE),
+        think_ms=edits[0].t_ms if edits else None,
+        answer_ms=edits[-1].t_ms + 800 if edits else None,
+        edits=edits,
+        **extra,
+    )
+
+
+def feedback(**extra) -> Feedback:
+    values = dict(
+        pointers=[
+            Pointer(
+                kind="hedging",
+                title="Say what you did without softening it",
+                evidence="I think maybe it went well",
+                question_id="conflict",
+                tip="Drop 'I think maybe' and state the outcome plainly.",
+            ),
+            Pointer(
+                kind="ownership",
+                title="Show your own part, not the team's",
+                evidence="the team sorted it out",
+                question_id="conflict",
+                tip="Say which step you took yourself, in the first person.",
+            ),
+        ],
+        strength=Strength(
+            title="A clear motivation", evidence="I like building things", question_id="motive"
+        ),
+        backend="offline",
+        created_at=BASE + timedelta(minutes=20),
+    )
+    values.update(extra)
+    return Feedback(**values)
+
+
+def session(sid: str = "20260314T093000000-abc1", *, days: int = 0, **extra) -> Session:
+    """A complete second-round session with feedback, ``days`` after BASE."""
+    created = BASE + timedelta(days=days)
+    values = dict(
+        id=sid,
+        created_at=created,
+        updated_at=created + timedelta(minutes=20),
+        round="second",
+        role="software-engineer",
+        status="complete",
+        answers=[
+            answer("conflict", CONFLICT_Q, CONFLICT_A, shown_at=created),
+            answer("motive", MOTIVE_Q, MOTIVE_A, shown_at=created),
+        ],
+        feedback=[feedback(created_at=created + timedelta(minutes=20))],
+    )
+    values.update(extra)
+    return Session(**values)
