@@ -532,7 +532,8 @@ def _is_logistics(q: Question) -> bool:
 
 
 def _is_opening(q: Question) -> bool:
-    return "background" in q.competencies and not _is_logistics(q)
+    """An opener is mainly about the candidate's background ("walk me through your CV")."""
+    return _main_competency(q) == "background"
 
 
 def _main_competency(q: Question) -> str | None:
@@ -542,7 +543,7 @@ def _main_competency(q: Question) -> str | None:
 # A slot is a named wish: a test a question should pass to fill it.
 _SLOT_TESTS = {
     "opening": _is_opening,
-    "motivation": lambda q: q.type == "motivational" and not _is_logistics(q),
+    "motivation": lambda q: "motivation" in q.competencies and not _is_logistics(q),
     "role-skill": lambda q: q.type in ("technical-light", "behavioral") and not _is_logistics(q),
     "logistics": _is_logistics,
     "behavioral": lambda q: q.type == "behavioral",
