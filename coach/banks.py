@@ -151,6 +151,22 @@ def _field_name(loc: tuple[Any, ...]) -> str | None:
     return str(loc[0]) if loc else None
 
 
+_EXPECTED = {
+    "list_type": "a list",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "dict_type": "a table",
+}
+
+
+def _toml_type(value: Any) -> str:
+    """The TOML name of a parsed value's type, as a bank author would say it."""
+    names = {str: "string", int: "integer", float: "float", bool: "boolean", list: "array"}
+    return "table" if isinstance(value, dict) else names.get(type(value), type(value).__name__)
+
+
 def _describe_error(err: dict[str, Any], allowed: Iterable[str]) -> str:
     """Turn one pydantic error into a short, human sentence about one field.
 
@@ -162,16 +178,16 @@ def _describe_error(err: dict[str, Any], allowed: Iterable[str]) -> str:
     value = err.get("input")
     field_name = _field_name(tuple(err.get("loc", ())))
     if kind == "missing":
-        return "is required but missing"
+        return "required but missing"
     if kind == "extra_forbidden":
-        return "is not a known field (allowed: " + ", ".join(allowed) + ")"
+        return "unknown field (allowed: " + ", ".join(allowed) + ")"
     if kind == "literal_error":
         choices = ROUNDS if field_name == "rounds" else QUESTION_TYPES
         return f"{value!r} is not one of " + ", ".join(choices)
     if kind == "string_pattern_mismatch":
         return f"{value!r} is not a valid id (lowercase letters, digits, '.', '_', '-')"
-    if kind in ("list_type", "string_type", "int_type", "int_parsing", "dict_type"):
-        return f"{err.get('msg', 'wrong type')}, got {type(value).__name__} {value!r}"
+    if kind in _EXPECTED:
+        return f"must be {_EXPECTED[kind]}, got {_toml_type(value)} {value!r}"
     return str(err.get("msg", "is not valid"))
 
 
