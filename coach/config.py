@@ -1,0 +1,512 @@
+"""Settings and where each one came from.
+
+Precedence, highest first: command-line flags > ``COACH_*`` environment
+variables > the user config file > the system config file > defaults.
+
+Loading never raises for a bad file or variable: coach has to keep working on a
+shared box where an administrator's typo in /etc/coach/config.toml is not the
+user's fault. A file that is not valid TOML is skipped whole; an unknown key or
+a bad value skips just that key. Each problem is one line naming the file (or
+variable, or flag) and the key, kept on the settings object
+(:func:`settings_problems`) so the app and ``coach config show`` can show it.
+
+API keys are never settings: the openai backend reads them itself (from
+``OPENAI_API_KEY``, ``COACH_OPENAI_API_KEY``, ``openai.api_key_env`` or
+``openai.api_key_file``), so a key can never land in a config file, a session
+or ``coach config show``.
+
+Importing this module costs pydantic and the standard library only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from coach import paths
+
+MASK = "********"
+
+
+class ConfigError(Exception):
+    """A config problem, as one line naming the file (or variable) and the key."""
+
+
+class OpenAISettings(BaseModel):
+    """How to reach an OpenAI or OpenAI-compatible server (no keys here, ever)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = Field(
+        default=None,
+        description="server URL for an OpenAI-compatible API (e.g. a local llama.cpp or"
+        " Ollama server); unset means the official OpenAI endpoint",
+    )
+    model: str = Field(default="gpt-4o-mini", min_length=1, description="model name sent to the server")
+    api_key_env: str | None = Field(
+        default=None,
+        description="name of the environment variable that holds the API key (the name,"
+        " not the key)",
+    )
+    api_key_file: Path | None = Field(
+        default=None, description="file to read the API key from (keep it 0600)"
+    )
+    timeout_s: float = Field(default=60.0, gt=0, description="seconds to wait for a whole reply")
+    connect_timeout_s: float = Field(default=5.0, gt=0, description="seconds to wait for a connection")
+    max_retries: int = Field(default=2, ge=0, le=10, description="retries of safely retryable failures")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("must be an http:// or https:// URL")
+        return v
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _env_name(cls, v: str | None) -> str | None:
+        # A real key pasted here by mistake would otherwise sit in a plain file.
+        if v is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v):
+            raise ValueError("must be an environment variable name like MY_OPENAI_KEY, not a key")
+        return v
+
+    @field_validator("api_key_file")
+    @classmethod
+    def _expand_key_file(cls, v: Path | None) -> Path | None:
+        return v.expanduser() if v is not None else None
+
+
+class Settings(BaseModel):
+    """Everything a user or administrator can set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str = Field(
+        default="offline", min_length=1, description="feedback backend: offline, openai, or an installed plugin"
+    )
+    data_dir: Path | None = Field(
+        default=None, description="where sessions are kept; unset means your XDG data dir"
+    )
+    practice_mode: bool = Field(
+        default=False, description="show a pointer after each answer instead of only at the end"
+    )
+    follow_ups: bool = Field(default=True, description="ask a probing follow-up after some answers")
+    theme: str = Field(default="textual-dark", min_length=1, description="Textual theme name for the app")
+    round: Literal["phone", "second", "final"] = Field(
+        default="second", description="default round type: phone, second or final"
+    )
+    role: str = Field(default="general", min_length=1, description="default role to practise for")
+    questions: int = Field(default=5, ge=1, le=30, description="default number of questions in a round")
+    timed: bool = Field(default=False, description="show a soft timer per question by default")
+    openai: OpenAISettings = Field(
+        default_factory=OpenAISettings, description="the openai backend (any OpenAI-compatible server)"
+    )
+
+    _problems: list[str] = PrivateAttr(default_factory=list)
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand_data_dir(cls, v: Path | None) -> Path | None:
+        return v.expanduser() if v is not None else None
+
+    def data_path(self) -> Path:
+        """The data directory in use: the setting, or the XDG default."""
+        return self.data_dir if self.data_dir is not None else paths.default_user_data_dir()
+
+
+# ------------------------------------------------------------------ the keys
+
+SECTIONS: dict[str, type[BaseModel]] = {"openai": OpenAISettings}
+
+
+def _leaf_fields() -> dict[str, Any]:
+    """Dotted key -> pydantic FieldInfo, for every settable key."""
+    out: dict[str, Any] = {}
+    for name, info in Settings.model_fields.items():
+        if name in SECTIONS:
+            for sub, sub_info in SECTIONS[name].model_fields.items():
+                out[f"{name}.{sub}"] = sub_info
+        else:
+            out[name] = info
+    return out
+
+
+FIELDS: dict[str, Any] = _leaf_fields()
+KEYS: tuple[str, ...] = tuple(FIELDS)
+
+
+def env_var_for(key: str) -> str:
+    """``openai.base_url`` -> ``COACH_OPENAI_BASE_URL``."""
+    return "COACH_" + key.replace(".", "_").upper()
+
+
+ENV_VARS: dict[str, str] = {env_var_for(k): k for k in KEYS}
+
+
+def _is_secret_name(key: str) -> bool:
+    """Names that would hold a credential (``api_key_env``/``_file`` only point at one)."""
+    last = key.rsplit(".", 1)[-1].lower()
+    if last in ("api_key_env", "api_key_file"):
+        return False
+    return any(word in last for word in ("key", "token", "secret", "password", "passwd"))
+
+
+def _suggest(key: str) -> str:
+    """`` (did you mean 'backend'?)`` or nothing."""
+    candidates = list(KEYS) + list(SECTIONS) + [k.rsplit(".", 1)[-1] for k in KEYS if "." in k]
+    match = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    if not match:
+        return ""
+    full = next((k for k in (*KEYS, *SECTIONS) if k == match[0] or k.endswith("." + match[0])), match[0])
+    return f" (did you mean '{full}'?)"
+
+
+def unknown_key_message(key: str) -> str:
+    """Why ``key`` is not a setting, with a suggestion when one is close."""
+    if _is_secret_name(key):
+        return (
+            f"unknown key '{key}': coach never keeps API keys in config; set OPENAI_API_KEY,"
+            " or name a variable with openai.api_key_env or a file with openai.api_key_file"
+        )
+    return f"unknown key '{key}'{_suggest(key)}"
+
+
+# -------------------------------------------------------- values from layers
+
+
+class _FieldChecker:
+    """Validate one key's value with the model's own rules (type, constraints, validators).
+
+    Checking key by key (rather than the whole file at once) is what lets one
+    bad value be skipped while the rest of the file still applies.
+    """
+
+    def __init__(self, model: type[BaseModel], name: str) -> None:
+        self.model = model
+        self.name = name
+
+    def validate(self, value: Any) -> Any:
+        instance = self.model.model_validate({self.name: value})
+        return getattr(instance, self.name)
+
+
+def _build_checkers() -> dict[str, _FieldChecker]:
+    checkers: dict[str, _FieldChecker] = {}
+    for key in KEYS:
+        section, _, name = key.rpartition(".")
+        checkers[key] = _FieldChecker(SECTIONS[section] if section else Settings, name)
+    return checkers
+
+
+_CHECKERS = _build_checkers()
+
+
+def _first_error(exc: ValidationError) -> str:
+    """One line from a ValidationError, without echoing the value (it may be secret)."""
+    err = exc.errors()[0]
+    msg = str(err.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Nested TOML tables -> (dotted key, value); a known section must be a table."""
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if not prefix and name in SECTIONS and isinstance(value, Mapping):
+            yield from _flatten(value, prefix=key + ".")
+        else:
+            yield key, value
+
+
+class _Layer:
+    """Validated values from one source, plus the problems found in it."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.values: dict[str, Any] = {}
+        self.origins: dict[str, str] = {}
+        self.problems: list[str] = []
+
+    def offer(self, key: str, raw: Any, where: str, origin: str) -> None:
+        """Validate one value; keep it, or record a one-line problem naming ``where``."""
+        if key in SECTIONS:
+            self.problems.append(f"{where}: '{key}' must be a table like [{key}]")
+            return
+        if key not in FIELDS:
+            self.problems.append(f"{where}: {unknown_key_message(key)}")
+            return
+        try:
+            value = _CHECKERS[key].validate(raw)
+        except ValidationError as exc:
+            self.problems.append(f"{where}: bad value for '{key}': {_first_error(exc)}")
+            return
+        self.values[key] = value
+        self.origins[key] = origin
+
+
+def _file_layer(kind: str, path: Path) -> _Layer:
+    """A config file's settings; a missing file is simply empty."""
+    layer = _Layer(f"{kind} config")
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return layer
+    except IsADirectoryError:
+        layer.problems.append(f"{path}: is a directory, not a config file")
+        return layer
+    except PermissionError:
+        layer.problems.append(f"{path}: cannot read (permission denied); file skipped")
+        return layer
+    except tomllib.TOMLDecodeError as exc:
+        layer.problems.append(f"{path}: not valid TOML ({exc}); file skipped")
+        return layer
+    except UnicodeDecodeError:
+        layer.problems.append(f"{path}: not UTF-8 text; file skipped")
+        return layer
+    for key, value in _flatten(data):
+        layer.offer(key, value, f"{path}", f"{kind} config ({path})")
+    return layer
+
+
+def _env_layer(env: Mapping[str, str]) -> _Layer:
+    """``COACH_<KEY>`` variables; other COACH_* names belong to other parts of coach."""
+    layer = _Layer("environment")
+    for name, key in ENV_VARS.items():
+        raw = env.get(name)
+        if raw is None or raw == "":
+            continue  # an empty variable means "not set", as most tools treat it
+        layer.offer(key, raw, f"environment variable {name}", f"env {name}")
+    return layer
+
+
+def _flag_layer(flags: Mapping[str, Any]) -> _Layer:
+    """Command-line values; None means the flag was not given."""
+    layer = _Layer("command line")
+    for key, raw in flags.items():
+        if raw is None:
+            continue
+        flag = "--" + key.rsplit(".", 1)[-1].replace("_", "-")
+        layer.offer(key, raw, f"command-line flag {flag}", f"flag {flag}")
+    return layer
+
+
+def _nest(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted keys back into nested dicts for model validation."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        section, _, name = key.rpartition(".")
+        (out.setdefault(section, {}) if section else out)[name] = value
+    return out
+
+
+def load_settings(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from every layer; never raises for bad input, see :func:`settings_problems`.
+
+    ``flags`` maps keys (``data_dir``, ``backend``, ``openai.model``...) to the
+    values given on the command line (None = not given). ``env`` defaults to
+    ``os.environ``.
+    """
+    env = os.environ if env is None else env
+    layers = [
+        _file_layer("system", paths.system_config_file()),
+        _file_layer("user", paths.user_config_file()),
+        _env_layer(env),
+        _flag_layer(flags or {}),
+    ]
+    merged: dict[str, Any] = {}
+    sources = {key: "default" for key in KEYS}
+    problems: list[str] = []
+    for layer in layers:
+        merged.update(layer.values)
+        sources.update(layer.origins)
+        problems.extend(layer.problems)
+    try:
+        settings = Settings.model_validate(_nest(merged))
+    except ValidationError as exc:  # each value passed alone; only a cross-field rule could fail
+        problems.append(f"settings: {_first_error(exc)}; using defaults")
+        settings = Settings()
+    settings._problems = problems
+    settings._sources = sources
+    return settings
+
+
+def flags_from_args(args: Any) -> dict[str, Any]:
+    """The settings flags present on an argparse namespace (``--data-dir``, ``--backend``...).
+
+    ``--timed`` is a store_true flag, so only an explicit True overrides config.
+    """
+    flags: dict[str, Any] = {}
+    for key in ("data_dir", "backend", "round", "role", "questions"):
+        value = getattr(args, key, None)
+        if value is not None:
+            flags[key] = value
+    if getattr(args, "timed", False) is True:
+        flags["timed"] = True
+    return flags
+
+
+def settings_from_args(args: Any) -> Settings:
+    """:func:`load_settings` with the flags found on ``args``."""
+    return load_settings(flags_from_args(args))
+
+
+def settings_problems(settings: Settings) -> list[str]:
+    """One line per problem met while loading ``settings`` (empty when all was fine)."""
+    return list(settings._problems)
+
+
+def config_sources(settings: Settings) -> dict[str, str]:
+    """Dotted key -> where its value came from: ``default``, ``user config (path)``, ``env X``, ``flag --x``."""
+    return {key: settings._sources.get(key, "default") for key in KEYS}
+
+
+def config_files() -> list[tuple[str, Path]]:
+    """The config files coach reads, lowest precedence first."""
+    return [("system", paths.system_config_file()), ("user", paths.user_config_file())]
+
+
+def get_value(settings: Settings, key: str) -> Any:
+    """The value of a dotted key."""
+    section, _, name = key.rpartition(".")
+    holder = getattr(settings, section) if section else settings
+    return getattr(holder, name)
+
+
+def describe(key: str) -> str:
+    """The help text of a dotted key (shown by ``coach config show``)."""
+    return FIELDS[key].description or ""
+
+
+# ------------------------------------------------------------------ masking
+
+_KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,}|[A-Za-z0-9_\-]{32,})\b")
+_SECRET_QUERY = re.compile(r"key|token|secret|password|sig", re.IGNORECASE)
+
+
+def mask_value(key: str, value: Any) -> str:
+    """``value`` as text safe to print: credentials replaced with ``********``.
+
+    Secret-like key names are masked whole; URLs lose their password and any
+    key-like query parameter; anything that looks like an API key is masked.
+    """
+    if value is None:
+        return ""
+    if _is_secret_name(key):
+        return MASK
+    text = str(value)
+    if "://" in text:
+        text = _mask_url(text)
+    return _KEYLIKE.sub(MASK, text)
+
+
+def _mask_url(url: str) -> str:
+    """Hide ``user:password@`` and secret query values in a URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{MASK}@{host}"
+    query = parts.query
+    if query:
+        pairs = [(k, MASK if _SECRET_QUERY.search(k) else v) for k, v in parse_qsl(query, keep_blank_values=True)]
+        query = urlencode(pairs, safe="*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+# -------------------------------------------------------------- writing
+
+
+def parse_value(key: str, value: str) -> Any:
+    """Turn the command-line string for ``key`` into a validated value.
+
+    Raises ConfigError (one line) for an unknown key or a bad value.
+    """
+    if _is_secret_name(key):
+        raise ConfigError(
+            f"refusing to store '{key}': coach never writes API keys to config; set OPENAI_API_KEY,"
+            " or point openai.api_key_env at a variable or openai.api_key_file at a 0600 file"
+        )
+    if key not in FIELDS or key in SECTIONS:
+        raise ConfigError(f"{paths.user_config_file()}: {unknown_key_message(key)}")
+    try:
+        return _CHECKERS[key].validate(value)
+    except ValidationError as exc:
+        raise ConfigError(f"bad value for '{key}': {_first_error(exc)}") from None
+
+
+def _to_toml_value(value: Any) -> Any:
+    """Settings values as TOML can hold them (paths as strings)."""
+    return str(value) if isinstance(value, Path) else value
+
+
+def _read_user_file(path: Path) -> dict[str, Any]:
+    """The user file as a dict; refuse to touch one we cannot read correctly."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove it before `config set`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+
+
+def _validate_file_data(path: Path, data: Mapping[str, Any]) -> None:
+    """Every key in a would-be user file must be known and valid."""
+    layer = _Layer("user config")
+    for key, value in _flatten(data):
+        layer.offer(key, value, str(path), "user config")
+    if layer.problems:
+        raise ConfigError(layer.problems[0] + " (fix it in the file first)")
+
+
+def set_user_value(key: str, value: str) -> None:
+    """Set ``key`` (dotted, e.g. ``openai.model``) in the user config file.
+
+    ``value`` is parsed to the key's type; an empty string unsets an optional
+    key. The whole resulting file is validated before anything is written, and
+    the write is atomic, so a mistake never leaves a broken config behind.
+    Other keys are kept (comments are not: tomli-w cannot keep them).
+    """
+    parsed = parse_value(key, value)
+    path = paths.user_config_file()
+    data = _read_user_file(path)
+    section, _, name = key.rpartition(".")
+    table = data.setdefault(section, {}) if section else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: '{section}' must be a table like [{section}]")
+    if parsed is None:
+        table.pop(name, None)
+        if section and not table:
+            data.pop(section)
+    else:
+        table[name] = _to_toml_value(parsed)
+    _validate_file_data(path, data)
+    _write_user_file(path, data)
+
+
+def _write_user_file(path: Path, data: Mapping[str, Any]) -> None:
+    import tomli_w
+
+    from coach.fsutil import atomic_write_bytes, ensure_private_dir
+
+    ensure_private_dir(path.parent, tighten=False)
+    try:
+        atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write ({exc.strerror or exc})") from None
