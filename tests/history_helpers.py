@@ -97,3 +97,19 @@ def session(sid: str = "20260314T093000000-abc1", *, days: int = 0, **extra) -> 
     )
     values.update(extra)
     return Session(**values)
+
+
+def persist(store, session: Session):
+    """Write ``session`` into ``store`` as its file, exactly as given.
+
+    Not `Store.save`: that bumps ``updated_at`` (snapshots want fixed data)
+    and remembers ids process-wide, so reusing a fixed id in a second test's
+    tmp store would write into the first test's directory.
+    """
+    from coach.fsutil import atomic_write_text, ensure_private_dir
+    from coach.store import session_to_toml
+
+    ensure_private_dir(store.sessions_dir)
+    path = store.path_for(session.id)
+    atomic_write_text(path, session_to_toml(session))
+    return path

@@ -13,7 +13,7 @@ import pytest
 
 from coach.export import REDACTED, redact, render, save_export, to_json, to_markdown
 from coach.models import Feedback, Pointer, RealInterview, Session
-from tests.history_helpers import CONFLICT_Q, feedback, session
+from tests.history_helpers import CONFLICT_Q, feedback, persist, session
 
 
 def test_markdown_has_the_round_role_date_and_every_answer() -> None:
@@ -136,9 +136,8 @@ def _coach(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def saved(isolated_env: dict[str, Path]) -> Session:
     store_mod = pytest.importorskip("coach.store")
-    store = store_mod.Store(isolated_env["data"])
     s = session()
-    store.save(s)
+    persist(store_mod.Store(isolated_env["data"]), s)
     return s
 
 

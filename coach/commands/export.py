@@ -16,12 +16,11 @@ EXIT_FAIL = 1
 
 
 def run(args: argparse.Namespace) -> int:
-    from coach.config import load_settings
+    from coach.config import settings_from_args
     from coach.export import render
     from coach.store import Store, StoreError
 
-    flags = {"data_dir": args.data_dir} if getattr(args, "data_dir", None) else {}
-    store = Store.from_settings(load_settings(flags))
+    store = Store.from_settings(settings_from_args(args))
     try:
         session = store.load(args.session)
     except StoreError as exc:
