@@ -1,0 +1,161 @@
+"""`coach analyze`: JSON Lines in on stdin, JSON Lines out, one line per line.
+
+The batch contract (DESIGN.md): each input line is
+``{"id": any?, "question": str, "answer": str, "round": str?, "role": str?, "job": str?, "type": str?}``;
+each output line is ``{"id", "backend", "model", "pointers": [{kind, title, evidence, tip}], "strength"?, "notice"?}``
+or, for a bad line, ``{"id", "line", "error"}``. Lines are read and written one
+at a time and flushed, so memory stays flat and a pipe sees results as they come.
+Exit status: 0 all lines fine, 1 if any line failed, 2 for usage errors.
+
+The backend is `offline` unless ``--backend`` names another (a batch should
+not change behaviour with the user's config). With `offline` nothing heavy is imported (no config, no
+Textual, no openai): the batch starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+ROUNDS = ("phone", "second", "final")
+_OPTIONAL_STR = ("round", "role", "job", "type")
+
+
+class LineError(ValueError):
+    """A line that cannot be analyzed; the message says what is wrong with it."""
+
+
+def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str, Any]]:
+    """(id, fields) for one input line, or LineError naming the problem."""
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise LineError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(obj, dict):
+        raise LineError(f"expected a JSON object, got {type(obj).__name__}")
+    ident = obj.get("id")
+    for key in ("question", "answer"):
+        if key not in obj:
+            raise _with_id(ident, f"missing field {key!r}")
+        if not isinstance(obj[key], str):
+            raise _with_id(ident, f"field {key!r} must be a string, got {type(obj[key]).__name__}")
+    fields = {"question": obj["question"], "answer": obj["answer"]}
+    for key in _OPTIONAL_STR:
+        value = obj.get(key, defaults.get(key))
+        if value is not None and not isinstance(value, str):
+            raise _with_id(ident, f"field {key!r} must be a string, got {type(value).__name__}")
+        fields[key] = value
+    if fields["round"] is not None and fields["round"] not in ROUNDS:
+        raise _with_id(ident, f"field 'round' must be one of {', '.join(ROUNDS)}, got {fields['round']!r}")
+    return ident, fields
+
+
+def _with_id(ident: Any, message: str) -> LineError:
+    err = LineError(message)
+    err.ident = ident  # type: ignore[attr-defined]
+    return err
+
+
+def make_request(ident: Any, fields: dict[str, Any]):
+    """The one-answer ReviewRequest for a parsed line."""
+    from coach.feedback import AnswerItem, ReviewRequest
+
+    qid = str(ident) if ident is not None else "answer"
+    item = AnswerItem(question_id=qid, question=fields["question"], answer=fields["answer"], type=fields["type"])
+    return ReviewRequest(items=(item,), round=fields["round"], role=fields["role"], job=fields["job"])
+
+
+def result_line(ident: Any, feedback) -> dict[str, Any]:
+    """The output object for one answer's Feedback (contract keys only)."""
+    out: dict[str, Any] = {
+        "id": ident,
+        "backend": feedback.backend,
+        "model": feedback.model,
+        "pointers": [
+            {"kind": p.kind, "title": p.title, "evidence": p.evidence, "tip": p.tip} for p in feedback.pointers
+        ],
+    }
+    if feedback.strength is not None:
+        out["strength"] = {"title": feedback.strength.title, "evidence": feedback.strength.evidence}
+    if feedback.notice:
+        out["notice"] = feedback.notice
+    return out
+
+
+def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
+            defaults: dict[str, str | None]) -> int:
+    """Analyze each line with ``review(request) -> Feedback``, writing one result per line."""
+    failed = False
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            ident, fields = parse_line(raw, defaults)
+            record = result_line(ident, review(make_request(ident, fields)))
+        except LineError as exc:
+            failed = True
+            record = {"id": getattr(exc, "ident", None), "line": number, "error": str(exc)}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def read_job(path: str | None) -> str | None:
+    """The job description text (OSError when the file cannot be read)."""
+    if path is None:
+        return None
+    return Path(path).read_text(encoding="utf-8", errors="replace")
+
+
+def _usage(message: str) -> int:
+    print(f"coach analyze: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _offline_review(request):
+    from coach.feedback.offline import analyze
+
+    return analyze(request)
+
+
+def _run_backend(name: str, args, lines: Iterable[str], out: TextIO, defaults) -> int:
+    """Any other backend: built from settings, awaited once per line on one event loop."""
+    import asyncio
+
+    from coach.config import load_settings
+    from coach.feedback import BackendError, make_backend
+
+    flags = {"backend": name}
+    if getattr(args, "data_dir", None):
+        flags["data_dir"] = args.data_dir
+    try:
+        backend = make_backend(name, load_settings(flags))
+    except BackendError as exc:
+        return _usage(str(exc))
+
+    loop = asyncio.new_event_loop()
+    try:
+        return process(lines, out, lambda req: loop.run_until_complete(backend.review(req)), defaults)
+    finally:
+        loop.run_until_complete(backend.aclose())
+        loop.close()
+
+
+def run(args) -> int:
+    """Entry point for `coach analyze`."""
+    job_path = getattr(args, "job", None)
+    try:
+        job = read_job(job_path)
+    except OSError as exc:
+        return _usage(f"cannot read job file {job_path}: {exc.strerror or exc}")
+    defaults = {"round": getattr(args, "round", None), "role": getattr(args, "role", None), "job": job}
+    # Line-buffered iteration over stdin; invalid UTF-8 becomes U+FFFD rather than a crash.
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+    name = getattr(args, "backend", None) or "offline"
+    if name == "offline":
+        return process(stdin, sys.stdout, _offline_review, defaults)
+    return _run_backend(name, args, stdin, sys.stdout, defaults)

@@ -1,0 +1,545 @@
+"""The offline analyzer: rules that find what would most improve an answer.
+
+No network, no model, no randomness: the same request always gives the same
+feedback, so people can trust it, tests can pin it, and the LLM backends can
+use its findings as hints. Each rule reads one signal of the answer (see
+`coach.feedback.signals`) and, when it fires, returns a `Finding` with a
+severity in [0, 1] and a verbatim evidence span. `coach.feedback.rank` turns a
+round's findings into one or two pointers; `coach.feedback.tips` words them.
+
+Severities are calibrated against one another so that, within an answer, the
+finding a recruiter would lead with comes first: a missing answer before a
+missing story, a missing story before a missing ending, a missing ending
+before a vague one, and surface habits (hedges, filler) only when they are
+dense enough to be what the interviewer remembers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coach.feedback import AnswerItem, Backend, Progress, ProgressFn, ReviewRequest
+from coach.feedback import signals as S
+from coach.feedback.signals import Text
+
+#: Findings below this severity are kept as hints but never lead on their own.
+REPORT_THRESHOLD = 0.3
+
+
+@dataclass
+class Finding:
+    """One thing a rule noticed in one answer."""
+
+    kind: str
+    severity: float
+    question_id: str
+    evidence: str
+    detail: str = ""
+    #: Facts the tip writer may use (counts, quoted phrases, key terms).
+    facts: dict = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ context
+
+
+@dataclass
+class QuestionInfo:
+    """What the question asks for, read from its type and its wording."""
+
+    text: str
+    closing: bool
+    fit: bool
+    story: bool
+    situational: bool
+    stems: frozenset[str]
+
+    @classmethod
+    def read(cls, item: AnswerItem) -> QuestionInfo:
+        q = S.strip_controls(item.question or "")[:2000]
+        qtype = (item.type or "").lower()
+        closing = qtype == "closing" or bool(S.CLOSING_Q.search(q))
+        fit = not closing and (qtype == "motivational" or bool(S.FIT_Q.search(q)))
+        situational = qtype == "situational" or (
+            not S.STORY_Q.search(q) and bool(S.SITUATIONAL_Q.search(q))
+        )
+        story = not closing and not situational and (
+            qtype == "behavioral" or bool(S.STORY_Q.search(q))
+        )
+        stems = frozenset(
+            stem(w)
+            for w in S.WORD_RE.findall(q.lower())
+            if len(w) > 2 and w not in S.STOPWORDS and w not in S.QUESTION_BOILERPLATE
+        )
+        return cls(q, closing, fit, story, situational, stems)
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to see that 'empathetic' is about 'empathy'."""
+    word = word.replace("'", "")
+    return word[:5] if len(word) > 5 else word
+
+
+@dataclass
+class Ctx:
+    """One answer in its round: the text, the question, and the job around it."""
+
+    item: AnswerItem
+    text: Text
+    q: QuestionInfo
+    round: str | None
+    role: str | None
+    job_terms: tuple[str, ...]
+
+    def find(self, kind: str, severity: float, evidence: str, detail: str = "", **facts) -> Finding:
+        return Finding(kind, round(min(max(severity, 0.0), 1.0), 3), self.item.question_id, evidence, detail, facts)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _first(pattern, text: Text):
+    return pattern.search(text.clean)
+
+
+def _count(pattern, text: Text) -> int:
+    return sum(1 for _ in pattern.finditer(text.clean))
+
+
+def _past_verbs(tokens: list[str]) -> int:
+    """Past-tense verbs: regular -ed forms and the common irregular ones."""
+    n = 0
+    for t in tokens:
+        if t in S.IRREGULAR_PAST:
+            n += 1
+        elif len(t) > 4 and t.endswith("ed") and t not in S.NOT_PAST_ED:
+            n += 1
+    return n
+
+
+def _first_person_past(tokens: list[str]) -> int:
+    """'I called', 'I quickly rewrote': the candidate doing things in the past."""
+    n = 0
+    for i, t in enumerate(tokens[:-1]):
+        if t != "i":
+            continue
+        nxt = tokens[i + 1]
+        if nxt.endswith("ly") or nxt in ("then", "also", "finally", "first", "just", "immediately"):
+            nxt = tokens[i + 2] if i + 2 < len(tokens) else ""
+        if nxt in S.IRREGULAR_PAST or (len(nxt) > 4 and nxt.endswith("ed") and nxt not in S.NOT_PAST_ED):
+            n += 1
+    return n
+
+
+def is_english(text: Text) -> bool:
+    """False only when the answer is clearly in another language or script."""
+    letters = [c for c in text.clean[:4000] if c.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for c in letters if c.isascii())
+    if latin / len(letters) < 0.5:
+        return False
+    toks = text.tokens[:600]
+    if len(toks) < 4:
+        return True
+    eng = sum(1 for t in toks if t in S.ENGLISH_FUNCTION)
+    foreign = sum(1 for t in toks if t in S.FOREIGN_FUNCTION)
+    return not (foreign >= 3 and foreign > 2 * eng)
+
+
+def _unwordlike(token: str) -> bool:
+    """A token nobody would type as a word: no vowel, a long consonant run, or a key held down."""
+    if not token.isalpha() or len(token) < 3:
+        return False
+    if not any(v in token for v in "aeiouy"):
+        return True
+    run = 0
+    for i, c in enumerate(token):
+        run = 0 if c in "aeiouy" else run + 1
+        if run >= 5:
+            return True
+        if i >= 2 and c == token[i - 1] == token[i - 2]:
+            return True
+    return False
+
+
+def junk_reason(text: Text) -> str | None:
+    """Why this answer is not a real answer (blank, one word, placeholder, gibberish), or None."""
+    stripped = text.clean.strip()
+    if not stripped:
+        return "blank"
+    toks = text.tokens
+    if stripped.lower().strip(" .!?") in S.JUNK_ANSWERS:
+        return "placeholder"
+    if len(toks) == 0:
+        return "no words"
+    if len(toks) == 1:
+        return "one word"
+    sample = toks[:400]
+    alpha = [t for t in sample if t.isalpha()]
+    odd = sum(1 for t in alpha if _unwordlike(t))
+    if alpha and odd / len(alpha) >= 0.4:
+        return "gibberish"
+    if len(sample) >= 5 and len(set(sample)) / len(sample) < 0.3:
+        return "repeated words"
+    if len(sample) >= 4 and not any(t in S.ENGLISH_FUNCTION or t in S.FOREIGN_FUNCTION for t in sample):
+        long_odd = sum(1 for t in alpha if len(t) > 3 and _unwordlike(t))
+        if long_odd >= 1:
+            return "gibberish"
+    return None
+
+
+# ------------------------------------------------------------------ rules
+
+
+def rule_too_short(c: Ctx) -> Finding | None:
+    """Too thin to show anything: the bar is higher where a story is expected."""
+    n = c.text.n_words
+    if c.q.closing:
+        return None
+    floor = 45 if c.q.story else 30
+    if n >= floor:
+        return None
+    severity = 0.5 + 0.45 * (1 - n / floor)
+    return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n, floor=floor)
+
+
+def rule_too_long(c: Ctx) -> Finding | None:
+    """Rambling, or a long run-up before the candidate does anything."""
+    n = c.text.n_words
+    limit = 180 if (c.q.fit or c.q.closing or c.round == "phone") else 300
+    if n > limit:
+        severity = 0.45 + min(0.45, (n - limit) / limit * 0.6)
+        s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
+        return c.find("too-long", severity, c.text.verbatim(s, e), f"{n} words", words=n, limit=limit, setup=False)
+    if n >= 150 and c.q.story:
+        m = S.I_RE.search(c.text.clean)
+        first_action = _first_action_pos(c.text)
+        if first_action is not None and first_action > 0.45 * len(c.text.clean):
+            s, e = c.text.sentences[0]
+            return c.find("too-long", 0.5, c.text.verbatim(s, e), "long setup", words=n, limit=limit, setup=True)
+        del m
+    return None
+
+
+def _first_action_pos(text: Text) -> int | None:
+    """Where the candidate first says 'I <did something>' (character offset)."""
+    for s, e in text.sentences:
+        toks = [t.replace("’", "'") for t in S.WORD_RE.findall(text.lower[s:e])]
+        if _first_person_past(toks + [""]):
+            return s
+    return None
+
+
+def rule_off_topic(c: Ctx) -> Finding | None:
+    """No content word of the question's topic appears in the answer."""
+    if c.q.closing or c.q.fit or len(c.q.stems) < 2 or c.text.n_words < 20:
+        return None
+    answer_stems = {stem(t) for t in c.text.tokens if len(t) > 2}
+    shared = c.q.stems & answer_stems
+    if shared:
+        return None
+    s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
+    return c.find("off-topic", 0.72, c.text.verbatim(s, e), "no overlap with the question")
+
+
+def rule_no_questions(c: Ctx) -> Finding | None:
+    """Invited to ask questions, the candidate asked none."""
+    if not c.q.closing:
+        return None
+    asked = "?" in c.text.clean or S.QUESTION_ASKED.search(c.text.clean)
+    if asked:
+        return None
+    declined = bool(S.DECLINE_Q.search(c.text.clean[:300]))
+    severity = 0.95 if declined or c.text.n_words < 40 else 0.8
+    evidence = c.text.verbatim(*(c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))))
+    return c.find("no-questions", severity, evidence, "no question asked", declined=declined)
+
+
+def rule_negative(c: Ctx) -> Finding | None:
+    """Blaming or running down others: sentences that pair a negative word with other people."""
+    hits = []
+    for m in S.NEGATIVE_WORDS.finditer(c.text.clean):
+        s, e = c.text.sentence_at(m.start())
+        if S.OTHERS_RE.search(c.text.clean[s:e]):
+            hits.append((m, s, e))
+    if not hits:
+        return None
+    m, s, e = hits[0]
+    severity = 0.62 + 0.12 * min(3, len(hits) - 1)
+    return c.find("negative", severity, c.text.verbatim(s, e), f"{len(hits)} critical remarks", word=m.group(), count=len(hits))
+
+
+def story_signals(c: Ctx) -> dict:
+    """How much of the answer is one past situation, and how much is habit or advice."""
+    toks = c.text.tokens
+    return {
+        "past": _past_verbs(toks),
+        "i_past": _first_person_past(toks),
+        "time": _count(S.TIME_MARKERS, c.text),
+        "generic": _count(S.GENERIC_MARKERS, c.text),
+    }
+
+
+def _is_story(sig: dict) -> bool:
+    narrative = sig["past"] + 2 * sig["time"] + sig["i_past"]
+    return narrative >= 5 and narrative >= 1.5 * sig["generic"]
+
+
+def rule_no_example(c: Ctx) -> Finding | None:
+    """A story was asked for (or expected) and the answer gives habits, hypotheticals or advice."""
+    if c.q.closing or c.q.situational or c.text.n_words < 12:
+        return None
+    sig = story_signals(c)
+    if _is_story(sig):
+        return None
+    narrative = sig["past"] + 2 * sig["time"] + sig["i_past"]
+    if c.q.story:
+        severity = 0.88 if narrative < 3 else 0.72
+    elif c.q.fit:
+        return None
+    else:
+        # "Walk me through your process": a process is fine, an example makes it credible.
+        if sig["generic"] < 2:
+            return None
+        severity = 0.5
+    mode, m = _generic_mode(c.text)
+    evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
+    return c.find("no-example", severity, evidence, "habits, not one situation", generic=sig["generic"],
+                  phrase=m.group() if m else "", mode=mode)
+
+
+def _generic_mode(text: Text):
+    """Which way the answer stays general: 'would' (hypothetical), 'advice', or 'habit'; and the first such phrase."""
+    hypo = list(S.HYPOTHETICAL_MARKERS.finditer(text.clean))
+    advice = list(S.ADVICE_MARKERS.finditer(text.clean))
+    habit = [m for m in S.GENERIC_MARKERS.finditer(text.clean)
+             if not S.HYPOTHETICAL_MARKERS.fullmatch(m.group()) and not S.ADVICE_MARKERS.fullmatch(m.group())]
+    mode, found = max((("habit", habit), ("would", hypo), ("advice", advice)), key=lambda mf: len(mf[1]))
+    return (mode, found[0]) if found else ("habit", None)
+
+
+def rule_no_result(c: Ctx) -> Finding | None:
+    """A story with no ending: nothing about how it turned out or what was learned."""
+    if not c.q.story or c.text.n_words < 30:
+        return None
+    sig = story_signals(c)
+    if not _is_story(sig):
+        return None
+    cut = len(c.text.clean) // 3
+    if S.OUTCOME_MARKERS.search(c.text.clean, cut):
+        return None
+    s, e = c.text.sentences[-1]
+    return c.find("no-result", 0.74, c.text.verbatim(s, e), "story without an ending")
+
+
+def rule_vague_impact(c: Ctx) -> Finding | None:
+    """The story ends, but only with 'it went well': no scale, number or before/after."""
+    if c.q.closing or c.q.fit or c.text.n_words < 30:
+        return None
+    cut = len(c.text.clean) // 3
+    outcome = S.OUTCOME_MARKERS.search(c.text.clean, cut)
+    if not outcome:
+        return None
+    s0 = c.text.sentence_at(outcome.start())[0]
+    if S.SCALE_MARKERS.search(c.text.clean, s0):
+        return None
+    vague = S.VAGUE_OUTCOME.search(c.text.clean, s0)
+    if vague:
+        severity = 0.62 if c.q.story else 0.5
+        at = vague.start()
+    elif c.q.story:
+        severity = 0.42
+        at = outcome.start()
+    else:
+        return None
+    return c.find("vague-impact", severity, c.text.sentence_quote(at), "outcome without scale",
+                  phrase=(vague or outcome).group(), vague=bool(vague))
+
+
+def rule_ownership(c: Ctx) -> Finding | None:
+    """'We', 'the team' or the passive voice where the candidate's own actions should be."""
+    if c.q.closing or c.q.fit or c.text.n_words < 30:
+        return None
+    we = _count(S.WE_RE, c.text)
+    me = _count(S.I_RE, c.text) - _count(S.I_THINK_RE, c.text)
+    passive = [m for m in S.PASSIVE_RE.finditer(c.text.clean) if not S.PASSIVE_EXCEPT.match(c.text.clean, m.start())]
+    we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
+    passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
+    if not (we_heavy or passive_heavy):
+        return None
+    if we_heavy:
+        severity = 0.5 + min(0.3, 0.05 * (we - me))
+        best = max(c.text.sentences, key=lambda se: len(S.WE_RE.findall(c.text.clean, se[0], se[1])))
+        evidence = c.text.verbatim(*best)
+    else:
+        severity = 0.5 + min(0.25, 0.08 * (len(passive) - 2))
+        evidence = c.text.sentence_quote(passive[0].start())
+    if not c.q.story:
+        severity -= 0.1
+    return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")
+
+
+def rule_hedging(c: Ctx) -> Finding | None:
+    """Tentative language dense enough that the candidate sounds unsure of their own story."""
+    hits = list(S.HEDGES.finditer(c.text.clean))
+    strong = [m for m in hits if S.STRONG_HEDGES.fullmatch(m.group())]
+    n = c.text.n_words or 1
+    rate = 100 * len(hits) / n
+    if not (len(strong) >= 2 or (len(hits) >= 3 and rate >= 2.5) or (len(strong) >= 1 and n < 40)):
+        return None
+    severity = 0.35 + min(0.5, 0.06 * len(hits) + 0.04 * rate + 0.05 * len(strong))
+    m = (strong or hits)[0]
+    phrases = sorted({h.group().lower() for h in hits})
+    return c.find("hedging", severity, c.text.sentence_quote(m.start()), f"{len(hits)} hedges", phrases=phrases, count=len(hits))
+
+
+def rule_filler(c: Ctx) -> Finding | None:
+    """Crutch words frequent enough to be what the interviewer hears."""
+    hits = list(S.FILLERS.finditer(c.text.clean))
+    n = c.text.n_words or 1
+    rate = 100 * len(hits) / n
+    if len(hits) < 3 or rate < 2.5:
+        return None
+    severity = 0.35 + min(0.55, 0.05 * len(hits) + 0.05 * rate)
+    phrases = sorted({h.group().lower() for h in hits})
+    densest = max(c.text.sentences, key=lambda se: len(S.FILLERS.findall(c.text.clean, se[0], se[1])))
+    return c.find("filler", severity, c.text.verbatim(*densest), f"{len(hits)} fillers", phrases=phrases, count=len(hits))
+
+
+def rule_structure(c: Ctx) -> Finding | None:
+    """Hard to follow: run-on sentences with no place to breathe, or no headline."""
+    n = c.text.n_words
+    if n < 80 or not c.text.sentences:
+        return None
+    lengths = [c.text.sentence_words(se) for se in c.text.sentences]
+    longest = max(lengths)
+    avg = n / max(1, len(lengths))
+    if longest < 70 and avg < 38:
+        return None
+    severity = 0.45 + min(0.35, (longest - 60) / 200)
+    at = c.text.sentences[lengths.index(longest)]
+    return c.find("structure", severity, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest)
+
+
+def job_terms(job: str | None, limit: int = 14) -> tuple[str, ...]:
+    """Key terms of a job description: its most repeated specific words, in order of weight."""
+    if not job:
+        return ()
+    text = S.strip_controls(job)[:20000]
+    counts: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for i, m in enumerate(S.WORD_RE.finditer(text)):
+        raw = m.group()
+        w = raw.lower().replace("’", "'")
+        if len(w) < 3 or w in S.STOPWORDS or w in S.JOB_BOILERPLATE or not w.isalpha():
+            continue
+        weight = 1.5 if raw[0].isupper() and i > 0 else 1.0
+        counts[w] = counts.get(w, 0.0) + weight
+        first.setdefault(w, i)
+    ranked = sorted(counts, key=lambda w: (-counts[w], first[w]))
+    return tuple(ranked[:limit])
+
+
+def rule_no_job_link(c: Ctx) -> Finding | None:
+    """A fit question (or a phone screen with a job in view) answered without the job in it."""
+    if c.q.closing or c.text.n_words < 8:
+        return None
+    phone_with_job = c.round == "phone" and bool(c.job_terms) and not c.q.story
+    if not (c.q.fit or phone_with_job):
+        return None
+    answer_stems = {stem(t) for t in c.text.tokens}
+    link = S.JOB_LINK.search(c.text.clean)
+    if c.job_terms:
+        matched = [t for t in c.job_terms if stem(t) in answer_stems]
+        if len(matched) >= 2 or (matched and link):
+            return None
+        severity = 0.8 if not matched and not link else 0.58
+    else:
+        role_words = S.ROLE_WORDS.get((c.role or "").lower(), ())
+        matched = [w for w in role_words if w in answer_stems or stem(w) in answer_stems]
+        if link or matched:
+            return None
+        severity = 0.72
+    if not c.q.fit:
+        severity -= 0.15
+    if c.round == "phone":
+        severity += 0.05
+    m = S.I_RE.search(c.text.clean)
+    evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
+    return c.find("no-job-link", severity, evidence, "no link to the role", terms=list(c.job_terms[:3]), linked=bool(link))
+
+
+RULES: tuple[Callable[[Ctx], Finding | None], ...] = (
+    rule_no_questions,
+    rule_off_topic,
+    rule_negative,
+    rule_no_example,
+    rule_no_job_link,
+    rule_too_short,
+    rule_no_result,
+    rule_ownership,
+    rule_vague_impact,
+    rule_too_long,
+    rule_structure,
+    rule_hedging,
+    rule_filler,
+)
+
+
+def answer_findings(item: AnswerItem, round: str | None = None, role: str | None = None,
+                    terms: tuple[str, ...] = ()) -> list[Finding]:
+    """Every finding for one answer, most severe first (ties: taxonomy order)."""
+    text = Text(item.answer or "")
+    c = Ctx(item, text, QuestionInfo.read(item), round, role, terms)
+    if item.skipped and not text.clean.strip():
+        return [c.find("no-answer", 1.0, "", "skipped", reason="skipped")]
+    reason = junk_reason(text)
+    if reason:
+        if c.q.closing and reason in ("one word", "placeholder") and S.DECLINE_Q.fullmatch(text.clean.strip(" .!?\n\t")):
+            return [c.find("no-questions", 0.95, text.verbatim(0, len(text.clean)), "declined", declined=True)]
+        return [c.find("no-answer", 1.0, text.verbatim(0, len(text.clean)), reason, reason=reason)]
+    if not is_english(text):
+        s, e = text.sentences[0] if text.sentences else (0, len(text.clean))
+        return [c.find("no-answer", 0.9, text.verbatim(s, e), "not English", reason="not-english")]
+    found = [f for f in (rule(c) for rule in RULES) if f is not None]
+    found.sort(key=lambda f: (-f.severity, _ORDER[f.kind]))
+    return found
+
+
+_ORDER = {k: i for i, k in enumerate((
+    "no-answer", "no-questions", "off-topic", "negative", "no-example", "no-job-link", "too-short",
+    "no-result", "ownership", "vague-impact", "too-long", "structure", "hedging", "filler",
+))}
+
+
+def findings(request: ReviewRequest) -> list[Finding]:
+    """Per-answer findings for the whole request, answer by answer, most severe first."""
+    terms = job_terms(request.job)
+    out: list[Finding] = []
+    for item in request.items:
+        out.extend(answer_findings(item, request.round, request.role, terms))
+    return out
+
+
+def analyze(request: ReviewRequest):
+    """The offline debrief: one or two ranked pointers, an optional strength, per-answer notes."""
+    from coach.feedback.rank import build_feedback
+
+    terms = job_terms(request.job)
+    per_answer = [
+        (item, answer_findings(item, request.round, request.role, terms)) for item in request.items
+    ]
+    return build_feedback(request, per_answer, terms)
+
+
+class OfflineBackend(Backend):
+    """The rules as a Backend: instant, private, always available."""
+
+    name = "offline"
+
+    async def review(self, request: ReviewRequest, progress: ProgressFn | None = None):
+        feedback = analyze(request)
+        if progress is not None:
+            progress(Progress(stage="done"))
+        return feedback

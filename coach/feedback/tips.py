@@ -1,0 +1,288 @@
+"""Wording a finding as a pointer: a title and a tip in a kind recruiter's voice.
+
+Tips are written here, by us, and depend on the finding's sub-case, the
+question (its topic is named) and the candidate's own words (quoted), so two
+answers with the same weakness get advice about *their* answer, not one fixed
+sentence per kind. No scores, no verdicts on the person, never "why you were
+rejected": only what to try next time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coach.feedback.kinds import KINDS
+
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
+    r"(?:tell (?:me|us) about|describe|share|give (?:me |us )?|walk (?:me|us) through|talk (?:me |us )?about|"
+    r"discuss|narrate|recall|provide|explain)?\s*",
+    re.IGNORECASE,
+)
+_ARTICLE_IN = re.compile(
+    r"^(?:a time (?:when|that|where|you)|a time|a situation (?:where|when|in which)|an experience (?:where|when|that)|"
+    r"a moment (?:when|where)|an instance (?:when|where)|an example (?:of|where|when)|a story (?:about|of|that)|"
+    r"a detailed account of a time|an? )\s*",
+    re.IGNORECASE,
+)
+
+
+_ASKING = re.compile(
+    r"\b(?:tell|describe|share|give|walk|talk|discuss|narrate|recall|provide|explain|what|how|why|when|can you|could you)\b",
+    re.IGNORECASE,
+)
+_FRAME = re.compile(
+    r"^(?:when (?:thinking about|it comes to)|in terms of|regarding|thinking about)\s+", re.IGNORECASE
+)
+_APPROACH = re.compile(
+    r"^(?:your (?:approach|process|strategy|strategies|method|methods) (?:to|for|when|of)|how you (?:approach|handle|go about))\s+",
+    re.IGNORECASE,
+)
+
+
+def _asking_sentence(question: str) -> str:
+    """The sentence of the question that asks (skipping a scene-setting preamble)."""
+    parts = [p.strip() for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p.strip()]
+    for part in parts:
+        if _ASKING.search(part):
+            return part
+    return parts[0] if parts else ""
+
+
+def topic(question: str, words: int = 8) -> str:
+    """The question's subject in a few words, e.g. 'acquiring new skills'."""
+    first = _asking_sentence(question).rstrip(".?!")
+    framed = _FRAME.match(first)
+    if framed:
+        first = first[framed.end():].split(",", 1)[0]
+    rest = _ARTICLE_IN.sub("", _LEAD_IN.sub("", first, count=1), count=1).strip(" ,:")
+    rest = _APPROACH.sub("", rest, count=1)
+    rest = re.split(r",\s+(?:and |perhaps |providing |including |with |how |what )", rest, maxsplit=1)[0]
+    parts = rest.split()
+    if not parts:
+        return "this question"
+    text = " ".join(parts[:words]).rstrip(",;:")
+    return text + ("…" if len(parts) > words else "")
+
+
+def _short(quote: str, words: int = 10) -> str:
+    parts = quote.split()
+    text = " ".join(parts[:words]).rstrip(".,;:!?")
+    return text + ("…" if len(parts) > words else "")
+
+
+_EXAMPLE_OUTCOMES = (
+    (("team", "conflict", "colleague", "disagree", "coworker"), "“the two of them agreed a hand-off plan and we shipped on the Friday”"),
+    (("customer", "client", "user", "service"), "“the customer renewed, and complaints about it dropped from weekly to none”"),
+    (("deadline", "pressure", "stress", "overwhelm", "time"), "“we delivered two days early and I kept a checklist I still use”"),
+    (("learn", "skill", "growth", "develop", "new"), "“within six weeks I was running the reports on my own”"),
+    (("mistake", "fail", "setback", "wrong"), "“we caught it before launch, and I added a check so it hasn't happened since”"),
+    (("lead", "delegat", "motivat", "manag"), "“all five tasks landed on time, and two people asked to keep their roles”"),
+)
+
+
+def _example_outcome(question: str) -> str:
+    q = question.lower()
+    for keys, example in _EXAMPLE_OUTCOMES:
+        if any(k in q for k in keys):
+            return example
+    return "“the backlog went from forty tickets to ten in a month”"
+
+
+# ----------------------------------------------------------------- per kind
+
+
+def _no_answer(f, q: str, ctx) -> tuple[str, str]:
+    reason = f.facts.get("reason")
+    if reason == "not-english":
+        return ("The offline coach reads English only",
+                "The offline rules can only read English, so they couldn't look at this answer. If the interview "
+                "will be in English, practise it in English; an LLM backend can review answers in other languages.")
+    if reason in ("blank", "skipped", "no words"):
+        return ("Give every question a real answer",
+                f"“{topic(q)}” was left without an answer. When a question stumps you, take a breath, pick the "
+                "nearest experience you have and say how it relates; a short honest answer beats silence.")
+    return ("Give every question a real answer",
+            f"“{_short(f.evidence, 6)}” doesn't give the interviewer anything to go on about “{topic(q)}”. "
+            "Even two or three sentences — what happened, what you did — would give them something to work with.")
+
+
+def _no_example(f, q: str, ctx) -> tuple[str, str]:
+    phrase = (f.facts.get("phrase") or "").strip()
+    low = phrase.lower()
+    mode = f.facts.get("mode")
+    if not ctx.story:
+        return ("Back your approach with one real example",
+                f"Your approach to “{topic(q, 7)}” is clear, but it stays general. After outlining it, add one short "
+                "example — “Last term, for instance, I…” — so they can see you really work that way.")
+    if mode == "would":
+        return ("Tell what you did, not what you would do",
+                f"You said what you would do (“{phrase}…”), but “{topic(q, 7)}” asks for something that happened. "
+                "Pick one real occasion and tell it in the past tense: where you were, what you did, how it ended.")
+    if mode == "advice":
+        return ("Tell your own story, not advice",
+                f"“{_short(f.evidence)}” is advice anyone could give. Anchor the answer in one situation you lived — "
+                "“Last spring, on my placement, I…” — and let the story show the lesson.")
+    return (KINDS["no-example"].title,
+            f"On “{topic(q, 6)}”, you described what you {_habit_word(low)} do (“{_short(f.evidence, 8)}”). "
+            "Pick one specific time instead: when it was, what you did, and how it turned out.")
+
+
+def _habit_word(low: str) -> str:
+    for w in ("usually", "always", "typically", "generally", "often", "normally", "tend to"):
+        if w in low:
+            return w
+    return "generally"
+
+
+def _no_result(f, q: str, ctx) -> tuple[str, str]:
+    return (KINDS["no-result"].title,
+            f"Your story (“{topic(q, 6)}”) stops at “{_short(f.evidence)}”. Add one or two sentences on how it "
+            f"ended — what changed, what it led to, or what you'd do again — for example {_example_outcome(q)}.")
+
+
+def _vague_impact(f, q: str, ctx) -> tuple[str, str]:
+    phrase = (f.facts.get("phrase") or "").strip() if f.facts.get("vague") else ""
+    lead = (f"You ended on “{phrase}”" if phrase
+            else f"Your ending (“{_short(f.evidence, 8)}”) says what happened but not how much it mattered")
+    return (KINDS["vague-impact"].title,
+            f"{lead}. Show how you know: a number, a before and after, or what someone said — "
+            f"something like {_example_outcome(q)}.")
+
+
+def _ownership(f, q: str, ctx) -> tuple[str, str]:
+    if f.facts.get("mode") == "we":
+        we, me = f.facts.get("we", 0), max(0, f.facts.get("me", 0))
+        return (KINDS["ownership"].title,
+                f"You say “we” or “the team” {we} times and “I” only {me}, so your own part is hard to see. "
+                " Keep “we” for the setting, then switch to “I” for the two or three things you did yourself.")
+    return ("Say who did it — especially if it was you",
+            f"“{_short(f.evidence)}” hides who acted. If it was you, say “I decided…” or “I called…”; if it was "
+            "someone else, say so, then say what you did.")
+
+
+def _too_short(f, q: str, ctx) -> tuple[str, str]:
+    n = f.facts.get("words", 0)
+    if ctx.fit:
+        need = "why this role appeals to you and one thing you'd bring to it"
+    elif ctx.story:
+        need = "one specific situation, what you did, and how it turned out"
+    else:
+        need = "how you'd go about it and one real example"
+    if n < 15:
+        return ("Give the answer room to show something",
+                f"At {n} words, this says very little about “{topic(q, 6)}”. Aim for four to six sentences: {need}.")
+    return (KINDS["too-short"].title,
+            f"This is a start, but at {n} words the interviewer still has to guess. Add {need}.")
+
+
+def _too_long(f, q: str, ctx) -> tuple[str, str]:
+    if f.facts.get("setup"):
+        return ("Get to your part sooner",
+                f"Your own actions only start about halfway through; the setup (“{_short(f.evidence, 8)}”) could be one "
+                "sentence. Set the scene briefly, then spend most of the time on what you did and how it ended.")
+    n = f.facts.get("words", 0)
+    minutes = max(2, round(n / 140))
+    return (KINDS["too-long"].title,
+            f"At about {n} words this would run {minutes} minutes or more out loud. Open with your point in one "
+            "sentence, keep to three or four beats, and stop once you've said the result.")
+
+
+def _hedging(f, q: str, ctx) -> tuple[str, str]:
+    phrases = f.facts.get("phrases") or []
+    shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    return (KINDS["hedging"].title,
+            f"Phrases like {shown} make you sound unsure of your own experience. Say it plainly — "
+            "“I did X” rather than “I think I kind of did X” — and let the facts carry the modesty.")
+
+
+def _filler(f, q: str, ctx) -> tuple[str, str]:
+    phrases = f.facts.get("phrases") or []
+    shown = ", ".join(f"“{p}”" for p in phrases[:3]) or "crutch words"
+    count = f.facts.get("count", 0)
+    return (KINDS["filler"].title,
+            f"{shown} come up {count} times here; in the room, that's what people remember. Practise the answer "
+            "once out loud and pause where you'd reach for one.")
+
+
+def _off_topic(f, q: str, ctx) -> tuple[str, str]:
+    return (KINDS["off-topic"].title,
+            f"The question is about “{topic(q, 8)}”, but the answer doesn't get to it. Start by echoing its key words "
+            "in your first sentence, then keep every part of the story tied to that.")
+
+
+def _negative(f, q: str, ctx) -> tuple[str, str]:
+    word = f.facts.get("word", "")
+    return (KINDS["negative"].title,
+            f"Calling others “{word}” can make the interviewer wonder how you'd talk about them. Describe what "
+            "happened neutrally in one sentence, then spend your words on what you did about it.")
+
+
+def _no_job_link(f, q: str, ctx) -> tuple[str, str]:
+    terms = f.facts.get("terms") or []
+    if terms:
+        named = ", ".join(terms[:-1]) + (" and " if len(terms) > 1 else "") + terms[-1]
+        return (KINDS["no-job-link"].title,
+                f"The job description stresses {named}, but your answer doesn't touch any of them. Tie one thing "
+                f"you've done to one of those — “At my last job I…, which is the {terms[0]} work this role needs.”")
+    if f.facts.get("linked"):
+        return (KINDS["no-job-link"].title,
+                "You mention the role but not what you'd bring to it. Name one thing from the job and one "
+                "experience of yours that matches it.")
+    return ("Connect your story to this role",
+            f"This tells them about you but not why this job. Finish “{topic(q, 6)}” with one sentence that ties "
+            "your background to the role: what draws you to it and what you'd bring on day one.")
+
+
+def _no_questions(f, q: str, ctx) -> tuple[str, str]:
+    final = ctx.round == "final"
+    example = ("“What would you want me to have achieved in the first six months?”" if final
+               else "“What does a good first three months look like in this role?”")
+    if f.facts.get("declined"):
+        return (KINDS["no-questions"].title,
+                f"“{_short(f.evidence, 8)}” can read as low interest at the point they hand you the floor. Bring two "
+                f"questions — one about the work, such as {example}, and one about the team.")
+    return ("Turn the floor into a question",
+            f"You used the invitation to say more about yourself. Ask something instead — {example} — it shows "
+            "you're already picturing yourself in the job.")
+
+
+def _structure(f, q: str, ctx) -> tuple[str, str]:
+    longest = f.facts.get("longest", 0)
+    return (KINDS["structure"].title,
+            f"One sentence here runs to {longest} words, which is hard to follow out loud. Open with a one-line "
+            "headline, then take the situation, what you did and the result in that order.")
+
+
+_WRITERS = {
+    "no-answer": _no_answer,
+    "no-example": _no_example,
+    "no-result": _no_result,
+    "vague-impact": _vague_impact,
+    "ownership": _ownership,
+    "too-short": _too_short,
+    "too-long": _too_long,
+    "hedging": _hedging,
+    "filler": _filler,
+    "off-topic": _off_topic,
+    "negative": _negative,
+    "no-job-link": _no_job_link,
+    "no-questions": _no_questions,
+    "structure": _structure,
+}
+
+
+def word(finding, question: str, ctx) -> tuple[str, str]:
+    """(title, tip) for a finding about an answer to ``question``; ``ctx`` is the QuestionInfo plus round."""
+    title, tip = _WRITERS[finding.kind](finding, question, ctx)
+    return title[:160], tip
+
+
+def polish(question: str, kind: str, evidence: str) -> tuple[str, str]:
+    """Wording for the next step on an answer where no rule fired (never praise, just what's next)."""
+    if kind == "vague-impact":
+        return ("Put a number on the result",
+                f"The story holds together. To make it stick, give the result a scale — {_example_outcome(question)}.")
+    return ("Lead with a one-line headline",
+            f"Open with the answer in one sentence before the detail; on “{topic(question, 6)}”, say what happened "
+            f"and how it ended first, then walk through it (you began with “{_short(evidence, 8)}”).")
