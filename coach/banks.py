@@ -522,11 +522,15 @@ class _Scorer:
         return bonus
 
     def job_bonus(self, q: Question) -> float:
-        """A small nudge towards competencies the job description mentions."""
+        """A pull towards competencies the job description mentions.
+
+        Strong enough to beat chance between two otherwise equal questions,
+        capped so it cannot outweigh a role's own questions on its own.
+        """
         if not self.job_words:
             return 0.0
         parts = {p for c in q.competencies for p in [c, *c.split("-")]}
-        return min(0.4 * len(parts & self.job_words), 1.2)
+        return min(1.0 * len(parts & self.job_words), 1.4)
 
     def score(self, q: Question) -> float:
         """Higher is better. Recently answered questions sink below all others;
@@ -602,7 +606,7 @@ def _plan_slots(round: str, n: int, focus_kind: str | None, has_closing: bool) -
     """The slot list for a round; practising 'no-questions' always ends on a closing item."""
     slots = _ROUND_SLOTS[round](n)
     if focus_kind == "no-questions" and has_closing and slots[-1] != "closing":
-        slots[-1] = "closing"
+        slots = (_ROUND_SLOTS[round](n - 1) if n > 1 else []) + ["closing"]
     return slots
 
 
