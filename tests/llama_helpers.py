@@ -1,0 +1,316 @@
+"""A real llama.cpp server for the OpenAI-backend tests, with a model made on the spot.
+
+Why not a mock: the backend's job is to cope with what real OpenAI-compatible
+servers do (grammar-constrained JSON, SSE streaming, odd errors). llama.cpp's
+`llama-server` is such a server; `.ci/build-llama-server` builds it once and
+caches it. The model is a tiny random-weight llama GGUF written here with the
+`gguf` package (about 0.5 MB, well under a second), so no download is needed.
+
+Two facts shape the model:
+- the tokenizer's add-space-prefix must be false, or llama-server refuses
+  JSON-schema requests;
+- with purely random weights a grammar-constrained string never closes and
+  generation runs to max_tokens. So one embedding dimension is held at a large
+  constant: after the final RMS norm it dominates, and the output layer's
+  column for it acts as a per-token bias. The bias favours printable
+  characters, closing quotes and end-of-turn, and disfavours control and byte
+  tokens, so JSON comes out short and finishes.
+
+The binary is looked up in COACH_LLAMA_SERVER, then in the build script's
+cache. When it is absent the tests skip with one line, unless
+COACH_REQUIRE_LLAMA=1 (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+MODEL_ALIAS = "tiny-coach"
+SEED = 1234
+
+# Snapshot at import: tests/conftest.py clears every COACH_* variable per test.
+_ENV_BINARY = os.environ.get("COACH_LLAMA_SERVER", "")
+_ENV_REQUIRE = os.environ.get("COACH_REQUIRE_LLAMA", "") == "1"
+_ENV_CACHE = os.environ.get("COACH_CACHE_DIR", "")
+
+CHATML_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+N_EMBD = 64
+N_LAYER = 2
+N_HEAD = 4
+N_FF = 128
+N_CTX = 8192
+#: The residual-stream dimension held constant so the output layer acts as a bias.
+BIAS_DIM = 0
+
+
+# ----------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Vocab:
+    tokens: list[str]
+    types: list[int]
+    biases: list[float]
+    im_start: int
+    im_end: int
+
+
+def _char_bias(ch: str) -> float:
+    """How much the tiny model should like emitting this character."""
+    if ch == '"':
+        return 3.0  # close strings soon
+    if ch == "\\":
+        return -6.0  # escapes make long, ugly strings
+    if ch.islower():
+        return 1.5
+    if ch.isupper() or ch.isdigit():
+        return 0.5
+    if ch in "{}[],:":
+        return 0.0
+    return -0.5
+
+
+def build_vocab() -> Vocab:
+    """Control tokens, the 256 byte tokens, a space piece and printable ASCII."""
+    from gguf import TokenType
+
+    tokens = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"]
+    types = [TokenType.UNKNOWN, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL]
+    biases = [-10.0, -10.0, -10.0, -10.0, 4.0]  # end-of-turn is welcome once the grammar allows it
+    for b in range(256):
+        tokens.append(f"<0x{b:02X}>")
+        types.append(TokenType.BYTE)
+        biases.append(-6.0)
+    tokens.append("\u2581")  # SentencePiece's visible space
+    types.append(TokenType.NORMAL)
+    biases.append(1.0)
+    for code in range(0x21, 0x7F):
+        ch = chr(code)
+        tokens.append(ch)
+        types.append(TokenType.NORMAL)
+        biases.append(_char_bias(ch))
+    return Vocab([*tokens], [int(t) for t in types], biases, im_start=3, im_end=4)
+
+
+def _tensors(vocab: Vocab, seed: int) -> dict[str, object]:
+    """Random weights, small enough that the constant dimension dominates the final norm."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n_vocab = len(vocab.tokens)
+
+    def rand(*shape: int, scale: float = 0.02) -> object:
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    embd = rand(n_vocab, N_EMBD)
+    embd[:, BIAS_DIM] = 1.0
+    # After RMS norm the constant dimension is about sqrt(N_EMBD); scale the bias column to it.
+    output = rand(n_vocab, N_EMBD, scale=0.5)
+    output[:, BIAS_DIM] = np.asarray(vocab.biases, dtype=np.float32) / np.sqrt(N_EMBD)
+    tensors: dict[str, object] = {
+        "token_embd.weight": embd,
+        "output_norm.weight": np.ones(N_EMBD, dtype=np.float32),
+        "output.weight": output,
+    }
+    for i in range(N_LAYER):
+        tensors.update(
+            {
+                f"blk.{i}.attn_norm.weight": np.ones(N_EMBD, dtype=np.float32),
+                f"blk.{i}.attn_q.weight": rand(N_EMBD, N_EMBD),
+                f"blk.{i}.attn_k.weight": rand(N_EMBD, N_EMBD),
+                f"blk.{i}.attn_v.weight": rand(N_EMBD, N_EMBD),
+                f"blk.{i}.attn_output.weight": rand(N_EMBD, N_EMBD),
+                f"blk.{i}.ffn_norm.weight": np.ones(N_EMBD, dtype=np.float32),
+                f"blk.{i}.ffn_gate.weight": rand(N_FF, N_EMBD),
+                f"blk.{i}.ffn_up.weight": rand(N_FF, N_EMBD),
+                f"blk.{i}.ffn_down.weight": rand(N_EMBD, N_FF),
+            }
+        )
+    return tensors
+
+
+def write_tiny_gguf(path: Path, seed: int = SEED) -> Path:
+    """Write a ~0.5 MB llama-architecture GGUF with a chatml template to ``path``."""
+    import gguf
+
+    vocab = build_vocab()
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("coach tiny test model")
+    writer.add_context_length(N_CTX)
+    writer.add_embedding_length(N_EMBD)
+    writer.add_block_count(N_LAYER)
+    writer.add_feed_forward_length(N_FF)
+    writer.add_head_count(N_HEAD)
+    writer.add_head_count_kv(N_HEAD)
+    writer.add_rope_dimension_count(N_EMBD // N_HEAD)
+    writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_vocab_size(len(vocab.tokens))
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(vocab.tokens)
+    writer.add_token_types(vocab.types)
+    writer.add_token_scores([0.0] * len(vocab.tokens))
+    writer.add_unk_token_id(0)
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(vocab.im_end)
+    writer.add_eot_token_id(vocab.im_end)
+    writer.add_add_bos_token(False)
+    writer.add_add_eos_token(False)
+    writer.add_add_space_prefix(False)
+    writer.add_chat_template(CHATML_TEMPLATE)
+    for name, array in _tensors(vocab, seed).items():
+        writer.add_tensor(name, array)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
+# ---------------------------------------------------------------- the server
+
+
+def cache_root() -> Path:
+    return Path(_ENV_CACHE) if _ENV_CACHE else Path.home() / ".cache" / "coach-ci"
+
+
+def find_llama_server() -> tuple[Path | None, str]:
+    """The binary to use and, when there is none, a one-line reason."""
+    if _ENV_BINARY:
+        path = Path(_ENV_BINARY)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path, ""
+        return None, f"COACH_LLAMA_SERVER={_ENV_BINARY} is not an executable file"
+    built = sorted(cache_root().glob("llama-server-*/llama-server"), key=lambda p: p.stat().st_mtime)
+    if built:
+        return built[-1], ""
+    return None, "llama-server not built (run: bash .ci/build-llama-server)"
+
+
+def require_llama_server() -> Path:
+    """The binary, or skip (fail under COACH_REQUIRE_LLAMA=1) with a one-line reason."""
+    binary, reason = find_llama_server()
+    if binary is None:
+        if _ENV_REQUIRE:
+            pytest.fail(f"COACH_REQUIRE_LLAMA=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return binary
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LlamaServer:
+    """One running llama-server process on loopback."""
+
+    binary: Path
+    model: Path
+    port: int
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
+    extra: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def model_name(self) -> str:
+        return MODEL_ALIAS
+
+    def command(self) -> list[str]:
+        return [
+            str(self.binary),
+            "-m", str(self.model),
+            "--alias", MODEL_ALIAS,
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--seed", str(SEED),
+            "-c", str(N_CTX),
+            "-np", "1",
+            "-t", "1",
+            "--no-webui",
+            "--no-warmup",
+            *self.extra,
+        ]
+
+    def start(self, wait_s: float = 60.0) -> LlamaServer:
+        """Start the process and wait until /health says it is ready."""
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"llama-server exited with {self.proc.returncode}:\n{self.tail()}")
+            if self.healthy():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"llama-server not healthy after {wait_s:.0f} s:\n{self.tail()}")
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def tail(self, n: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError as exc:
+            return f"(no log: {exc})"
+
+    def stop(self) -> None:
+        """Terminate (then kill) the process; safe to call twice."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no goodbye on open connections."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
+def start_server(workdir: Path, *, extra: list[str] | None = None) -> LlamaServer:
+    """A fresh server on a free port with a freshly written model (caller stops it)."""
+    binary = require_llama_server()
+    workdir.mkdir(parents=True, exist_ok=True)
+    model = workdir / "tiny.gguf"
+    if not model.exists():
+        write_tiny_gguf(model)
+    server = LlamaServer(binary, model, free_port(), workdir / f"server-{time.monotonic_ns()}.log",
+                         extra=list(extra or []))
+    server.start()
+    atexit.register(server.stop)
+    return server
