@@ -112,6 +112,7 @@ class _SourceMap:
         self.table_starts = [i for i, ln in enumerate(self.lines) if _TABLE_RE.match(ln)]
 
     def _find_key(self, key: str, start: int, end: int) -> int | None:
+        """1-based line of ``key =`` (bare or quoted) within [start, end)."""
         pattern = re.compile(rf"^\s*(\"{re.escape(key)}\"|{re.escape(key)})\s*=")
         for i in range(start, min(end, len(self.lines))):
             if pattern.match(self.lines[i]):
@@ -544,10 +545,12 @@ class _Scorer:
 
 
 def _is_closing(q: Question) -> bool:
+    """Closing items ("any questions for us?") only ever end a round."""
     return q.type == "closing"
 
 
 def _is_logistics(q: Question) -> bool:
+    """Notice period, salary, working pattern: one per phone screen, near the end."""
     return "logistics" in q.competencies
 
 
@@ -557,6 +560,7 @@ def _is_opening(q: Question) -> bool:
 
 
 def _main_competency(q: Question) -> str | None:
+    """The first competency listed is what the question mainly probes."""
     return q.competencies[0] if q.competencies else None
 
 
@@ -630,7 +634,9 @@ def _pick(
     return max(fitting, key=rank)
 
 
-def _validate_request(banks: LoadedBanks, round: str, role: str, n: int, focus_kind: str | None):
+def _validate_request(
+    banks: LoadedBanks, round: str, role: str, n: int, focus_kind: str | None
+) -> None:
     """Raise `PlanError` with the valid values for any bad argument."""
     from coach.feedback.kinds import KIND_IDS
 
