@@ -1,0 +1,333 @@
+"""The replay screen: watch a saved session's answers being typed again.
+
+Each answer is replayed from its edit log at its recorded pace (or faster),
+with the think time and long pauses shown, beside the session's feedback, and
+optionally beside another attempt at the same question from history.
+
+All timing lives in `coach.tui.replayer.Player`; this screen only owns one
+interval timer that asks the player for the current frame. The player's clock
+is injectable, so tests and snapshots move time by hand.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from coach.models import ROUND_TITLES, Answer, Session
+from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
+from coach.tui.screens.history import resolve_store
+from coach.tui.widgets.replay_answer import ReplayAnswer
+from coach.tui.widgets.replay_compare import Attempt, ReplayCompare, find_attempts
+from coach.tui.widgets.replay_feedback import ReplayFeedback
+from coach.tui.widgets.replay_transport import ReplayTransport
+
+if TYPE_CHECKING:
+    from coach.store import Store
+
+#: Frames per second while playing; enough for typing to look live.
+FPS = 30
+#: How far left/right scrub, in milliseconds of the recording.
+SEEK_MS = 5000
+
+
+class ReplayScreen(Screen[None]):
+    """Replays one session (the latest when ``session_ref`` is None)."""
+
+    CSS_PATH = "replay.tcss"
+
+    BINDINGS = [
+        Binding("space", "toggle", "Play/Pause", id="replay.toggle"),
+        Binding("s", "speed", "Speed", id="replay.speed"),
+        Binding("left", "seek(-1)", "−5 s", id="replay.back", show=False),
+        Binding("right", "seek(1)", "+5 s", id="replay.forward", show=False),
+        Binding("home", "home", "Start", id="replay.home", show=False),
+        Binding("end", "end", "End", id="replay.end", show=False),
+        Binding("n", "step(1)", "Next", id="replay.next"),
+        Binding("p", "step(-1)", "Prev", id="replay.prev"),
+        Binding("c", "compare", "Compare", id="replay.compare"),
+        Binding("a", "next_attempt", "Attempt", id="replay.attempt"),
+        Binding("f", "toggle_feedback", "Feedback", id="replay.feedback"),
+        Binding("escape", "back", "Back", id="replay.back-screen"),
+    ]
+
+    def __init__(
+        self,
+        session_ref: str | None = None,
+        *,
+        store: Store | None = None,
+        session: Session | None = None,
+        clock: Callable[[], float] | None = None,
+        speed: int | None = 1,
+        autoplay: bool = True,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(name=name)
+        if speed not in SPEEDS:
+            raise ValueError(f"speed {speed!r} is not one of {SPEEDS}")
+        self.session_ref = session_ref
+        self.session = session
+        self._store = store
+        self._clock = clock
+        self.speed = speed
+        self.autoplay = autoplay
+        self.index = 0
+        self.player: Player | None = None
+        self.replay_problem: str | None = None
+        self.attempts: dict[str, list[Attempt]] = {}
+        self.attempt_index = 0
+        self.comparing = False
+        self._timer: Timer | None = None
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The given clock, else the app's (frozen in tests), else real time."""
+        if self._clock is None:
+            app_clock = getattr(self.app, "clock", None)
+            self._clock = getattr(app_clock, "monotonic", None) or time.monotonic
+        return self._clock
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = resolve_store(self.app, None)
+        return self._store
+
+    # -- layout
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="replay-title")
+        yield Static("", id="replay-question")
+        with Horizontal(id="replay-panes"):
+            with VerticalScroll(id="replay-answer-pane"):
+                yield ReplayAnswer(id="replay-answer")
+            with VerticalScroll(id="replay-compare-pane"):
+                yield ReplayCompare(id="replay-compare")
+        yield ReplayTransport(id="replay-transport")
+        with VerticalScroll(id="replay-feedback-pane"):
+            yield ReplayFeedback(id="replay-feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#replay-compare-pane").display = False
+        if self.session is None and not self._load():
+            return
+        self._timer = self.set_interval(1 / FPS, self._tick)
+        self.show_answer(0)
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _load(self) -> bool:
+        """Load the session to replay; on failure say why on screen."""
+        from coach.store import StoreError
+
+        try:
+            ref = self.session_ref
+            if ref is None:
+                latest = self.store.latest()
+                if latest is None:
+                    self._fail("No saved sessions to replay yet.")
+                    return False
+                ref = latest.id
+            self.session = self.store.load(ref)
+        except StoreError as exc:
+            self._fail(str(exc))
+            return False
+        return True
+
+    def _fail(self, message: str) -> None:
+        self.query_one("#replay-title", Static).update("Replay")
+        self.query_one(ReplayAnswer).show("", cursor=None, placeholder=message)
+        self.notify(message, title="Cannot replay", severity="error")
+
+    # -- the answer on show
+
+    @property
+    def answer(self) -> Answer | None:
+        if self.session is None or not self.session.answers:
+            return None
+        return self.session.answers[self.index]
+
+    def _label(self, index: int) -> str:
+        assert self.session is not None
+        answers = self.session.answers
+        mains = [a for a in answers if not a.follow_up_of]
+        current = answers[index]
+        if current.follow_up_of:
+            return "Follow-up"
+        return f"Question {mains.index(current) + 1} of {len(mains)}"
+
+    def show_answer(self, index: int) -> None:
+        """Switch to answer ``index`` and start it from the beginning."""
+        session = self.session
+        assert session is not None
+        round_title = ROUND_TITLES.get(session.round, session.round)
+        self.query_one("#replay-title", Static).update(
+            f"Replay · {round_title} · {session.role} · {session.created_at:%Y-%m-%d %H:%M}"
+            + (" · real interview" if session.kind == "real" else "")
+        )
+        if not session.answers:
+            self.query_one(ReplayAnswer).show("", cursor=None,
+                                               placeholder="No questions in this session.")
+            self.query_one(ReplayFeedback).show(session.latest_feedback, question_id=None)
+            return
+        self.index = max(0, min(index, len(session.answers) - 1))
+        answer = session.answers[self.index]
+        self.query_one("#replay-question", Static).update(
+            f"{self._label(self.index)} · {answer.question}"
+        )
+        self.replay_problem = None
+        try:
+            timeline = Timeline.from_answer(answer)
+        except ReplayError as exc:
+            # Show the final text rather than nothing; say the log is damaged.
+            self.replay_problem = f"edit log cannot be replayed ({exc}); showing the final text"
+            timeline = Timeline([])
+            self.notify(self.replay_problem, title="Replay", severity="warning")
+        self.player = Player(timeline, clock=self.clock, speed=self.speed)
+        if self.autoplay and timeline.edits:
+            self.player.play()
+        self.query_one(ReplayFeedback).show(session.latest_feedback,
+                                            question_id=answer.question_id)
+        self.attempt_index = 0
+        if self.comparing:
+            self._show_compare()
+        self.render_frame()
+
+    def _tick(self) -> None:
+        if self.player is not None and self.player.playing:
+            self.render_frame()
+
+    def render_frame(self) -> None:
+        """Draw the player's current frame: the text so far and the transport line."""
+        player, answer = self.player, self.answer
+        if player is None or answer is None:
+            return
+        frame = player.frame()
+        view = self.query_one(ReplayAnswer)
+        evidence = self._evidence(answer.question_id)
+        if not player.timeline.edits:
+            # Nothing to animate (skipped, or a damaged/absent log): the final text.
+            placeholder = {"skipped": "Skipped.", "pending": "Not reached."}.get(
+                answer.status, "No answer typed.")
+            view.show(answer.text, cursor=None, evidence=evidence, placeholder=placeholder)
+        else:
+            view.show(frame.text, cursor=None if frame.done else frame.cursor,
+                      evidence=evidence if frame.done else ())
+        think = answer.think_ms if answer.think_ms is not None else player.timeline.think_ms
+        self.query_one(ReplayTransport).show(
+            frame, duration_ms=player.timeline.duration_ms, playing=player.playing,
+            speed=player.speed, think_ms=think)
+
+    def _evidence(self, question_id: str) -> list[str]:
+        feedback = self.session.latest_feedback if self.session else None
+        if feedback is None:
+            return []
+        return [p.evidence for p in feedback.pointers
+                if p.question_id == question_id and p.evidence]
+
+    # -- transport actions
+
+    def action_toggle(self) -> None:
+        if self.player is not None:
+            self.player.toggle()
+            self.render_frame()
+
+    def action_speed(self) -> None:
+        if self.player is not None:
+            self.speed = self.player.next_speed()
+            self.render_frame()
+
+    def action_seek(self, direction: int) -> None:
+        if self.player is not None:
+            self.player.seek_by(direction * SEEK_MS)
+            self.render_frame()
+
+    def action_home(self) -> None:
+        if self.player is not None:
+            self.player.home()
+            self.render_frame()
+
+    def action_end(self) -> None:
+        if self.player is not None:
+            self.player.end()
+            self.render_frame()
+
+    def action_step(self, delta: int) -> None:
+        if self.session is None or not self.session.answers:
+            return
+        target = self.index + delta
+        if 0 <= target < len(self.session.answers):
+            self.show_answer(target)
+        else:
+            self.notify("That was the last answer." if delta > 0 else "This is the first answer.")
+
+    def action_toggle_feedback(self) -> None:
+        pane = self.query_one("#replay-feedback-pane")
+        pane.display = not pane.display
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    # -- comparing with other attempts
+
+    def action_compare(self) -> None:
+        if self.answer is None:
+            return
+        self.comparing = not self.comparing
+        self.query_one("#replay-compare-pane").display = self.comparing
+        if self.comparing:
+            self._show_compare()
+
+    def action_next_attempt(self) -> None:
+        answer = self.answer
+        if answer is None:
+            return
+        if not self.comparing:
+            self.action_compare()
+            return
+        attempts = self.attempts.get(answer.question_id) or []
+        if attempts:
+            self.attempt_index = (self.attempt_index + 1) % len(attempts)
+            self._show_compare()
+
+    def _show_compare(self) -> None:
+        answer = self.answer
+        view = self.query_one(ReplayCompare)
+        if answer is None or self.session is None:
+            return
+        attempts = self.attempts.get(answer.question_id)
+        if attempts is None:
+            view.show_message("Looking for other attempts at this question…")
+            self._find_attempts(answer.question_id, self.session.id)
+            return
+        if not attempts:
+            view.show_message("No other attempt at this question in your history yet.")
+            return
+        index = self.attempt_index % len(attempts)
+        view.show_attempt(attempts[index], index=index, count=len(attempts), this=answer)
+
+    @work(thread=True, group="replay-attempts")
+    def _find_attempts(self, question_id: str, session_id: str) -> None:
+        found = find_attempts(self.store, question_id, exclude=session_id)
+        self.app.call_from_thread(self._attempts_found, question_id, found)
+
+    def _attempts_found(self, question_id: str, found: list[Attempt]) -> None:
+        self.attempts[question_id] = found
+        if self.comparing and self.answer is not None and self.answer.question_id == question_id:
+            self._show_compare()

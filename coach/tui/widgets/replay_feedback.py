@@ -1,0 +1,58 @@
+"""The session's debrief beside the replay: pointers, evidence, tips, provenance.
+
+Shows the latest `Feedback` of the session; pointers about the answer being
+replayed are marked, so watching an answer and reading what to change about
+it happen together.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from coach.models import Feedback
+
+
+def provenance(feedback: Feedback) -> str:
+    if feedback.backend == "offline":
+        who = "offline rules"
+    elif feedback.model:
+        who = f"{feedback.backend} · {feedback.model}"
+    else:
+        who = feedback.backend
+    return f"Feedback by {who}, {feedback.created_at:%Y-%m-%d %H:%M}"
+
+
+def feedback_text(feedback: Feedback | None, *, question_id: str | None) -> Text:
+    if feedback is None:
+        return Text("No feedback yet for this session.", style="dim italic")
+    out = Text()
+    out.append(provenance(feedback), style="dim")
+    if feedback.notice:
+        out.append(f" · {feedback.notice}", style="dim italic")
+    out.append("\n")
+    for number, pointer in enumerate(feedback.pointers, 1):
+        here = pointer.question_id == question_id
+        out.append("▸ " if here else "  ", style="bold")
+        out.append(f"{number}. {pointer.title}", style="bold" if here else "")
+        out.append("\n")
+        if pointer.evidence:
+            out.append(f"     “{pointer.evidence}”\n", style="italic")
+        out.append(f"     Next time: {pointer.tip}\n")
+    if feedback.strength is not None:
+        out.append(f"  + {feedback.strength.title}\n", style="bold")
+        if feedback.strength.evidence:
+            out.append(f"     “{feedback.strength.evidence}”\n", style="italic")
+    notes = [n for n in feedback.notes if n.question_id == question_id]
+    for note in notes:
+        for pointer in note.pointers:
+            out.append(f"  · {pointer.title}: {pointer.tip}\n", style="dim")
+    out.rstrip()
+    return out
+
+
+class ReplayFeedback(Static):
+    """Displays the session's latest feedback for the current answer."""
+
+    def show(self, feedback: Feedback | None, *, question_id: str | None) -> None:
+        self.update(feedback_text(feedback, question_id=question_id))
