@@ -209,7 +209,12 @@ def new_session_id(now: datetime | None = None) -> str:
     """A time-sortable candidate id; uniqueness comes from claiming its file."""
     now = now or utcnow()
     stamp = now.astimezone(timezone.utc).strftime(_ID_TIME_FORMAT) + f"{now.microsecond // 1000:03d}"
-    return f"{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
+    return f"{stamp}-{os.getpid()}-{_random_suffix()}"
+
+
+def _random_suffix() -> str:
+    """Six hex digits: with the pid, makes same-millisecond collisions rare (O_EXCL makes them harmless)."""
+    return secrets.token_hex(3)
 
 
 def time_from_id(session_id: str) -> datetime | None:

@@ -1,0 +1,100 @@
+"""`coach config show | path | set KEY VALUE`.
+
+`show` prints the effective settings as TOML, each with its help text and where
+its value came from, masking anything that looks like a credential; problems
+found while loading go to stderr and make the exit status 1, so a typo in a
+config file is never silently ignored by scripts either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, TextIO
+
+from coach import config as cfg
+
+KEY_ENV_VARS = ("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")
+
+
+def run(args: argparse.Namespace) -> int:
+    action = getattr(args, "config_command", None) or "show"
+    if action == "path":
+        return _path(sys.stdout)
+    if action == "set":
+        return _set(args.key, args.value)
+    return _show(args, sys.stdout, sys.stderr)
+
+
+def _path(out: TextIO) -> int:
+    """The config files, lowest precedence first, and whether each exists."""
+    for kind, path in cfg.config_files():
+        state = "exists" if path.is_file() else "not present"
+        print(f"{kind}\t{path}\t({state})", file=out)
+    return 0
+
+
+def _set(key: str, value: str) -> int:
+    try:
+        cfg.set_user_value(key, value)
+    except cfg.ConfigError as exc:
+        print(f"coach config: {exc}", file=sys.stderr)
+        return 1
+    shown = cfg.mask_value(key, value) if value else "(unset)"
+    print(f"{key} = {shown}  (in {cfg.config_files()[-1][1]})")
+    return 0
+
+
+def _toml_literal(key: str, value: Any) -> str:
+    """A value as a TOML literal, credentials masked."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = cfg.mask_value(key, value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def show_lines(settings: cfg.Settings) -> list[str]:
+    """The `config show` text: TOML with a comment per key (help, then source)."""
+    sources = cfg.config_sources(settings)
+    lines: list[str] = []
+    section = ""
+    for key in cfg.KEYS:
+        sec, _, name = key.rpartition(".")
+        if sec != section:
+            lines += ["", f"[{sec}]"]
+            section = sec
+        lines.append(f"# {cfg.describe(key)}")
+        value = cfg.get_value(settings, key)
+        origin = sources[key]
+        if value is None:
+            extra = f"; using {settings.data_path()}" if key == "data_dir" else ""
+            lines.append(f"# {name} is not set  ({origin}{extra})")
+        else:
+            lines.append(f"{name} = {_toml_literal(key, value)}  # {origin}")
+    return lines
+
+
+def _key_note() -> str | None:
+    """Say whether an API key is in the environment, without ever showing it."""
+    present = [name for name in KEY_ENV_VARS if os.environ.get(name)]
+    if not present:
+        return None
+    return "# API key: set in " + " and ".join(present) + " (never shown)"
+
+
+def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = cfg.settings_from_args(args)
+    print("# coach settings: key = value  # where it came from", file=out)
+    note = _key_note()
+    if note:
+        print(note, file=out)
+    for line in show_lines(settings):
+        print(line, file=out)
+    problems = cfg.settings_problems(settings)
+    for problem in problems:
+        print(f"coach config: {problem}", file=err)
+    return 1 if problems else 0

@@ -1,0 +1,562 @@
+"""Session files on disk (coach/store.py)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import multiprocessing
+import os
+import stat
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coach import fsutil, store as store_mod
+from coach.models import SCHEMA_VERSION, Answer, Edit, Feedback, Pointer, Session, Strength
+from coach.store import (
+    MIGRATIONS,
+    SessionSummary,
+    Store,
+    StoreError,
+    session_from_toml,
+    session_to_toml,
+    time_from_id,
+)
+
+# ------------------------------------------------------------------ helpers
+
+
+def make_feedback(title: str = "Give one real example", backend: str = "offline") -> Feedback:
+    return Feedback(
+        pointers=[Pointer(kind="no-example", title=title, evidence="I usually", tip="Tell one story.")],
+        backend=backend,
+    )
+
+
+def answer(qid: str, text: str = "I led the migration.", status: str = "submitted") -> Answer:
+    return Answer(question_id=qid, question=f"Question {qid}?", text=text, status=status)
+
+
+def files(store: Store) -> list[Path]:
+    return sorted(store.sessions_dir.glob("*.toml"))
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "data")
+
+
+# ------------------------------------------------------- round trip (hypothesis)
+
+# Unicode with everything a user could paste: RTL, CJK, emoji, combining marks,
+# control characters (incl. NUL, CR, DEL, U+2028). Surrogates cannot be UTF-8.
+any_text = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=("Cs",)),
+        st.sampled_from(list("שלום مرحبا 漢字かな한국어 👩‍💻🎉\u200f\u202e\x00\r\n\t\x7f\u2028\ufeff")),
+    ),
+    max_size=200,
+)
+ids = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
+aware_times = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone.utc)
+).map(lambda d: d.replace(microsecond=(d.microsecond // 1000) * 1000))
+offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+any_times = st.one_of(aware_times, st.builds(lambda d, tz: d.astimezone(tz), aware_times, offsets))
+
+edits = st.builds(
+    Edit,
+    t_ms=st.integers(min_value=0, max_value=2**40),
+    pos=st.integers(min_value=0, max_value=10**6),
+    removed=st.integers(min_value=0, max_value=10**6),
+    text=any_text,
+)
+answers = st.builds(
+    Answer,
+    question_id=ids,
+    question=any_text.filter(bool),
+    type=st.one_of(st.none(), st.sampled_from(["behavioral", "situational", "closing"])),
+    follow_up_of=st.one_of(st.none(), ids),
+    text=st.one_of(any_text, st.just("long answer ✓ " * 5000)),
+    status=st.sampled_from(["pending", "draft", "submitted", "skipped"]),
+    shown_at=st.one_of(st.none(), any_times),
+    think_ms=st.one_of(st.none(), st.integers(min_value=0, max_value=10**9)),
+    answer_ms=st.one_of(st.none(), st.integers(min_value=0, max_value=10**9)),
+    edits=st.lists(edits, max_size=30),
+)
+pointers = st.builds(
+    Pointer,
+    kind=st.sampled_from(["no-example", "no-result", "hedging", "other"]),
+    title=any_text.filter(lambda s: 1 <= len(s) <= 160),
+    evidence=any_text,
+    question_id=st.one_of(st.none(), ids),
+    tip=any_text.filter(bool),
+    verified=st.booleans(),
+)
+feedbacks = st.builds(
+    Feedback,
+    pointers=st.lists(pointers, min_size=1, max_size=2),
+    strength=st.one_of(st.none(), st.builds(Strength, title=any_text.filter(bool), evidence=any_text)),
+    backend=any_text.filter(bool),
+    model=st.one_of(st.none(), any_text),
+    created_at=any_times,
+    notice=st.one_of(st.none(), any_text),
+)
+sessions = st.builds(
+    Session,
+    id=ids,
+    kind=st.sampled_from(["practice", "real"]),
+    created_at=any_times,
+    updated_at=any_times,
+    round=st.sampled_from(["phone", "second", "final"]),
+    role=any_text.filter(bool),
+    job=st.one_of(st.none(), any_text),
+    timed=st.booleans(),
+    status=st.sampled_from(["in-progress", "complete", "abandoned"]),
+    answers=st.lists(answers, max_size=4),
+    feedback=st.lists(feedbacks, max_size=3),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions)
+def test_session_toml_round_trip_is_exact(session: Session) -> None:
+    text = session_to_toml(session)
+    back = session_from_toml(text, Path("x.toml"))
+    assert back == session
+    assert back.model_dump_json() == session.model_dump_json()
+    for a, b in zip(back.answers, session.answers):
+        assert a.text.encode("utf-8") == b.text.encode("utf-8")
+    assert session_to_toml(back) == text
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sessions)
+def test_saved_session_loads_back_equal(tmp_path: Path, session: Session) -> None:
+    st_ = Store(tmp_path / "rt")
+    session = session.model_copy(update={"id": f"rt-{os.urandom(6).hex()}"})
+    path = st_.save(session)
+    assert st_.load(path) == session
+
+
+def test_naive_datetimes_are_stored_with_an_offset() -> None:
+    naive = datetime(2025, 1, 2, 3, 4, 5)
+    session = Session(id="s", round="second", role="general", created_at=naive, updated_at=naive)
+    back = session_from_toml(session_to_toml(session), Path("s.toml"))
+    assert back.created_at.tzinfo is not None
+    assert back.created_at == naive.astimezone(timezone.utc)
+
+
+def test_none_values_are_left_out_of_the_file() -> None:
+    session = Session(id="s", round="final", role="general", answers=[answer("q1")])
+    text = session_to_toml(session)
+    assert "null" not in text and "None" not in text
+    assert "job" not in text and "think_ms" not in text
+
+
+# ---------------------------------------------------------------- create/save
+
+
+def test_create_saves_private_file_named_by_time(store: Store, umask000: None) -> None:
+    s = store.create("second", "general", answers=[answer("q1")])
+    path = store.sessions_dir / f"{s.id}.toml"
+    assert path.is_file()
+    assert mode(path) == 0o600
+    assert mode(store.sessions_dir) == 0o700
+    assert mode(store.root) == 0o700
+    assert time_from_id(s.id) == s.created_at
+    assert store.load(s.id) == s
+
+
+@pytest.fixture
+def umask000():
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_ids_sort_by_creation_time(store: Store) -> None:
+    created = [store.create("phone", "general") for _ in range(20)]
+    names = [p.stem for p in files(store)]
+    assert names == sorted(names)
+    times = [time_from_id(s.id) for s in created]
+    assert times == sorted(times)
+
+
+def test_create_rejects_bad_values_and_leaves_no_file(store: Store) -> None:
+    with pytest.raises(ValueError):
+        store.create("lunch", "general")
+    assert files(store) == []
+
+
+def test_save_bumps_updated_at_and_writes_atomically(store: Store) -> None:
+    s = store.create("second", "general", answers=[answer("q1", status="draft")])
+    before = s.updated_at
+    s.answers[0].text = "changed"
+    path = store.save(s)
+    assert s.updated_at >= before
+    assert store.load(path).answers[0].text == "changed"
+    assert [p.name for p in store.sessions_dir.iterdir() if fsutil.is_temp_name(p.name)] == []
+
+
+def test_failed_save_enospc_keeps_old_file_and_raises_clear_error(store: Store, monkeypatch) -> None:
+    s = store.create("second", "general", answers=[answer("q1", text="first version")])
+    path = store.resolve(s.id)
+    old = path.read_bytes()
+
+    def no_space(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(fsutil.os, "write", no_space)
+    s.answers[0].text = "second version"
+    with pytest.raises(StoreError) as info:
+        store.save(s)
+    monkeypatch.undo()
+    assert str(path) in str(info.value)
+    assert "No space left on device" in str(info.value)
+    assert "previous version is intact" in str(info.value)
+    assert path.read_bytes() == old
+    assert [p.name for p in store.sessions_dir.iterdir() if fsutil.is_temp_name(p.name)] == []
+
+
+def test_save_refuses_a_file_it_did_not_load(store: Store, tmp_path: Path) -> None:
+    store.sessions_dir.mkdir(parents=True)
+    foreign = store.sessions_dir / "someone.toml"
+    foreign.write_text("not = [valid")
+    impostor = Session(id="someone", round="second", role="general")
+    with pytest.raises(StoreError, match="refusing to overwrite"):
+        store.save(impostor)
+    assert foreign.read_text() == "not = [valid"
+
+
+def test_save_of_a_new_session_object_claims_its_file(store: Store) -> None:
+    s = Session(id="hand-made-1", round="phone", role="general")
+    path = store.save(s)
+    assert path == store.sessions_dir / "hand-made-1.toml"
+    assert store.load("hand-made-1") == s
+
+
+def _create_many(root: str, barrier, n: int, queue) -> None:
+    st_ = Store(Path(root))
+    barrier.wait()
+    queue.put([st_.create("phone", "general").id for _ in range(n)])
+
+
+def test_two_processes_creating_at_once_get_distinct_ids(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    queue = ctx.Queue()
+    root = str(tmp_path / "shared")
+    procs = [ctx.Process(target=_create_many, args=(root, barrier, 150, queue)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    got = [queue.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    all_ids = got[0] + got[1]
+    assert len(all_ids) == 300
+    assert len(set(all_ids)) == 300
+    store = Store(Path(root))
+    assert len(files(store)) == 300
+    listed = store.list_sessions()
+    assert len(listed) == 300 and all(r.error is None for r in listed)
+
+
+def test_same_millisecond_ids_differ(store: Store, monkeypatch) -> None:
+    frozen = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    monkeypatch.setattr(store_mod, "utcnow", lambda: frozen)
+    monkeypatch.setattr(store_mod, "_random_suffix", iter(["aaaaaa", "aaaaaa", "bbbbbb"]).__next__)
+    a = store.create("phone", "general")
+    b = store.create("phone", "general")  # first draw collides, O_EXCL makes it draw again
+    assert a.id.endswith("aaaaaa") and b.id.endswith("bbbbbb")
+    assert a.id.split("-")[0] == b.id.split("-")[0] == "20260101T000000000"
+
+
+# ----------------------------------------------------------- loading refs
+
+
+def test_load_by_id_prefix_and_path(store: Store) -> None:
+    s = store.create("final", "general")
+    assert store.load(s.id).id == s.id
+    assert store.load(s.id[:-3]).id == s.id
+    path = store.sessions_dir / f"{s.id}.toml"
+    assert store.load(path).id == s.id
+    assert store.load(str(path)).id == s.id
+
+
+def test_ambiguous_and_missing_refs(store: Store) -> None:
+    store.create("final", "general")
+    store.create("final", "general")
+    with pytest.raises(StoreError, match="ambiguous"):
+        store.load("20")
+    with pytest.raises(StoreError, match="no session matches 'nope'"):
+        store.load("nope")
+    with pytest.raises(StoreError, match="no such session file"):
+        store.load(Path("/nonexistent/x.toml"))
+
+
+# --------------------------------------------------------- damaged files
+
+
+def _write_raw(store: Store, name: str, text: str | bytes) -> Path:
+    store.sessions_dir.mkdir(parents=True, exist_ok=True)
+    path = store.sessions_dir / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _valid_text(session_id: str) -> str:
+    return session_to_toml(Session(id=session_id, round="second", role="general", answers=[answer("q1")]))
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("20250101T000000000-1-corrupt.toml", "round = [unclosed", "not valid TOML"),
+        ("20250101T000000001-1-trunc.toml", None, "not valid TOML"),
+        ("20250101T000000002-1-future.toml", f"schema_version = {SCHEMA_VERSION + 1}\nid = 'x'", "newer than this coach"),
+        ("20250101T000000003-1-missing.toml", "schema_version = 1\nid = 'x'\nrole = 'general'", "round: Field required"),
+        ("20250101T000000004-1-binary.toml", b"\xff\xfe\x00garbage", "not UTF-8"),
+        ("20250101T000000005-1-badver.toml", "schema_version = 'one'\nid='x'", "schema_version"),
+    ],
+)
+def test_damaged_files_are_listed_with_error_and_never_overwritten(
+    store: Store, name: str, content, reason: str
+) -> None:
+    good = store.create("second", "general")
+    if content is None:  # truncated mid-write by a non-atomic tool
+        content = _valid_text("trunc")[:-40]
+    path = _write_raw(store, name, content)
+    before = path.read_bytes()
+
+    rows = store.list_sessions()
+    bad = [r for r in rows if r.error]
+    assert [r.path for r in bad] == [path]
+    assert reason in bad[0].error
+    assert bad[0].id == path.stem
+    assert bad[0].created_at == time_from_id(path.stem)
+    assert [r.id for r in rows if not r.error] == [good.id]
+
+    with pytest.raises(StoreError) as info:
+        store.load(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert reason in info.value.reason
+
+    # Nothing this process does may replace it: save() refuses, add_feedback() can't load it.
+    with pytest.raises(StoreError):
+        store.save(Session(id=path.stem, round="second", role="general"))
+    with pytest.raises(StoreError):
+        store.add_feedback(path, make_feedback())
+    store.list_sessions()
+    assert path.read_bytes() == before
+    assert store.latest().id == good.id
+
+
+def test_delete_removes_even_a_damaged_file(store: Store) -> None:
+    path = _write_raw(store, "broken.toml", "x = [")
+    assert len(store.list_sessions()) == 1
+    store.delete("broken")
+    assert not path.exists()
+    assert store.list_sessions() == []
+    assert "broken.toml" not in json.loads(store.index_path.read_text())["entries"]
+
+
+# ------------------------------------------------------------- migrations
+
+
+def test_migrations_upgrade_step_by_step(monkeypatch) -> None:
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+
+    def v1_to_v2(doc: dict) -> dict:
+        doc["role"] = doc.pop("job_role")
+        return doc
+
+    monkeypatch.setitem(MIGRATIONS, 1, v1_to_v2)
+    text = "schema_version = 1\nid = 'old'\nround = 'phone'\njob_role = 'general'\n"
+    migrated = store_mod.migrate(__import__("tomllib").loads(text))
+    assert migrated["schema_version"] == 2
+    assert migrated["role"] == "general" and "job_role" not in migrated
+
+
+def test_file_without_schema_version_is_read_as_version_1(store: Store) -> None:
+    text = _valid_text("nover").replace(f"schema_version = {SCHEMA_VERSION}\n", "")
+    path = _write_raw(store, "nover.toml", text)
+    assert store.load(path).schema_version == 1
+
+
+def test_missing_migration_is_an_error(monkeypatch) -> None:
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(MIGRATIONS, 1, lambda d: d)
+    with pytest.raises(ValueError, match="no upgrade from schema_version 2"):
+        store_mod.migrate({"schema_version": 1})
+
+
+# ---------------------------------------------------------------- listing
+
+
+def test_listing_is_newest_first_with_summary_fields(store: Store) -> None:
+    a = store.create("phone", "general", answers=[answer("q1")])
+    b = store.create("final", "software-engineer", kind="real")
+    store.add_feedback(a.id, make_feedback("Lead with the result"))
+    rows = store.list_sessions()
+    assert [r.id for r in rows] == [b.id, a.id]
+    ra = rows[1]
+    assert (ra.round, ra.role, ra.kind, ra.status, ra.n_answers) == ("phone", "general", "practice", "in-progress", 1)
+    assert ra.first_pointer == "Lead with the result" and ra.backend == "offline"
+    assert rows[0].kind == "real" and rows[0].first_pointer is None
+
+
+def test_index_is_used_but_never_trusted_blindly(store: Store) -> None:
+    s = store.create("phone", "general")
+    store.list_sessions()
+    index = json.loads(store.index_path.read_text())
+    name = f"{s.id}.toml"
+    # Lie in the index: same stat signature but a wrong role -> the cache is used...
+    index["entries"][name][3]["role"] = "cached-role"
+    fsutil.atomic_write_text(store.index_path, json.dumps(index))
+    assert store.list_sessions()[0].role == "cached-role"
+    # ...but as soon as the file changes, its stat changes and it is reparsed.
+    loaded = store.load(s.id)
+    loaded.role = "data-analyst"
+    store.save(loaded)
+    assert store.list_sessions()[0].role == "data-analyst"
+
+
+def test_file_changed_behind_our_back_is_reparsed(store: Store) -> None:
+    s = store.create("phone", "general")
+    store.list_sessions()
+    path = store.resolve(s.id)
+    path.write_text(path.read_text().replace('status = "in-progress"', 'status = "complete"'))
+    assert store.list_sessions()[0].status == "complete"
+
+
+@pytest.mark.parametrize("junk", ["", "{", "[]", '{"version": 999, "entries": {}}', '{"version": 1, "entries": {"a.toml": 3}}'])
+def test_corrupt_index_is_rebuilt(store: Store, junk: str) -> None:
+    s = store.create("phone", "general")
+    store.index_path.write_text(junk)
+    rows = store.list_sessions()
+    assert [r.id for r in rows] == [s.id] and rows[0].error is None
+    assert json.loads(store.index_path.read_text())["version"] == store_mod.INDEX_VERSION
+
+
+def test_missing_index_and_deleted_files(store: Store) -> None:
+    a = store.create("phone", "general")
+    b = store.create("phone", "general")
+    store.index_path.unlink()
+    assert {r.id for r in store.list_sessions()} == {a.id, b.id}
+    store.resolve(a.id).unlink()  # removed by hand
+    assert [r.id for r in store.list_sessions()] == [b.id]
+    assert list(json.loads(store.index_path.read_text())["entries"]) == [f"{b.id}.toml"]
+
+
+def test_stale_temp_litter_is_cleaned_on_listing(store: Store) -> None:
+    s = store.create("phone", "general")
+    temp = fsutil.temp_name_for(store.resolve(s.id))
+    temp.write_text("half")
+    os.utime(temp, (0, 0))
+    assert [r.id for r in store.list_sessions()] == [s.id]
+    assert not temp.exists()
+
+
+def _save_many(root: str, barrier, prefix: str, n: int) -> None:
+    st_ = Store(Path(root))
+    barrier.wait()
+    for i in range(n):
+        st_.save(Session(id=f"{prefix}-{i:03d}", round="second", role="general"))
+
+
+def test_concurrent_saves_do_not_clobber_the_index(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(2)
+    root = str(tmp_path / "shared")
+    procs = [ctx.Process(target=_save_many, args=(root, barrier, p, 60)) for p in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    store = Store(Path(root))
+    entries = json.loads(store.index_path.read_text())["entries"]
+    assert len(entries) == 120  # every save's entry survived the other process's writes
+
+
+def test_autosave_with_unchanged_summary_skips_index_write(store: Store, monkeypatch) -> None:
+    s = store.create("second", "general", answers=[answer("q1", status="draft")])
+    writes: list[object] = []
+    real = store._update_index
+    monkeypatch.setattr(store, "_update_index", lambda *a, **k: (writes.append(a), real(*a, **k)))
+    s.answers[0].text = "typing..."
+    store.save(s)
+    assert writes == []
+    s.status = "complete"
+    store.save(s)
+    assert len(writes) == 1
+    assert store.list_sessions()[0].status == "complete"
+
+
+def test_fresh_empty_file_is_an_id_being_claimed(store: Store) -> None:
+    path = _write_raw(store, "20250101T000000000-1-claim.toml", "")
+    assert store.list_sessions() == []
+    os.utime(path, (0, 0))
+    rows = store.list_sessions()
+    assert rows[0].error and "empty file" in rows[0].error
+
+
+# ---------------------------------------------------- latest / resumable / recent
+
+
+def test_latest_and_resumable(store: Store) -> None:
+    assert store.latest() is None and store.resumable() == []
+    a = store.create("phone", "general")
+    b = store.create("second", "general")
+    b.status = "complete"
+    store.save(b)
+    assert store.latest().id == b.id
+    assert store.latest("in-progress").id == a.id
+    assert [r.id for r in store.resumable()] == [a.id]
+
+
+def test_recent_question_ids_counts_shown_questions_of_recent_sessions(store: Store) -> None:
+    store.create("phone", "general", answers=[answer("old")])
+    store.create("phone", "general", answers=[answer("q1"), answer("q2", status="skipped"), answer("q3", status="pending")])
+    assert store.recent_question_ids(sessions=1) == {"q1", "q2"}
+    assert store.recent_question_ids() == {"old", "q1", "q2"}
+    assert store.recent_question_ids(sessions=0) == set()
+
+
+def test_add_feedback_appends_and_keeps_older(store: Store) -> None:
+    s = store.create("second", "general", answers=[answer("q1")])
+    store.add_feedback(s.id, make_feedback("first", backend="offline"))
+    again = store.add_feedback(s.id, make_feedback("second", backend="openai"))
+    assert [f.pointers[0].title for f in again.feedback] == ["first", "second"]
+    assert [f.backend for f in store.load(s.id).feedback] == ["offline", "openai"]
+
+
+def test_summary_json_has_the_history_fields(store: Store) -> None:
+    s = store.create("second", "general")
+    row = store.list_sessions()[0]
+    data = row.to_json()
+    for key in ("id", "path", "created_at", "round", "role", "status", "kind", "first_pointer", "backend", "error"):
+        assert key in data
+    assert SessionSummary.from_json(data, row.path) == row
+    assert data["id"] == s.id
+
+
+def test_from_settings_uses_data_path(tmp_path: Path) -> None:
+    from coach.config import load_settings
+
+    settings = load_settings({"data_dir": str(tmp_path / "elsewhere")})
+    assert Store.from_settings(settings).root == tmp_path / "elsewhere"
