@@ -1,0 +1,39 @@
+"""The Textual app. `launch` is the only entry point; Textual is imported inside it.
+
+Commands (`coach`, `coach practice`, `coach history`, `coach replay`) import
+this package and call `launch`, so `coach --help` and the batch commands never
+pay for Textual.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+
+
+def launch(args: Any, start: str = "home", session_ref: str | None = None) -> int:
+    """Run the app opening at ``start`` (home, practice, history, replay); return the exit status."""
+    from coach.config import flags_from_args
+    from coach.tui.context import JobError, read_job_file
+
+    job: str | None = None
+    job_path = getattr(args, "job", None)
+    if job_path:
+        try:
+            job = read_job_file(Path(job_path).expanduser()) or None
+        except JobError as exc:
+            print(f"coach: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    from coach.tui.app import CoachApp, LaunchOptions
+
+    options = LaunchOptions(start=start, session_ref=session_ref, flags=flags_from_args(args), job=job)
+    app = CoachApp(options)
+    try:
+        app.run()
+    finally:
+        app.cancel_watchdog()
+    return app.return_code or 0

@@ -1,0 +1,279 @@
+"""CoachApp: the Textual app that ties the screens together.
+
+The app owns what outlives a screen: the loaded context (settings, store,
+banks), the clock, the registry of unsaved drafts that a quit or a signal must
+flush, the single place where failed workers become notifications, the
+"terminal too small" guard, and navigation between screens. History and
+Replay screens are imported only when opened, so this module works before
+(and without) them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from coach.models import Answer, Session
+from coach.tui.clock import Clock
+from coach.tui.commands import CoachCommands
+from coach.tui.context import AppContext, RoundRequest
+from coach.tui.drafts import DraftKeeper
+from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.interview import InterviewOutcome, InterviewScreen
+from coach.tui.screens.too_small import TooSmallScreen, too_small
+
+#: After a hang-up the terminal may be gone; if a clean exit has not finished
+#: by then, leave anyway (the draft is already on disk).
+SIGNAL_EXIT_DEADLINE_S = 1.0
+
+
+@dataclass
+class LaunchOptions:
+    """Where the app opens and what the command line asked for."""
+
+    start: str = "home"  # home | practice | history | replay
+    session_ref: str | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+    job: str | None = None
+
+
+class CoachApp(App[None]):
+    TITLE = "coach"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        options: LaunchOptions | None = None,
+        *,
+        ctx: AppContext | None = None,
+        clock: Clock | None = None,
+        cursor_blink: bool = True,
+        seed: int | None = None,
+        handle_signals: bool = True,
+    ) -> None:
+        super().__init__()
+        self.options = options or LaunchOptions()
+        self.ctx = ctx or AppContext.load(self.options.flags)
+        self.clock = clock or Clock()
+        self.cursor_blink = cursor_blink
+        self.seed = seed
+        self.handle_signals = handle_signals
+        self.keepers: set[DraftKeeper] = set()
+        self.flush_errors: list[str] = []
+        self._watchdog: threading.Timer | None = None
+
+    # ------------------------------------------------------------ start-up
+
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        if self.handle_signals:
+            self._install_signal_handlers()
+        start = self.options.start
+        if start == "practice":
+            req = self.ctx.default_request()
+            req.job = self.options.job
+            self.start_round(req)
+        elif start == "history":
+            self.action_history()
+        elif start == "replay":
+            self.open_replay(self.options.session_ref)
+        self.call_after_refresh(self.check_size)
+
+    def _apply_theme(self) -> None:
+        theme = self.ctx.settings.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.notify(f"theme {theme!r} is not known; using {self.theme}", severity="warning")
+
+    # ------------------------------------------------------------ signals
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._on_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError) as exc:
+                # Not the main thread or not a Unix loop: keep the default action.
+                self.log.warning(f"cannot handle {signum!r}: {exc}")
+
+    def _on_signal(self, signum: int) -> None:
+        """SIGHUP (link dropped) or SIGTERM: save drafts now, then leave cleanly."""
+        self.flush_drafts()
+        code = 128 + signum
+        self._watchdog = threading.Timer(SIGNAL_EXIT_DEADLINE_S, os._exit, args=(code,))
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        self.exit(return_code=code)
+
+    def cancel_watchdog(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+
+    def flush_drafts(self) -> None:
+        """Write every open draft synchronously (quit and signals)."""
+        from coach.store import StoreError
+
+        for keeper in list(self.keepers):
+            try:
+                keeper.save_now()
+            except (StoreError, OSError) as exc:
+                self.flush_errors.append(str(exc))
+                print(f"coach: draft not saved: {exc}", file=sys.stderr)
+
+    async def action_quit(self) -> None:
+        self.flush_drafts()
+        self.exit()
+
+    # ------------------------------------------------------------ errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_changed(event)
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker becomes something the user can see."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.notify(str(error) or type(error).__name__, title="Something went wrong", severity="error", timeout=10)
+
+    # ------------------------------------------------------------ size
+
+    def on_resize(self, event: Resize) -> None:
+        self.call_after_refresh(self.check_size)
+
+    def check_size(self) -> None:
+        small = too_small(self.size)
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif showing and not small:
+            self.pop_screen()
+
+    # ------------------------------------------------------------ rounds
+
+    @work(exclusive=True, group="start-round", exit_on_error=False)
+    async def start_round(self, req: RoundRequest) -> None:
+        session = await asyncio.to_thread(self._create_session, req)
+        self.open_interview(session)
+
+    def _create_session(self, req: RoundRequest) -> Session:
+        from coach.banks import plan_round
+
+        ctx = self.ctx
+        plan = plan_round(
+            ctx.banks, req.round, req.role, req.questions,
+            avoid=ctx.store.recent_question_ids(), seed=self.seed, job=req.job,
+        )
+        answers = [Answer(question_id=q.id, question=q.text, type=q.type) for q in plan.questions]
+        return ctx.store.create(
+            plan.round, plan.role, job=req.job, timed=req.timed, answers=answers
+        )
+
+    @work(exclusive=True, group="start-round", exit_on_error=False)
+    async def resume_session(self, ref: str) -> None:
+        session = await asyncio.to_thread(self.ctx.store.load, ref)
+        self.open_interview(session)
+
+    def open_interview(self, session: Session) -> None:
+        self.push_screen(InterviewScreen(session, self.ctx.banks.questions()), self._interview_done)
+
+    def _interview_done(self, outcome: InterviewOutcome | None) -> None:
+        if outcome is not None and outcome.finished:
+            self.open_debrief(outcome.session_id)
+
+    def open_debrief(self, session_id: str) -> None:
+        from coach.tui.screens.debrief import DebriefScreen
+
+        self.push_screen(DebriefScreen(session_id))
+
+    # ------------------------------------------------------------ navigation
+
+    def go_home(self) -> None:
+        home = self.screen_stack[0]
+        if self.screen is not home:
+            home.pop_until_active()
+
+    def action_new_round(self) -> None:
+        self.go_home()
+        self.call_after_refresh(self._focus_start)
+
+    def _focus_start(self) -> None:
+        self.screen_stack[0].query_one("#start").focus()
+
+    @work(exclusive=True, group="resume-latest", exit_on_error=False)
+    async def action_resume_latest(self) -> None:
+        found = await asyncio.to_thread(self.ctx.store.resumable)
+        found = [s for s in found if not s.error]
+        if not found:
+            self.notify("No unfinished round to resume.")
+            return
+        self.go_home()
+        self.resume_session(found[0].id)
+
+    def action_history(self) -> None:
+        try:
+            from coach.tui.screens.history import HistoryScreen
+        except ImportError as exc:
+            self.notify(f"History is not available in this build ({exc}).", severity="warning")
+            return
+        self.push_screen(HistoryScreen())
+
+    def action_replay_latest(self) -> None:
+        self.open_replay(None)
+
+    def open_replay(self, session_ref: str | None) -> None:
+        try:
+            from coach.tui.screens.replay import ReplayScreen
+        except ImportError as exc:
+            self.notify(f"Replay is not available in this build ({exc}).", severity="warning")
+            return
+        self.push_screen(ReplayScreen(session_ref))
+
+    def action_settings(self) -> None:
+        from coach.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen(), self._settings_done)
+
+    def _settings_done(self, saved: bool | None) -> None:
+        if saved:
+            self.ctx.reload_settings()
+            self._apply_theme()
+            home = self.screen_stack[0]
+            if isinstance(home, HomeScreen):
+                home.refresh_info()
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def action_export(self) -> None:
+        """Export the session on screen (if any), else the latest one, as Markdown."""
+        from coach.export import save_export
+
+        session: Session | None = getattr(self.screen, "session", None)
+        store = self.ctx.store
+        if not isinstance(session, Session):
+            latest = await asyncio.to_thread(store.latest)
+            if latest is None:
+                self.notify("No session to export yet.")
+                return
+            session = await asyncio.to_thread(store.load, latest.path)
+        path = await asyncio.to_thread(save_export, session, self.ctx.settings.data_path(), "md")
+        self.notify(f"Exported to {path}", title="Export")

@@ -1,0 +1,223 @@
+"""The debrief: one or two pointers, each shown inside the answer it is about.
+
+The headline stays short on purpose (design principle 1): at most two ranked
+pointers and one strength. Per-answer notes are one key away. Every feedback
+says who made it; a re-run with another backend is *appended* to the session
+(never replacing the earlier one) and streams into view while it works, in a
+worker that Esc cancels, so the screen never freezes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker
+
+from coach.feedback import Progress
+from coach.models import ROUND_TITLES, Feedback, Session
+from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
+from coach.tui.screens import WorkerErrorsToApp, coach_app
+from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for, provenance
+
+STREAM_TAIL_CHARS = 400
+
+
+def header_line(session: Session) -> str:
+    title = ROUND_TITLES.get(session.round, session.round)
+    when = session.created_at.astimezone().strftime("%d %b %Y %H:%M")
+    answered = sum(1 for a in session.answers if a.answered)
+    return f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered"
+
+
+class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
+    """Choose a backend for a re-run (names come from the registry, nothing imported)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        from coach.feedback import available_backends
+
+        options = [
+            Option(name + ("  (in use)" if name == self.current else ""), id=name)
+            for name in sorted(available_backends())
+        ]
+        with Vertical(id="picker-box"):
+            yield Static("Re-run the debrief with:", classes="title")
+            yield OptionList(*options, id="backends")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#backends")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DebriefScreen(WorkerErrorsToApp, Screen[None]):
+    CSS_PATH = "debrief.tcss"
+    BINDINGS = [
+        Binding("n", "toggle_notes", "Per-answer notes", id="debrief.notes"),
+        Binding("b", "rerun", "Re-run with…", id="debrief.rerun"),
+        Binding("e", "app.export", "Export", id="debrief.export"),
+        Binding("escape", "back", "Back / cancel", id="debrief.back"),
+    ]
+
+    def __init__(self, session_id: str, *, run_backend: str | None = None) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.session: Session | None = None
+        self.run_backend = run_backend
+        self.streamed = ""
+        self._review: Worker[None] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="debrief"):
+            yield Static("Debrief", id="header")
+            yield Static("", id="provenance")
+            yield Static("", id="progress")
+            with ContentSwitcher(initial="pointers", id="views"):
+                yield VerticalScroll(id="pointers")
+                yield VerticalScroll(id="notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        self._load()
+
+    @work(thread=True, exclusive=True, group="debrief-load", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(SessionLoaded(coach_app(self).ctx.store.load(self.session_id)))
+
+    def on_session_loaded(self, message: SessionLoaded) -> None:
+        session = self.session = message.session
+        self.query_one("#header", Static).update(header_line(session))
+        latest = session.latest_feedback
+        if latest is not None and self.run_backend is None:
+            self.show_feedback(latest)
+        else:
+            self.start_review(self.run_backend or coach_app(self).ctx.settings.backend)
+
+    # ------------------------------------------------------------ showing
+
+    def show_feedback(self, feedback: Feedback) -> None:
+        assert self.session is not None
+        session = self.session
+        line = provenance(feedback)
+        if len(session.feedback) > 1:
+            line += f" · {len(session.feedback)} debriefs kept for this session"
+        if feedback.notice:
+            line += f"\nNote: {feedback.notice}"
+        self.query_one("#provenance", Static).update(line)
+        pointers = self.query_one("#pointers", VerticalScroll)
+        pointers.remove_children()
+        cards: list[Static] = [
+            PointerCard(i, p, answer_for(session, p.question_id), classes="pointer")
+            for i, p in enumerate(feedback.pointers, 1)
+        ]
+        if feedback.strength is not None:
+            s = feedback.strength
+            cards.append(StrengthCard(s, answer_for(session, s.question_id), classes="strength"))
+        pointers.mount_all(cards)
+        self._fill_notes(feedback)
+
+    def _fill_notes(self, feedback: Feedback) -> None:
+        assert self.session is not None
+        notes = self.query_one("#notes", VerticalScroll)
+        notes.remove_children()
+        by_question = {n.question_id: n.pointers for n in feedback.notes}
+        items: list[Static] = [Static("Per-answer notes (n to go back)", classes="notes-title")]
+        for i, answer in enumerate(self.session.answers, 1):
+            label = "follow-up" if answer.follow_up_of else f"Q{i}"
+            items.append(Static(f"{label}: {answer.question}", classes="note-question"))
+            if answer.status == "skipped":
+                items.append(Static("(skipped)", classes="note-empty"))
+            pointers = by_question.get(answer.question_id, [])
+            if not pointers and answer.status != "skipped":
+                items.append(Static("Nothing to change here.", classes="note-empty"))
+            items.extend(PointerCard(None, p, answer) for p in pointers)
+        notes.mount_all(items)
+
+    # ------------------------------------------------------------ review
+
+    @work(exclusive=True, group="review", exit_on_error=False)
+    async def run_review(self, backend_name: str) -> None:
+        from coach.feedback import make_backend
+
+        app = coach_app(self)
+        assert self.session is not None
+        session = self.session
+        progress = self.query_one("#progress", Static)
+        progress.display = True
+        self.streamed = ""
+        progress.update(f"Asking {app.ctx.backend_label(backend_name)}… (Esc cancels)")
+        try:
+            backend = await asyncio.to_thread(make_backend, backend_name, app.ctx.settings)
+            try:
+                feedback = await backend.review_session(session, self._progress)
+            finally:
+                await backend.aclose()
+            updated = await asyncio.to_thread(app.ctx.store.add_feedback, session.id, feedback)
+        finally:
+            progress.display = False
+        self.post_message(ReviewFinished(feedback, updated))
+
+    def _progress(self, update: Progress) -> None:
+        self.post_message(ReviewProgress(update))
+
+    def on_review_progress(self, message: ReviewProgress) -> None:
+        p = message.progress
+        if p.text:
+            self.streamed = p.text if len(p.text) >= len(self.streamed) else self.streamed + p.text
+        tail = self.streamed[-STREAM_TAIL_CHARS:]
+        detail = f" · {p.chars:,} chars" if p.chars else ""
+        self.query_one("#progress", Static).update(f"{p.stage}{detail} (Esc cancels)\n{tail}".rstrip())
+
+    def on_review_finished(self, message: ReviewFinished) -> None:
+        self.session = message.session
+        self.query_one("#header", Static).update(header_line(message.session))
+        self.show_feedback(message.feedback)
+
+    # ------------------------------------------------------------ actions
+
+    def _reviewing(self) -> bool:
+        return self._review is not None and self._review.is_running
+
+    def start_review(self, backend_name: str) -> None:
+        self._review = self.run_review(backend_name)
+
+    def action_back(self) -> None:
+        if self._reviewing():
+            assert self._review is not None
+            self._review.cancel()
+            self.query_one("#progress").display = False
+            self.notify("Cancelled; nothing was added to the session.")
+            if self.session is not None and self.session.latest_feedback is not None:
+                self.show_feedback(self.session.latest_feedback)
+            return
+        self.dismiss(None)
+
+    def action_toggle_notes(self) -> None:
+        views = self.query_one("#views", ContentSwitcher)
+        views.current = "notes" if views.current == "pointers" else "pointers"
+
+    def action_rerun(self) -> None:
+        if self.session is None or self._reviewing():
+            return
+        current = coach_app(self).ctx.settings.backend
+        self.app.push_screen(BackendPicker(current), self._picked)
+
+    def _picked(self, name: str | None) -> None:
+        if name:
+            self.start_review(name)

@@ -1,0 +1,419 @@
+"""The interview: one question at a time, a free-text answer, every edit kept.
+
+What this screen records, and why:
+
+* every change to the answer as a compact `Edit` (for replay), diffed from the
+  TextArea's text on each `Changed` event (see `coach.tui.editlog`);
+* think time (question shown → first change) and answer time (shown → submit);
+* the draft on disk within about a second of any keystroke: the first change
+  after a save arms a short timer and the save runs in a thread. A timer that
+  is *not* reset by later keys bounds the loss even during nonstop typing.
+
+After an answer: an optional practice-mode pointer (that answer only) and at
+most one follow-up per question (the backend's, else the bank's), which is
+saved as another `Answer` with `follow_up_of` set. Pausing keeps the session
+"in-progress" so home offers to resume it; resuming continues the edit log
+with offsets after its last edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TextArea
+
+from coach.feedback import AnswerItem, Backend, BackendError, ReviewRequest
+from coach.models import ROUND_TITLES, Answer, Feedback, Question, Session
+from coach.tui.drafts import DraftKeeper
+from coach.tui.editlog import EditRecorder
+from coach.tui.messages import DraftSaved
+from coach.tui.screens import WorkerErrorsToApp, coach_app, dismiss_safely
+from coach.tui.widgets.pointers import PointerCard, StrengthCard, provenance
+from coach.tui.widgets.soft_timer import SoftTimer
+
+AUTOSAVE_S = 0.5
+FOLLOW_UP_TIMEOUT_S = 8.0
+FOLLOW_UP_SUFFIX = ".follow-up"
+
+
+@dataclass(frozen=True)
+class InterviewOutcome:
+    """How the interview screen ended: the round is finished, or paused for later."""
+
+    session_id: str
+    finished: bool
+
+
+def next_open_index(session: Session) -> int | None:
+    """The first answer still to do (pending or a draft), or None when all are done."""
+    for i, a in enumerate(session.answers):
+        if a.status in ("pending", "draft"):
+            return i
+    return None
+
+
+def position(session: Session, index: int) -> tuple[int, int]:
+    """("question N", "of M") counting main questions only, not follow-ups."""
+    mains = [i for i, a in enumerate(session.answers) if a.follow_up_of is None]
+    n = sum(1 for i in mains if i <= index)
+    return max(n, 1), len(mains)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def local_hms(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+class PracticeFeedbackScreen(WorkerErrorsToApp, ModalScreen[None]):
+    """Practice mode: the pointer(s) for the answer just given, before moving on."""
+
+    BINDINGS = [
+        Binding("enter,escape", "close", "Continue", id="practice.continue"),
+    ]
+
+    def __init__(self, feedback: Feedback, answer: Answer) -> None:
+        super().__init__()
+        self.feedback = feedback
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        fb = self.feedback
+        with Vertical(id="practice-box"):
+            yield Static("Pointers for this answer", classes="title")
+            yield Static(provenance(fb), classes="provenance")
+            if fb.notice:
+                yield Static(fb.notice, classes="notice")
+            with VerticalScroll():
+                for i, p in enumerate(fb.pointers, 1):
+                    yield PointerCard(i, p, self.answer)
+                if fb.strength:
+                    yield StrengthCard(fb.strength, self.answer)
+            yield Static("Enter to continue", classes="hint")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
+    """Ask each question of ``session`` in turn and record the answers."""
+
+    CSS_PATH = "interview.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Submit", id="interview.submit"),
+        Binding("ctrl+n", "skip", "Skip", id="interview.skip"),
+        Binding("escape", "pause", "Pause", id="interview.pause"),
+    ]
+
+    def __init__(self, session: Session, questions: Mapping[str, Question]) -> None:
+        super().__init__()
+        self.session = session
+        self.questions = dict(questions)
+        self.index: int | None = None
+        self.recorder = EditRecorder()
+        self.shown_mono = 0.0
+        self.base_ms = 0
+        self.busy = False
+        self._save_timer: Timer | None = None
+        self._backend: Backend | None = None
+        self._backend_failed = False
+        self.keeper: DraftKeeper | None = None
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        app = coach_app(self)
+        with Vertical(id="interview"):
+            with Horizontal(id="topbar"):
+                yield Static("", id="position")
+                if self.session.timed:
+                    yield SoftTimer(app.clock, None, id="timer")
+            yield Static("", id="question")
+            yield TextArea(
+                "",
+                id="answer",
+                soft_wrap=True,
+                show_line_numbers=False,
+                tab_behavior="focus",
+                placeholder="Type your answer. It is saved as you type.",
+            )
+            yield Static("Autosaves as you type.", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = coach_app(self)
+        self.keeper = DraftKeeper(app.ctx.store, self.session)
+        app.keepers.add(self.keeper)
+        editor = self.query_one("#answer", TextArea)
+        editor.cursor_blink = app.cursor_blink
+        index = next_open_index(self.session)
+        if index is None:
+            self._finish()
+            return
+        self._show(index)
+        editor.focus()
+
+    def on_unmount(self) -> None:
+        app = coach_app(self)
+        if self.keeper is not None:
+            if self.keeper.dirty:
+                self.keeper.save_now()
+            app.keepers.discard(self.keeper)
+        if self._backend is not None:
+            backend, self._backend = self._backend, None
+            app.call_later(backend.aclose)
+
+    # ------------------------------------------------------------ showing
+
+    @property
+    def current(self) -> Answer | None:
+        return None if self.index is None else self.session.answers[self.index]
+
+    def _show(self, index: int) -> None:
+        app = coach_app(self)
+        self.index = index
+        answer = self.session.answers[index]
+        if answer.shown_at is None:
+            answer.shown_at = app.clock.now()
+        # Offsets continue after the last recorded edit, so a resumed answer's
+        # log stays in time order and replays as one continuous take.
+        self.base_ms = max([answer.edits[-1].t_ms] if answer.edits else [0])
+        self.shown_mono = app.clock.monotonic()
+        n, total = position(self.session, index)
+        kind = " · follow-up" if answer.follow_up_of else ""
+        round_title = ROUND_TITLES.get(self.session.round, self.session.round)
+        self.query_one("#position", Static).update(
+            f"Question {n} of {total}{kind} · {round_title} · {self.session.role}"
+        )
+        prefix = "Follow-up: " if answer.follow_up_of else ""
+        self.query_one("#question", Static).update(prefix + answer.question)
+        editor = self.query_one("#answer", TextArea)
+        self.recorder = EditRecorder(answer.text)
+        editor.load_text(answer.text)
+        editor.move_cursor(editor.document.end)
+        if self.session.timed:
+            q = self.questions.get(answer.follow_up_of or answer.question_id)
+            self.query_one("#timer", SoftTimer).restart(
+                q.suggested_seconds if q else None, already_s=self.base_ms // 1000
+            )
+
+    def t_ms(self) -> int:
+        return self.base_ms + coach_app(self).clock.ms_since(self.shown_mono)
+
+    # ------------------------------------------------------------ recording
+
+    @on(TextArea.Changed, "#answer")
+    def _record(self, event: TextArea.Changed) -> None:
+        answer = self.current
+        if answer is None or self.busy:
+            return
+        t = self.t_ms()
+        edit = self.recorder.observe(event.text_area.text, t)
+        if edit is None:
+            return
+        answer.edits.append(edit)
+        answer.text = self.recorder.text
+        if answer.think_ms is None:
+            answer.think_ms = t
+        if answer.status == "pending":
+            answer.status = "draft"
+        assert self.keeper is not None
+        self.keeper.touch()
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_S, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        if self.keeper is None:
+            return
+        seq, snap = self.keeper.take()
+        self._write_snapshot(seq, snap)
+
+    @work(thread=True, group="autosave", exit_on_error=False)
+    def _write_snapshot(self, seq: int, snap: Session) -> None:
+        assert self.keeper is not None
+        self.post_message(DraftSaved(self.keeper.write(seq, snap)))
+
+    def on_draft_saved(self, message: DraftSaved) -> None:
+        if message.path is None:
+            return
+        answer = self.current
+        words = word_count(answer.text) if answer else 0
+        when = local_hms(coach_app(self).clock.now())
+        self.query_one("#status", Static).update(f"Saved {when} · {words} words")
+
+    async def _save_async(self) -> None:
+        """Save now in a thread and wait for it (used on submit, skip and pause)."""
+        assert self.keeper is not None
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        seq, snap = self.keeper.take()
+        await asyncio.to_thread(self.keeper.write, seq, snap)
+
+    # ------------------------------------------------------------ actions
+
+    def action_submit(self) -> None:
+        answer = self.current
+        if answer is None or self.busy:
+            return
+        text = self.query_one("#answer", TextArea).text
+        if not text.strip():
+            self.notify("Type an answer first, or skip with ctrl+n.", severity="warning")
+            return
+        self._close_answer(answer, "submitted")
+
+    def action_skip(self) -> None:
+        answer = self.current
+        if answer is None or self.busy:
+            return
+        self._close_answer(answer, "skipped")
+
+    def _close_answer(self, answer: Answer, status: str) -> None:
+        # Catch up with any change whose Changed event has not arrived yet.
+        editor = self.query_one("#answer", TextArea)
+        t = self.t_ms()
+        edit = self.recorder.observe(editor.text, t)
+        if edit is not None:
+            answer.edits.append(edit)
+            if answer.think_ms is None:
+                answer.think_ms = t
+        answer.text = self.recorder.text
+        answer.status = status  # type: ignore[assignment]
+        answer.answer_ms = t
+        self.busy = True
+        editor.read_only = True
+        self._after_answer(answer)
+
+    @work(exclusive=True, group="advance", exit_on_error=False)
+    async def _after_answer(self, answer: Answer) -> None:
+        try:
+            await self._save_async()
+            if answer.status == "submitted":
+                settings = coach_app(self).ctx.settings
+                if settings.practice_mode:
+                    await self._practice_review(answer)
+                if settings.follow_ups and self._wants_follow_up(answer):
+                    await self._add_follow_up(answer)
+            nxt = next_open_index(self.session)
+            if nxt is None:
+                self._finish()
+                return
+            self._show(nxt)
+        finally:
+            self.busy = False
+            self.query_one("#answer", TextArea).read_only = False
+
+    def action_pause(self) -> None:
+        self._pause()
+
+    @work(exclusive=True, group="advance", exit_on_error=False)
+    async def _pause(self) -> None:
+        await self._save_async()
+        self.notify("Paused. Resume it from the home screen.")
+        dismiss_safely(self, InterviewOutcome(self.session.id, finished=False))
+
+    def _finish(self) -> None:
+        self.session.status = "complete"
+        self._finish_save()
+
+    @work(exclusive=True, group="finish", exit_on_error=False)
+    async def _finish_save(self) -> None:
+        await self._save_async()
+        dismiss_safely(self, InterviewOutcome(self.session.id, finished=True))
+
+    # ------------------------------------------------------------ backend
+
+    async def _get_backend(self) -> Backend | None:
+        """The configured backend, made once; None (bank/offline only) if it cannot load."""
+        if self._backend is None and not self._backend_failed:
+            from coach.feedback import make_backend
+
+            settings = coach_app(self).ctx.settings
+            try:
+                self._backend = await asyncio.to_thread(make_backend, settings.backend, settings)
+            except BackendError as exc:
+                self._backend_failed = True
+                self.notify(str(exc), title="Backend unavailable", severity="warning")
+        return self._backend
+
+    def _request_for(self, answer: Answer) -> ReviewRequest:
+        item = AnswerItem(
+            question_id=answer.question_id,
+            question=answer.question,
+            answer=answer.text,
+            type=answer.type,
+            follow_up_of=answer.follow_up_of,
+        )
+        s = self.session
+        return ReviewRequest(items=(item,), round=s.round, role=s.role, job=s.job)
+
+    async def _practice_review(self, answer: Answer) -> None:
+        """Practice mode: review this one answer and show its pointer(s)."""
+        self.query_one("#status", Static).update("Looking at that answer…")
+        request = self._request_for(answer)
+        backend = await self._get_backend()
+        if backend is not None:
+            feedback = await backend.review(request)
+        else:
+            from coach.feedback.offline import analyze
+
+            feedback = analyze(request)
+        self.query_one("#status", Static).update("")
+        await self.app.push_screen_wait(PracticeFeedbackScreen(feedback, answer))
+
+    def _wants_follow_up(self, answer: Answer) -> bool:
+        if answer.follow_up_of is not None or answer.type == "closing":
+            return False
+        follow_id = answer.question_id + FOLLOW_UP_SUFFIX
+        return self.session.answer_for(follow_id) is None
+
+    async def _add_follow_up(self, answer: Answer) -> None:
+        text = await self._generated_follow_up(answer) or self._bank_follow_up(answer)
+        if not text or self.index is None:
+            return
+        follow = Answer(
+            question_id=answer.question_id + FOLLOW_UP_SUFFIX,
+            question=text,
+            type=answer.type,
+            follow_up_of=answer.question_id,
+        )
+        self.session.answers.insert(self.index + 1, follow)
+        await self._save_async()
+
+    async def _generated_follow_up(self, answer: Answer) -> str | None:
+        """A follow-up from the backend (LLMs make them), within a short time limit."""
+        backend = await self._get_backend()
+        if backend is None:
+            return None
+        item = self._request_for(answer).items[0]
+        try:
+            text = await asyncio.wait_for(
+                backend.follow_up(item, self.session.round), FOLLOW_UP_TIMEOUT_S
+            )
+        except TimeoutError:
+            return None
+        except Exception as exc:  # a plugin's bug must not end the round
+            self.notify(f"{backend.name}: follow-up failed ({exc}); using the bank's.", severity="warning")
+            return None
+        return text.strip() if text and text.strip() else None
+
+    def _bank_follow_up(self, answer: Answer) -> str | None:
+        """One of the bank's follow-ups for the question, stable for this session."""
+        q = self.questions.get(answer.question_id)
+        if q is None or not q.follow_ups:
+            return None
+        return random.Random(f"{self.session.id}:{q.id}").choice(q.follow_ups)

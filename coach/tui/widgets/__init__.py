@@ -1,0 +1,1 @@
+"""Widgets for coach's screens (pointer cards, the soft timer, notices)."""

@@ -1,0 +1,119 @@
+"""Rendering feedback: a pointer with its evidence highlighted in the answer.
+
+Principle 2 of the design ("evidence, not verdicts") is made visible here: the
+quoted span is shown *inside* the candidate's own answer, so they see where it
+was said. Long answers are cut to a window around the span. Styles use bold,
+underline and reverse rather than colour alone, so the highlight survives 16
+colours and NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from coach.models import Answer, Feedback, Pointer, Session, Strength
+
+CONTEXT_CHARS = 180
+HIGHLIGHT = "bold reverse"
+
+
+def find_span(text: str, evidence: str) -> tuple[int, int] | None:
+    """Where ``evidence`` occurs in ``text`` (exact first, then ignoring case)."""
+    evidence = evidence.strip()
+    if not evidence:
+        return None
+    start = text.find(evidence)
+    if start < 0:
+        start = text.lower().find(evidence.lower())
+    if start < 0:
+        return None
+    return start, start + len(evidence)
+
+
+def answer_excerpt(text: str, evidence: str, context: int = CONTEXT_CHARS) -> Text:
+    """The answer (or a window of it) with ``evidence`` highlighted."""
+    span = find_span(text, evidence)
+    if span is None:
+        shown = text if len(text) <= 2 * context else text[: 2 * context].rstrip() + " …"
+        return Text(shown or "(no answer)", style="italic")
+    start, end = span
+    lo = max(0, start - context)
+    hi = min(len(text), end + context)
+    out = Text()
+    if lo > 0:
+        out.append("… ")
+    out.append(text[lo:start])
+    out.append(text[start:end], style=HIGHLIGHT)
+    out.append(text[end:hi])
+    if hi < len(text):
+        out.append(" …")
+    return out
+
+
+def pointer_text(index: int | None, pointer: Pointer, answer: Answer | None) -> Text:
+    """One pointer: title, the question, the answer with evidence, and the tip."""
+    out = Text()
+    label = f"{index}. " if index is not None else "• "
+    out.append(label + pointer.title, style="bold")
+    out.append("\n")
+    if answer is not None:
+        out.append("Q: ", style="bold")
+        out.append(answer.question, style="italic")
+        out.append("\n")
+        out.append_text(answer_excerpt(answer.text, pointer.evidence))
+        out.append("\n")
+    elif pointer.evidence:
+        out.append(f"“{pointer.evidence}”", style=HIGHLIGHT)
+        out.append("\n")
+    if pointer.evidence and not pointer.verified:
+        out.append("(this quote could not be found in your answer)\n", style="italic")
+    out.append("Next time: ", style="bold")
+    out.append(pointer.tip)
+    return out
+
+
+def strength_text(strength: Strength, answer: Answer | None) -> Text:
+    out = Text()
+    out.append("What worked: ", style="bold")
+    out.append(strength.title)
+    if answer is not None and strength.evidence:
+        out.append("\n")
+        out.append_text(answer_excerpt(answer.text, strength.evidence, context=80))
+    elif strength.evidence:
+        out.append(f"\n“{strength.evidence}”")
+    return out
+
+
+def provenance(feedback: Feedback) -> str:
+    """Who made this feedback, said plainly (a fallback is labelled as one)."""
+    if feedback.backend == "offline":
+        who = "offline rules"
+    else:
+        who = feedback.backend + (f" · {feedback.model}" if feedback.model else "")
+    return f"Feedback by {who}"
+
+
+def answer_for(session: Session, question_id: str | None) -> Answer | None:
+    return session.answer_for(question_id) if question_id else None
+
+
+class PointerCard(Static):
+    """A single pointer, rendered with its evidence in context."""
+
+    DEFAULT_CSS = """
+    PointerCard { padding: 0 1; margin: 0 0 1 0; height: auto; }
+    """
+
+    def __init__(self, index: int | None, pointer: Pointer, answer: Answer | None, **kw: object) -> None:
+        super().__init__(pointer_text(index, pointer, answer), **kw)  # type: ignore[arg-type]
+        self.pointer = pointer
+
+
+class StrengthCard(Static):
+    DEFAULT_CSS = """
+    StrengthCard { padding: 0 1; margin: 0 0 1 0; height: auto; }
+    """
+
+    def __init__(self, strength: Strength, answer: Answer | None, **kw: object) -> None:
+        super().__init__(strength_text(strength, answer), **kw)  # type: ignore[arg-type]
