@@ -1,0 +1,216 @@
+"""The history screen, driven with Pilot: listing, filters, search, delete, export."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Input
+
+from coach.store import Store
+from coach.tui.screens import history as history_mod
+from coach.tui.screens.history import (
+    ConfirmDelete,
+    Filters,
+    HistoryScreen,
+    cycle,
+    filter_summaries,
+)
+from coach.tui.screens.replay import ReplayScreen
+from tests.history_helpers import persist, session
+
+
+class ScreenApp(App[None]):
+    """A bare app that shows one screen: the screens don't need CoachApp."""
+
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self._first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._first)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "data")
+    persist(s, session("20260314T093000000-aaaa", days=0))
+    persist(s, session("20260315T093000000-bbbb", days=1, round="phone", role="data-analyst"))
+    persist(s, session("20260316T093000000-cccc", days=2, status="in-progress", feedback=[]))
+    persist(s, session("20260317T093000000-dddd", days=3, round="final", status="abandoned"))
+    return s
+
+
+async def wait_loaded(pilot, screen: HistoryScreen) -> None:
+    for _ in range(100):
+        if screen.loaded and screen.query_one(DataTable).row_count == len(screen.shown):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("history never finished loading")
+
+
+def ids(screen: HistoryScreen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [str(table.coordinate_to_cell_key((r, 0)).row_key.value) for r in range(table.row_count)]
+
+
+async def test_lists_newest_first_with_columns(store: Store) -> None:
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        assert ids(screen) == [
+            "20260317T093000000-dddd", "20260316T093000000-cccc",
+            "20260315T093000000-bbbb", "20260314T093000000-aaaa",
+        ]
+        row = screen.query_one(DataTable).get_row_at(3)
+        assert row == ["2026-03-14 09:30", "second", "software-engineer", "practice", "complete",
+                       "Say what you did without softening it", "offline"]
+        assert "4 of 4 sessions" in str(screen.query_one("#history-status").content)
+
+
+async def test_filter_by_round_status_and_role(store: Store) -> None:
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("r")  # phone
+        assert ids(screen) == ["20260315T093000000-bbbb"]
+        await pilot.press("r")  # second
+        assert ids(screen) == ["20260316T093000000-cccc", "20260314T093000000-aaaa"]
+        await pilot.press("s")  # in-progress
+        assert ids(screen) == ["20260316T093000000-cccc"]
+        await pilot.press("r", "r", "s")  # round: final, then any; status: complete
+        assert screen.filters == Filters(round=None, status="complete")
+        assert ids(screen) == ["20260315T093000000-bbbb", "20260314T093000000-aaaa"]
+        await pilot.press("o")  # first role alphabetically: data-analyst
+        assert ids(screen) == ["20260315T093000000-bbbb"]
+        await pilot.press("escape")  # clears every filter
+        assert len(ids(screen)) == 4
+
+
+async def test_search_matches_role_pointer_and_id(store: Store) -> None:
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("slash")
+        assert screen.query_one(Input).has_focus
+        await pilot.press(*"analyst")
+        assert ids(screen) == ["20260315T093000000-bbbb"]
+        screen.query_one(Input).value = "dddd"
+        await pilot.pause()
+        assert ids(screen) == ["20260317T093000000-dddd"]
+        screen.query_one(Input).value = "softening"
+        await pilot.pause()
+        # the in-progress one has no feedback, so no pointer to match
+        assert "20260316T093000000-cccc" not in ids(screen) and len(ids(screen)) == 3
+        screen.query_one(Input).value = "nothing like this"
+        await pilot.pause()
+        assert ids(screen) == []
+        assert "No session matches" in str(screen.query_one("#history-status").content)
+        await pilot.press("enter")
+        assert screen.query_one(DataTable).has_focus
+
+
+async def test_delete_asks_and_removes_the_file(store: Store) -> None:
+    screen = HistoryScreen(store)
+    target = store.path_for("20260317T093000000-dddd")
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("d")
+        assert isinstance(pilot.app.screen, ConfirmDelete)
+        await pilot.press("n")
+        assert target.exists() and len(ids(screen)) == 4
+        await pilot.press("d")
+        await pilot.press("y")
+        await pilot.pause()
+        assert not target.exists()
+        assert ids(screen)[0] == "20260316T093000000-cccc" and len(ids(screen)) == 3
+        assert "3 of 3 sessions" in str(screen.query_one("#history-status").content)
+
+
+async def test_delete_cancel_with_escape_keeps_the_file(store: Store) -> None:
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("d", "escape")
+        assert isinstance(pilot.app.screen, HistoryScreen)
+        assert store.path_for("20260317T093000000-dddd").exists()
+
+
+async def test_unreadable_file_is_listed_with_reason_and_can_be_deleted(store: Store) -> None:
+    broken = store.sessions_dir / "20260318T093000000-bad.toml"
+    broken.write_text("round = \n")
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(140, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        row = screen.query_one(DataTable).get_row_at(0)
+        assert row[4] == "unreadable"
+        assert row[5].startswith("20260318T093000000-bad.toml: ")
+        assert "1 unreadable" in str(screen.query_one("#history-status").content)
+        await pilot.press("enter")  # cannot open: says why, stays here
+        assert isinstance(pilot.app.screen, HistoryScreen)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert not broken.exists()
+
+
+async def test_replay_and_open_push_the_replay(store: Store) -> None:
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("down", "p")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReplayScreen)
+        assert pilot.app.screen.session.id == "20260316T093000000-cccc"
+
+
+async def test_export_writes_markdown_into_exports(store: Store) -> None:
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        path = store.root / "exports" / "20260317T093000000-dddd.md"
+        assert path.read_text().startswith("# Interview debrief: Final round")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert any(str(path) in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_many_sessions_first_page_then_the_rest_without_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "many")
+    total = history_mod.PAGE * 2 + 50
+    for i in range(total):
+        persist(store, session(f"2026{i:07d}-x", round=("phone", "second", "final")[i % 3]))
+    store.list_sessions()  # builds the index, as any earlier run would have
+
+    def no_parsing(path):
+        raise AssertionError(f"history parsed {path}")
+
+    monkeypatch.setattr("coach.store.read_session_file", no_parsing)
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        for _ in range(200):
+            if screen.loaded:
+                break
+            await pilot.pause(0.02)
+        screen._apply_filters()  # synchronous: exactly one page goes in first
+        assert screen.query_one(DataTable).row_count == history_mod.PAGE
+        await wait_loaded(pilot, screen)
+        assert screen.query_one(DataTable).row_count == total
+        await pilot.press("r")  # filtering the summaries is enough for a round filter
+        await wait_loaded(pilot, screen)
+        assert screen.query_one(DataTable).row_count == len(range(0, total, 3))
+
+
+def test_cycle_and_filter_helpers(store: Store) -> None:
+    assert cycle(None, ("a", "b")) == "a"
+    assert cycle("a", ("a", "b")) == "b"
+    assert cycle("b", ("a", "b")) is None
+    assert cycle("x", ()) is None
+    rows = store.list_sessions()
+    assert len(filter_summaries(rows, Filters(text="SECOND-round"))) == 0
+    assert len(filter_summaries(rows, Filters(text="software aaaa"))) == 1
