@@ -442,6 +442,8 @@ def parse_value(key: str, value: str) -> Any:
         )
     if key not in FIELDS or key in SECTIONS:
         raise ConfigError(f"{paths.user_config_file()}: {unknown_key_message(key)}")
+    if value == "" and FIELDS[key].default is None:
+        return None  # "" unsets an optional key (TOML cannot hold None)
     try:
         return _CHECKERS[key].validate(value)
     except ValidationError as exc:
