@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -29,6 +30,7 @@ import termios
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 import pyte
@@ -383,3 +385,60 @@ def spawn_coach(
     return PtyProcess(
         coach_argv(*args), env=child_env(term=term, extra=extra_env), cols=cols, rows=rows, cwd=REPO
     )
+
+
+# ------------------------------------------------- what coach's app shows
+#
+# The few facts about coach's screens that the process-level tests rely on,
+# kept in one place (issue 4: the interview screen says "Question 1 of N";
+# the home screen offers to resume an interrupted session first).
+
+#: The interview screen's progress line for the first question.
+QUESTION_1_RE = re.compile(r"question\s+1\s+of\s+\d+", re.IGNORECASE)
+#: The home screen offering to resume an interrupted session.
+RESUME_RE = re.compile(r"\bresume\b", re.IGNORECASE)
+
+
+def wait_for_question_1(term: PtyProcess, timeout: float = 30.0) -> str:
+    """Wait for the interview screen's "Question 1 of N"; return the screen."""
+    return term.wait_until(lambda s: QUESTION_1_RE.search(s) is not None, timeout, "Question 1 of N")
+
+
+def drafts_containing(store: Any, texts: Sequence[str]) -> list[Any] | None:
+    """For each text, the session whose answers contain it (None if any is missing yet).
+
+    Reads every session file directly, so it sees what is on disk right now.
+    """
+    from coach.store import StoreError, read_session_file
+
+    found: list[Any] = []
+    paths = sorted(store.sessions_dir.glob("*.toml")) if store.sessions_dir.is_dir() else []
+    sessions = []
+    for path in paths:
+        try:
+            sessions.append(read_session_file(path))
+        except StoreError:
+            continue  # an id being claimed right now; not a session yet
+    for text in texts:
+        match = next((s for s in sessions if any(text in a.text for a in s.answers)), None)
+        if match is None:
+            return None
+        found.append(match)
+    return found
+
+
+def wait_for_drafts(store: Any, texts: Sequence[str], timeout: float = 5.0) -> list[Any]:
+    """Wait until every text is in some saved answer; return the sessions, in order of `texts`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = drafts_containing(store, texts)
+        if found is not None:
+            return found
+        if time.monotonic() >= deadline:
+            on_disk = []
+            for path in sorted(store.sessions_dir.glob("*.toml")) if store.sessions_dir.is_dir() else []:
+                on_disk.append(f"{path.name}: {path.read_text(errors='replace')[-600:]!r}")
+            raise AssertionError(
+                f"not saved within {timeout}s: {list(texts)!r}\non disk:\n" + "\n".join(on_disk)
+            )
+        time.sleep(0.1)
