@@ -24,6 +24,7 @@ COACH_REQUIRE_LLAMA=1 (CI), where they fail instead.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import socket
 import subprocess
@@ -32,6 +33,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -314,3 +316,127 @@ def start_server(workdir: Path, *, extra: list[str] | None = None) -> LlamaServe
     server.start()
     atexit.register(server.stop)
     return server
+
+
+# ------------------------------------------------- a scripted misbehaving server
+
+
+def sse_chunk(content: str | None = None, finish: str | None = None, model: str = "fake-model") -> dict:
+    """One chat.completion.chunk as an OpenAI-compatible server streams it."""
+    delta = {"content": content} if content is not None else {}
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+@dataclass
+class Reply:
+    """What the fake server does with one request."""
+
+    status: int = 200
+    json_body: object | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    #: Stream these texts as SSE deltas (then finish_reason "stop" and [DONE]).
+    stream: list[str] | None = None
+    #: Cut the connection after this many streamed deltas, mid-chunk.
+    cut_after: int | None = None
+    #: Seconds to wait before answering at all.
+    delay_s: float = 0.0
+
+
+class FakeOpenAIServer:
+    """A tiny loopback HTTP server that answers chat requests from a script.
+
+    For the failures a real server will not produce on demand: 401, 404, 429,
+    500, a rejected json_schema, a cut stream, a stall. Each request takes the
+    next Reply from the script (the last one repeats); bodies are recorded.
+    """
+
+    def __init__(self, replies: list[Reply]) -> None:
+        import http.server
+        import threading
+
+        self.replies = list(replies)
+        self.requests: list[dict] = []
+        self.paths: list[str] = []
+        self.auth: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                return
+
+            def do_GET(self) -> None:  # /v1/models
+                self._guarded(None)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b"{}"
+                self._guarded(json.loads(raw or b"{}"))
+
+            def _guarded(self, body: dict | None) -> None:
+                try:
+                    outer._serve(self, body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (timeout/cancel tests)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeOpenAIServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _next(self) -> Reply:
+        return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+    def _serve(self, h: Any, body: dict | None) -> None:
+        self.paths.append(h.path)
+        self.auth.append(h.headers.get("Authorization", ""))
+        if body is not None:
+            self.requests.append(body)
+        reply = self._next()
+        if reply.delay_s:
+            time.sleep(reply.delay_s)
+        if reply.stream is None:
+            data = json.dumps(reply.json_body if reply.json_body is not None else {}).encode()
+            h.send_response(reply.status)
+            for k, v in {"Content-Type": "application/json", **reply.headers}.items():
+                h.send_header(k, v)
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+            return
+        h.send_response(reply.status)
+        h.send_header("Content-Type", "text/event-stream")
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        events = [sse_chunk(text) for text in reply.stream] + [sse_chunk(finish="stop")]
+        for i, event in enumerate(events):
+            payload = f"data: {json.dumps(event)}\n\n".encode()
+            if reply.cut_after is not None and i >= reply.cut_after:
+                h.wfile.write(f"{len(payload):x}\r\n".encode() + payload[: len(payload) // 2])
+                h.wfile.flush()
+                h.close_connection = True
+                h.connection.shutdown(socket.SHUT_RDWR)
+                return
+            h.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
+            h.wfile.flush()
+        done = b"data: [DONE]\n\n"
+        h.wfile.write(f"{len(done):x}\r\n".encode() + done + b"\r\n0\r\n\r\n")
+        h.wfile.flush()
