@@ -74,9 +74,11 @@ def test_think_time_and_pauses() -> None:
     assert tl.frame(8500).pause is None
 
 
-def test_short_gaps_are_not_pauses() -> None:
+def test_short_gaps_are_not_pauses_but_think_time_always_is() -> None:
     tl = Timeline(typed("abc", step_ms=1999))
     assert tl.pauses == []
+    tl = Timeline(typed("abc", start_ms=300, step_ms=1999))
+    assert [(p.start_ms, p.end_ms, p.is_think) for p in tl.pauses] == [(0, 300, True)]
 
 
 def test_out_of_order_times_are_made_monotonic() -> None:

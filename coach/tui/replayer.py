@@ -116,7 +116,8 @@ class Timeline:
 
     def _find_pauses(self) -> list[Pause]:
         found: list[Pause] = []
-        if self.times and self.times[0] >= self.pause_ms:
+        # Think time is always shown as such, however short: it is its own measure.
+        if self.times and self.times[0] > 0:
             found.append(Pause(0, self.times[0], is_think=True))
         for before, after in zip(self.times, self.times[1:]):
             if after - before >= self.pause_ms:

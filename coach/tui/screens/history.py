@@ -128,7 +128,7 @@ def resolve_store(app: Any, store: Store | None) -> Store:
     """The store to use: the one given, the app's (its context's), or one from the settings."""
     if store is not None:
         return store
-    for owner in (getattr(app, "context", None), app):
+    for owner in (getattr(app, "ctx", None), app):
         app_store = getattr(owner, "store", None)
         if app_store is not None:
             return app_store
@@ -378,11 +378,14 @@ class HistoryScreen(Screen[None]):
             self.app.push_screen(screen)
 
     def _debrief_screen(self, session_id: str) -> Screen[Any] | None:
+        """The TUI-core debrief, which needs CoachApp's context (``app.ctx``)."""
+        if getattr(self.app, "ctx", None) is None:
+            return None
         try:
             from coach.tui.screens.debrief import DebriefScreen
         except ImportError:
             return None
-        return DebriefScreen(session_ref=session_id)
+        return DebriefScreen(session_id)
 
     def action_replay(self) -> None:
         summary = self._readable_selection()
