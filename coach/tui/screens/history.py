@@ -194,10 +194,10 @@ class HistoryScreen(Screen[None]):
     BINDINGS = [
         # priority: the table would otherwise take Enter and hide it from the footer
         Binding("enter", "open", "Open", id="history.open", priority=True),
-        Binding("p", "replay", "Replay", id="history.replay"),
+        Binding("p", "replay", "Play", id="history.replay"),
         Binding("e", "export", "Export", id="history.export"),
-        Binding("d", "delete", "Delete", id="history.delete"),
-        Binding("slash", "search", "Search", id="history.search"),
+        Binding("d", "delete", "Del", id="history.delete"),
+        Binding("slash", "search", "Find", id="history.search"),
         Binding("r", "cycle_round", "Round", id="history.filter-round"),
         Binding("o", "cycle_role", "Role", id="history.filter-role"),
         Binding("s", "cycle_status", "Status", id="history.filter-status"),
@@ -229,7 +229,7 @@ class HistoryScreen(Screen[None]):
         table: DataTable[str] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Loading sessions…", id="history-status")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

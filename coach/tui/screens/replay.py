@@ -46,7 +46,7 @@ class ReplayScreen(Screen[None]):
     CSS_PATH = "replay.tcss"
 
     BINDINGS = [
-        Binding("space", "toggle", "Play/Pause", id="replay.toggle"),
+        Binding("space", "toggle", "Play", id="replay.toggle"),
         Binding("s", "speed", "Speed", id="replay.speed"),
         Binding("left", "seek(-1)", "−5 s", id="replay.back", show=False),
         Binding("right", "seek(1)", "+5 s", id="replay.forward", show=False),
@@ -55,8 +55,8 @@ class ReplayScreen(Screen[None]):
         Binding("n", "step(1)", "Next", id="replay.next"),
         Binding("p", "step(-1)", "Prev", id="replay.prev"),
         Binding("c", "compare", "Compare", id="replay.compare"),
-        Binding("a", "next_attempt", "Attempt", id="replay.attempt"),
-        Binding("f", "toggle_feedback", "Feedback", id="replay.feedback"),
+        Binding("a", "next_attempt", "Other", id="replay.attempt"),
+        Binding("f", "toggle_feedback", "Tips", id="replay.feedback"),
         Binding("escape", "back", "Back", id="replay.back-screen"),
     ]
 
@@ -115,7 +115,7 @@ class ReplayScreen(Screen[None]):
         yield ReplayTransport(id="replay-transport")
         with VerticalScroll(id="replay-feedback-pane"):
             yield ReplayFeedback(id="replay-feedback")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#replay-compare-pane").display = False
