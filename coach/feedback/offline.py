@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from coach.feedback import AnswerItem, Backend, Progress, ProgressFn, ReviewRequest
 from coach.feedback import signals as S
@@ -56,22 +57,25 @@ class QuestionInfo:
 
     @classmethod
     def read(cls, item: AnswerItem) -> QuestionInfo:
-        q = S.strip_controls(item.question or "")[:2000]
-        qtype = (item.type or "").lower()
-        closing = qtype == "closing" or bool(S.CLOSING_Q.search(q))
-        fit = not closing and (qtype == "motivational" or bool(S.FIT_Q.search(q)))
-        situational = qtype == "situational" or (
-            not S.STORY_Q.search(q) and bool(S.SITUATIONAL_Q.search(q))
-        )
-        story = not closing and not situational and (
-            qtype == "behavioral" or bool(S.STORY_Q.search(q))
-        )
-        stems = frozenset(
-            stem(w)
-            for w in S.WORD_RE.findall(q.lower())
-            if len(w) > 2 and w not in S.STOPWORDS and w not in S.QUESTION_BOILERPLATE
-        )
-        return cls(q, closing, fit, story, situational, stems)
+        return _read_question(item.question or "", (item.type or "").lower())
+
+
+@lru_cache(maxsize=512)
+def _read_question(question: str, qtype: str) -> QuestionInfo:
+    """QuestionInfo for a question text and type (cached: a batch asks the same questions often)."""
+    q = S.strip_controls(question)[:2000]
+    ql = q.lower()
+    closing = qtype == "closing" or bool(S.CLOSING_Q.search(ql))
+    fit = not closing and (qtype == "motivational" or bool(S.FIT_Q.search(ql)))
+    asks_story = bool(S.STORY_Q.search(ql))
+    situational = qtype == "situational" or (not asks_story and bool(S.SITUATIONAL_Q.search(ql)))
+    story = not closing and not situational and (qtype == "behavioral" or asks_story)
+    stems = frozenset(
+        stem(w)
+        for w in S.WORD_RE.findall(ql)
+        if len(w) > 2 and w not in S.STOPWORDS and w not in S.QUESTION_BOILERPLATE
+    )
+    return QuestionInfo(q, closing, fit, story, situational, stems)
 
 
 def stem(word: str) -> str:
@@ -98,12 +102,8 @@ class Ctx:
 # ---------------------------------------------------------------- helpers
 
 
-def _first(pattern, text: Text):
-    return pattern.search(text.clean)
-
-
 def _count(pattern, text: Text) -> int:
-    return sum(1 for _ in pattern.finditer(text.clean))
+    return len(pattern.findall(text.lower))
 
 
 def _past_verbs(tokens: list[str]) -> int:
@@ -133,12 +133,11 @@ def _first_person_past(tokens: list[str]) -> int:
 
 def is_english(text: Text) -> bool:
     """False only when the answer is clearly in another language or script."""
-    letters = [c for c in text.clean[:4000] if c.isalpha()]
-    if not letters:
-        return True
-    latin = sum(1 for c in letters if c.isascii())
-    if latin / len(letters) < 0.5:
-        return False
+    if not text.clean.isascii():
+        letters = [c for c in text.clean[:1500] if c.isalpha()]
+        latin = sum(1 for c in letters if c.isascii())
+        if letters and latin / len(letters) < 0.5:
+            return False
     toks = text.tokens[:600]
     if len(toks) < 4:
         return True
@@ -169,13 +168,16 @@ def junk_reason(text: Text) -> str | None:
     if not stripped:
         return "blank"
     toks = text.tokens
-    if stripped.lower().strip(" .!?") in S.JUNK_ANSWERS:
+    if stripped.lower().strip(" .!?") in S.JUNK_ANSWERS or stripped.lower().startswith("lorem ipsum"):
         return "placeholder"
     if len(toks) == 0:
         return "no words"
     if len(toks) == 1:
         return "one word"
-    sample = toks[:400]
+    sample = toks[:80]
+    function_words = sum(1 for t in sample if t in S.ENGLISH_FUNCTION or t in S.FOREIGN_FUNCTION)
+    if len(sample) >= 8 and function_words >= 0.15 * len(sample):
+        return None  # ordinary prose: no need to look for keyboard mashing
     alpha = [t for t in sample if t.isalpha()]
     odd = sum(1 for t in alpha if _unwordlike(t))
     if alpha and odd / len(alpha) >= 0.4:
@@ -207,18 +209,17 @@ def rule_too_short(c: Ctx) -> Finding | None:
 def rule_too_long(c: Ctx) -> Finding | None:
     """Rambling, or a long run-up before the candidate does anything."""
     n = c.text.n_words
-    limit = 180 if (c.q.fit or c.q.closing or c.round == "phone") else 300
+    # About two minutes spoken for a story, a minute and a bit for fit questions.
+    limit = 170 if (c.q.fit or c.q.closing or c.round == "phone") else 250
     if n > limit:
-        severity = 0.45 + min(0.45, (n - limit) / limit * 0.6)
+        severity = 0.55 + min(0.4, (n - limit) / limit)
         s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
         return c.find("too-long", severity, c.text.verbatim(s, e), f"{n} words", words=n, limit=limit, setup=False)
     if n >= 150 and c.q.story:
-        m = S.I_RE.search(c.text.clean)
         first_action = _first_action_pos(c.text)
         if first_action is not None and first_action > 0.45 * len(c.text.clean):
             s, e = c.text.sentences[0]
             return c.find("too-long", 0.5, c.text.verbatim(s, e), "long setup", words=n, limit=limit, setup=True)
-        del m
     return None
 
 
@@ -231,13 +232,32 @@ def _first_action_pos(text: Text) -> int | None:
     return None
 
 
+def concepts(text: str) -> set[int]:
+    """Which interview topics (`signals.CONCEPTS`) a text touches, by word prefix."""
+    found = set()
+    for i, prefixes in enumerate(S.CONCEPTS):
+        for p in prefixes:
+            at = text.find(p)
+            # a prefix must start a word ("argu" in "arguing", not in "nonargument")
+            while at != -1:
+                if at == 0 or not text[at - 1].isalpha():
+                    found.add(i)
+                    break
+                at = text.find(p, at + 1)
+            if i in found:
+                break
+    return found
+
+
 def rule_off_topic(c: Ctx) -> Finding | None:
-    """No content word of the question's topic appears in the answer."""
-    if c.q.closing or c.q.fit or len(c.q.stems) < 2 or c.text.n_words < 20:
+    """Neither a content word nor a topic of the question appears in the answer."""
+    # Under 40 words an answer that misses the topic is, first of all, too thin to judge.
+    if c.q.closing or c.q.fit or len(c.q.stems) < 2 or c.text.n_words < 40:
         return None
     answer_stems = {stem(t) for t in c.text.tokens if len(t) > 2}
-    shared = c.q.stems & answer_stems
-    if shared:
+    if c.q.stems & answer_stems:
+        return None
+    if concepts(c.q.text.lower()) & concepts(c.text.lower[:6000]):
         return None
     s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
     return c.find("off-topic", 0.72, c.text.verbatim(s, e), "no overlap with the question")
@@ -247,10 +267,10 @@ def rule_no_questions(c: Ctx) -> Finding | None:
     """Invited to ask questions, the candidate asked none."""
     if not c.q.closing:
         return None
-    asked = "?" in c.text.clean or S.QUESTION_ASKED.search(c.text.clean)
+    asked = "?" in c.text.clean or S.QUESTION_ASKED.search(c.text.lower)
     if asked:
         return None
-    declined = bool(S.DECLINE_Q.search(c.text.clean[:300]))
+    declined = bool(S.DECLINE_Q.search(c.text.lower[:300]))
     severity = 0.95 if declined or c.text.n_words < 40 else 0.8
     evidence = c.text.verbatim(*(c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))))
     return c.find("no-questions", severity, evidence, "no question asked", declined=declined)
@@ -259,15 +279,15 @@ def rule_no_questions(c: Ctx) -> Finding | None:
 def rule_negative(c: Ctx) -> Finding | None:
     """Blaming or running down others: sentences that pair a negative word with other people."""
     hits = []
-    for m in S.NEGATIVE_WORDS.finditer(c.text.clean):
+    for m in S.NEGATIVE_WORDS.finditer(c.text.lower):
         s, e = c.text.sentence_at(m.start())
-        if S.OTHERS_RE.search(c.text.clean[s:e]):
+        if S.OTHERS_RE.search(c.text.lower[s:e]):
             hits.append((m, s, e))
     if not hits:
         return None
     m, s, e = hits[0]
-    severity = 0.62 + 0.12 * min(3, len(hits) - 1)
-    return c.find("negative", severity, c.text.verbatim(s, e), f"{len(hits)} critical remarks", word=m.group(), count=len(hits))
+    severity = 0.78 + 0.06 * min(3, len(hits) - 1)
+    return c.find("negative", severity, c.text.verbatim(s, e), f"{len(hits)} critical remarks", word=c.text.said(m), count=len(hits))
 
 
 def story_signals(c: Ctx) -> dict:
@@ -293,6 +313,8 @@ def rule_no_example(c: Ctx) -> Finding | None:
     sig = story_signals(c)
     if _is_story(sig):
         return None
+    if c.text.n_words < 25 and sig["i_past"] >= 1:
+        return None  # a thin but concrete story: too short, not too general
     narrative = sig["past"] + 2 * sig["time"] + sig["i_past"]
     if c.q.story:
         severity = 0.88 if narrative < 3 else 0.72
@@ -306,14 +328,14 @@ def rule_no_example(c: Ctx) -> Finding | None:
     mode, m = _generic_mode(c.text)
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
     return c.find("no-example", severity, evidence, "habits, not one situation", generic=sig["generic"],
-                  phrase=m.group() if m else "", mode=mode)
+                  phrase=c.text.said(m) if m else "", mode=mode)
 
 
 def _generic_mode(text: Text):
     """Which way the answer stays general: 'would' (hypothetical), 'advice', or 'habit'; and the first such phrase."""
-    hypo = list(S.HYPOTHETICAL_MARKERS.finditer(text.clean))
-    advice = list(S.ADVICE_MARKERS.finditer(text.clean))
-    habit = [m for m in S.GENERIC_MARKERS.finditer(text.clean)
+    hypo = list(S.HYPOTHETICAL_MARKERS.finditer(text.lower))
+    advice = list(S.ADVICE_MARKERS.finditer(text.lower))
+    habit = [m for m in S.GENERIC_MARKERS.finditer(text.lower)
              if not S.HYPOTHETICAL_MARKERS.fullmatch(m.group()) and not S.ADVICE_MARKERS.fullmatch(m.group())]
     mode, found = max((("habit", habit), ("would", hypo), ("advice", advice)), key=lambda mf: len(mf[1]))
     return (mode, found[0]) if found else ("habit", None)
@@ -321,14 +343,15 @@ def _generic_mode(text: Text):
 
 def rule_no_result(c: Ctx) -> Finding | None:
     """A story with no ending: nothing about how it turned out or what was learned."""
-    if not c.q.story or c.text.n_words < 30:
+    # Below the too-short floor, a missing ending is part of the answer being thin.
+    if not c.q.story or c.text.n_words < 45:
         return None
     sig = story_signals(c)
     if not _is_story(sig):
         return None
     cut = len(c.text.clean) // 3
-    if S.OUTCOME_MARKERS.search(c.text.clean, cut):
-        return None
+    if S.OUTCOME_MARKERS.search(c.text.lower, cut) or S.NUMBER_RE.search(c.text.lower, len(c.text.clean) // 2):
+        return None  # an ending, or a figure late in the story (a grade, a count, a percentage)
     s, e = c.text.sentences[-1]
     return c.find("no-result", 0.74, c.text.verbatim(s, e), "story without an ending")
 
@@ -338,13 +361,15 @@ def rule_vague_impact(c: Ctx) -> Finding | None:
     if c.q.closing or c.q.fit or c.text.n_words < 30:
         return None
     cut = len(c.text.clean) // 3
-    outcome = S.OUTCOME_MARKERS.search(c.text.clean, cut)
-    if not outcome:
+    outcome = None
+    for outcome in S.OUTCOME_MARKERS.finditer(c.text.lower, cut):
+        pass  # the last outcome is the story's ending
+    if outcome is None:
         return None
     s0 = c.text.sentence_at(outcome.start())[0]
-    if S.SCALE_MARKERS.search(c.text.clean, s0):
+    if S.SCALE_MARKERS.search(c.text.lower, s0):
         return None
-    vague = S.VAGUE_OUTCOME.search(c.text.clean, s0)
+    vague = S.VAGUE_OUTCOME.search(c.text.lower, s0)
     if vague:
         severity = 0.62 if c.q.story else 0.5
         at = vague.start()
@@ -354,7 +379,7 @@ def rule_vague_impact(c: Ctx) -> Finding | None:
     else:
         return None
     return c.find("vague-impact", severity, c.text.sentence_quote(at), "outcome without scale",
-                  phrase=(vague or outcome).group(), vague=bool(vague))
+                  phrase=c.text.said(vague or outcome), vague=bool(vague))
 
 
 def rule_ownership(c: Ctx) -> Finding | None:
@@ -363,14 +388,14 @@ def rule_ownership(c: Ctx) -> Finding | None:
         return None
     we = _count(S.WE_RE, c.text)
     me = _count(S.I_RE, c.text) - _count(S.I_THINK_RE, c.text)
-    passive = [m for m in S.PASSIVE_RE.finditer(c.text.clean) if not S.PASSIVE_EXCEPT.match(c.text.clean, m.start())]
+    passive = [m for m in S.PASSIVE_RE.finditer(c.text.lower) if not S.PASSIVE_EXCEPT.match(c.text.lower, m.start())]
     we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
     passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
     if not (we_heavy or passive_heavy):
         return None
     if we_heavy:
         severity = 0.5 + min(0.3, 0.05 * (we - me))
-        best = max(c.text.sentences, key=lambda se: len(S.WE_RE.findall(c.text.clean, se[0], se[1])))
+        best = max(c.text.sentences, key=lambda se: len(S.WE_RE.findall(c.text.lower, se[0], se[1])))
         evidence = c.text.verbatim(*best)
     else:
         severity = 0.5 + min(0.25, 0.08 * (len(passive) - 2))
@@ -382,7 +407,7 @@ def rule_ownership(c: Ctx) -> Finding | None:
 
 def rule_hedging(c: Ctx) -> Finding | None:
     """Tentative language dense enough that the candidate sounds unsure of their own story."""
-    hits = list(S.HEDGES.finditer(c.text.clean))
+    hits = list(S.HEDGES.finditer(c.text.lower))
     strong = [m for m in hits if S.STRONG_HEDGES.fullmatch(m.group())]
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
@@ -396,14 +421,14 @@ def rule_hedging(c: Ctx) -> Finding | None:
 
 def rule_filler(c: Ctx) -> Finding | None:
     """Crutch words frequent enough to be what the interviewer hears."""
-    hits = list(S.FILLERS.finditer(c.text.clean))
+    hits = list(S.FILLERS.finditer(c.text.lower))
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
     if len(hits) < 3 or rate < 2.5:
         return None
     severity = 0.35 + min(0.55, 0.05 * len(hits) + 0.05 * rate)
     phrases = sorted({h.group().lower() for h in hits})
-    densest = max(c.text.sentences, key=lambda se: len(S.FILLERS.findall(c.text.clean, se[0], se[1])))
+    densest = max(c.text.sentences, key=lambda se: len(S.FILLERS.findall(c.text.lower, se[0], se[1])))
     return c.find("filler", severity, c.text.verbatim(*densest), f"{len(hits)} fillers", phrases=phrases, count=len(hits))
 
 
@@ -417,7 +442,7 @@ def rule_structure(c: Ctx) -> Finding | None:
     avg = n / max(1, len(lengths))
     if longest < 70 and avg < 38:
         return None
-    severity = 0.45 + min(0.35, (longest - 60) / 200)
+    severity = 0.55 + min(0.35, (longest - 60) / 100)
     at = c.text.sentences[lengths.index(longest)]
     return c.find("structure", severity, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest)
 
@@ -449,7 +474,7 @@ def rule_no_job_link(c: Ctx) -> Finding | None:
     if not (c.q.fit or phone_with_job):
         return None
     answer_stems = {stem(t) for t in c.text.tokens}
-    link = S.JOB_LINK.search(c.text.clean)
+    link = S.JOB_LINK.search(c.text.lower)
     if c.job_terms:
         matched = [t for t in c.job_terms if stem(t) in answer_stems]
         if len(matched) >= 2 or (matched and link):
@@ -465,7 +490,7 @@ def rule_no_job_link(c: Ctx) -> Finding | None:
         severity -= 0.15
     if c.round == "phone":
         severity += 0.05
-    m = S.I_RE.search(c.text.clean)
+    m = S.I_RE.search(c.text.lower)
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
     return c.find("no-job-link", severity, evidence, "no link to the role", terms=list(c.job_terms[:3]), linked=bool(link))
 
@@ -496,7 +521,7 @@ def answer_findings(item: AnswerItem, round: str | None = None, role: str | None
         return [c.find("no-answer", 1.0, "", "skipped", reason="skipped")]
     reason = junk_reason(text)
     if reason:
-        if c.q.closing and reason in ("one word", "placeholder") and S.DECLINE_Q.fullmatch(text.clean.strip(" .!?\n\t")):
+        if c.q.closing and reason in ("one word", "placeholder") and S.DECLINE_Q.fullmatch(text.lower.strip(" .!?\n\t")):
             return [c.find("no-questions", 0.95, text.verbatim(0, len(text.clean)), "declined", declined=True)]
         return [c.find("no-answer", 1.0, text.verbatim(0, len(text.clean)), reason, reason=reason)]
     if not is_english(text):

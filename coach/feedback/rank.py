@@ -35,7 +35,9 @@ class _View:
 
 def _pointer(f: Finding, item: AnswerItem, round: str | None) -> Pointer:
     title, tip = tips.word(f, item.question, _View(QuestionInfo.read(item), round))
-    return Pointer(kind=f.kind, title=title, evidence=f.evidence, question_id=item.question_id, tip=tip)
+    # Built from our own checked values: construct without re-validating (hot path in batches).
+    return Pointer.model_construct(kind=f.kind, title=title, evidence=f.evidence, question_id=item.question_id,
+                                   tip=tip, verified=True)
 
 
 def _weighted(f: Finding, round: str | None) -> float:
@@ -93,7 +95,7 @@ def _polish(per_answer: list[tuple[AnswerItem, list[Finding]]]) -> Pointer | Non
     item = max(answered, key=lambda i: len(i.answer))
     text = S.Text(item.answer)
     q = QuestionInfo.read(item)
-    if q.story and not S.SCALE_MARKERS.search(text.clean):
+    if q.story and not S.SCALE_MARKERS.search(text.lower):
         s, e = text.sentences[-1]
         kind = "vague-impact"
     else:
@@ -122,15 +124,15 @@ def _strength_in(item: AnswerItem, kinds: set[str]) -> Strength | None:
     q = QuestionInfo.read(item)
     if q.closing:
         for s, e in text.sentences:
-            if "?" in text.clean[s:e] or S.QUESTION_ASKED.search(text.clean, s, e):
+            if "?" in text.clean[s:e] or S.QUESTION_ASKED.search(text.lower, s, e):
                 return Strength(title="You came with a real question", evidence=text.verbatim(s, e), question_id=item.question_id)
         return None
     cut = len(text.clean) // 3
     if q.story and not kinds & {"no-result", "vague-impact", "no-example"}:
-        outcome = S.OUTCOME_MARKERS.search(text.clean, cut)
+        outcome = S.OUTCOME_MARKERS.search(text.lower, cut)
         if outcome:
             s, e = text.sentence_at(outcome.start())
-            if S.SCALE_MARKERS.search(text.clean, s, e):
+            if S.SCALE_MARKERS.search(text.lower, s, e):
                 return Strength(title="You gave the result a scale", evidence=text.verbatim(s, e), question_id=item.question_id)
     if q.story and not kinds & {"ownership", "no-example"}:
         for s, e in text.sentences:
@@ -138,7 +140,7 @@ def _strength_in(item: AnswerItem, kinds: set[str]) -> Strength | None:
             if _first_person_past(toks) >= 1:
                 return Strength(title="You said plainly what you did", evidence=text.verbatim(s, e), question_id=item.question_id)
     if q.fit and "no-job-link" not in kinds:
-        m = S.JOB_LINK.search(text.clean)
+        m = S.JOB_LINK.search(text.lower)
         if m:
             return Strength(title="You tied yourself to the role", evidence=text.sentence_quote(m.start()), question_id=item.question_id)
     return None
@@ -149,7 +151,8 @@ def notes(per_answer: list[tuple[AnswerItem, list[Finding]]], round: str | None)
     out = []
     for item, found in per_answer:
         shown = [f for f in found if f.severity >= REPORT_THRESHOLD][:NOTES_PER_ANSWER]
-        out.append(AnswerNote(question_id=item.question_id, pointers=[_pointer(f, item, round) for f in shown]))
+        out.append(AnswerNote.model_construct(question_id=item.question_id,
+                                              pointers=[_pointer(f, item, round) for f in shown]))
     return out
 
 

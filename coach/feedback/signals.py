@@ -38,6 +38,7 @@ _CONTROL_TABLE.update({cp: None for cp in range(0x202A, 0x202F)})
 _CONTROL_TABLE.update({cp: None for cp in range(0x2066, 0x206A)})
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*%?")
+NUMBER_RE = re.compile(r"\d")
 SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -56,6 +57,14 @@ def _cut(span: str, limit: int = MAX_EVIDENCE) -> str:
     return (head[:space] if space > limit // 2 else head).rstrip(" ,;:-")
 
 
+def _same_length_lower(text: str) -> str:
+    """Lower case that keeps every index in place (a few letters grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
 @dataclass
 class Text:
     """One answer, cleaned once and read many times by the rules."""
@@ -68,7 +77,7 @@ class Text:
     def __post_init__(self) -> None:
         window = self.original[: ANALYSIS_CHARS * 2]
         self.clean = strip_controls(window)[:ANALYSIS_CHARS]
-        self.lower = self.clean.lower()
+        self.lower = _same_length_lower(self.clean)
         if len(self.original) > len(window):
             # Counting words on a huge paste: str.split is linear and cheap.
             self.n_words = len(self.original.split())
@@ -78,7 +87,8 @@ class Text:
     @cached_property
     def tokens(self) -> list[str]:
         """Lower-cased word tokens of the analysed window."""
-        return [m.group().replace("’", "'") for m in WORD_RE.finditer(self.lower)]
+        low = self.lower.replace("’", "'") if "’" in self.lower else self.lower
+        return WORD_RE.findall(low)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -87,7 +97,7 @@ class Text:
         for m in SENTENCE_RE.finditer(self.clean):
             s, e = m.span()
             chunk = self.clean[s:e]
-            lead = len(chunk) - len(chunk.lstrip())
+            lead = len(chunk) - len(chunk.lstrip(" \t\n\"'”’)]"))
             trail = len(chunk) - len(chunk.rstrip())
             if e - trail > s + lead:
                 spans.append((s + lead, e - trail))
@@ -113,19 +123,24 @@ class Text:
         best = best.strip()
         return best if best in self.original else ""
 
+    def said(self, m: re.Match) -> str:
+        """The words of a match on ``lower`` as the candidate typed them."""
+        return self.clean[m.start() : m.end()]
+
     def sentence_quote(self, pos: int) -> str:
         """Evidence: the sentence around ``pos``, verbatim."""
         return self.verbatim(*self.sentence_at(pos))
 
 
 def words_re(*phrases: str) -> re.Pattern[str]:
-    """A case-insensitive pattern matching any of the phrases as whole words.
+    """A pattern matching any of the phrases as whole words in lower-cased text (`Text.lower`).
 
     Phrases are literal text with optional ``\\w*`` style fragments; longer
     phrases go first so the most specific wins at a position.
     """
-    ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(ordered) + r")\b", re.IGNORECASE)
+    ordered = sorted((p.lower() for p in phrases), key=len, reverse=True)
+    # Matched against the lower-cased text: far faster than re.IGNORECASE.
+    return re.compile(r"\b(?:" + "|".join(ordered) + r")\b")
 
 
 # ------------------------------------------------------------------ lexicons
@@ -147,7 +162,8 @@ QUESTION_BOILERPLATE = frozenset(
     """tell describe share give example time times situation experience instance moment story
     account walk through recall talk explain discuss provide specific particular detailed narrate
     can could would please us me handled handle faced face approach process steps took took
-    occasion ever recent recently think kind type best describe perhaps including""".split()
+    occasion ever recent recently think kind type best describe perhaps including
+    project projects proud achievement accomplishment success successful challenge challenging work job""".split()
 )
 
 #: Very common English words; a text with none of them is rarely English prose.
@@ -238,6 +254,12 @@ OUTCOME_MARKERS = words_re(
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
     r"turned out", r"it worked", r"no longer", r"got better", r"made a difference", r"was okay",
     r"was fine", r"it helped", r"helped (?:us|them|me|the)", r"realized", r"realised",
+    # Change verbs and comparatives: how things were different afterwards.
+    r"dropped", r"fell", r"rose", r"went (?:up|down|from)", r"freed", r"cleared", r"halved", r"stopped",
+    r"disappeared", r"signed", r"renewed", r"adopted", r"kept using", r"still use", r"still uses",
+    r"(?:much |a lot |way )?(?:better|faster|easier|shorter|quicker|smoother|fewer|higher|lower|calmer)",
+    r"led to", r"leading to", r"allowed (?:us|me|them|her|him|everyone) to", r"ultimately",
+    r"now", r"since then", r"ever since", r"since(?=\s*[.!,])", r"no more", r"got (?:an?|the) (?:A|offer|job|contract|grade|award)",
 )
 
 SCALE_MARKERS = words_re(
@@ -254,7 +276,7 @@ VAGUE_OUTCOME = words_re(
     r"(?:was|were) (?:a )?success(?:ful)?", r"everyone was (?:happy|pleased|satisfied)",
     r"turned out (?:well|great|fine|good|okay)", r"it helped", r"good (?:result|outcome)s?",
     r"positive (?:result|outcome|impact)s?", r"made a (?:big )?difference", r"was (?:okay|ok|fine)",
-    r"things got better", r"got better", r"improved (?:a lot|things|greatly|significantly|overall)",
+    r"things got better", r"(?:went|got|were|was|is) (?:much |a lot |a bit |way )?better", r"improved (?:a lot|things|greatly|significantly|overall)",
     r"(?:a )?valuable lesson", r"learned a lot", r"learnt a lot", r"a lot better",
     r"was happy with", r"were happy with", r"all was well", r"it was great",
 )
@@ -266,7 +288,6 @@ PASSIVE_RE = re.compile(
     r"\b(?:was|were|got|been|being|is|are) (?:\w+ly )?(?:[a-z]{3,}ed|made|done|given|taken|told|sent|"
     r"chosen|built|written|found|brought|held|put|paid|seen|known|called|decided|handled|"
     r"determined|agreed|assigned|resolved|fixed|solved)\b(?! to\b)",
-    re.IGNORECASE,
 )
 PASSIVE_EXCEPT = words_re(
     r"was (?:interested|excited|surprised|worried|scared|tired|stressed|overwhelmed|frustrated|"
@@ -316,6 +337,40 @@ OTHERS_RE = words_re(
     r"he", r"she", r"they", r"them", r"his", r"her", r"their", r"boss", r"manager", r"coworkers?",
     r"co-workers?", r"colleagues?", r"teammates?", r"team members?", r"group members?", r"employer",
     r"company", r"management", r"professor", r"supervisor", r"client", r"customer", r"people",
+)
+
+#: Interview topics and the everyday words people use for them (prefixes), so that an
+#: answer about "arguing" counts as being about the question's "conflict".
+CONCEPTS: tuple[tuple[str, ...], ...] = (
+    ("conflict", "disagree", "argu", "tension", "clash", "dispute", "fight", "friction"),
+    ("colleague", "coworker", "co-worker", "teammate", "peer", "junior", "staff", "mentee", "new hire", "new starter"),
+    ("grow", "develop", "improv", "learn", "confiden", "mentor", "coach", "progress"),
+    ("customer", "client", "guest", "patient", "user", "caller", "shopper", "buyer"),
+    ("deadline", "pressure", "rush", "urgent", "due", "timeline", "late", "days", "hours", "week"),
+    ("budget", "money", "cost", "spend", "expens", "saving", "pound", "dollar", "price", "fund"),
+    ("lead", "captain", "manag", "organis", "organiz", "coordinat", "supervis", "in charge", "ran "),
+    ("data", "number", "report", "dashboard", "analys", "analyz", "spreadsheet", "metric", "statistic", "figures"),
+    ("feedback", "critic", "review", "comment", "told me"),
+    ("mistake", "error", "wrong", "fail", "slip", "oversight"),
+    ("change", "adapt", "switch", "transition", "new "),
+    ("persuad", "convinc", "agree", "pitch", "win over", "buy-in", "influenc"),
+    ("learn", "skill", "course", "tutorial", "study", "train", "practis", "practic"),
+    ("priorit", "juggl", "multiple", "several", "competing", "list", "urgent"),
+    ("stakeholder", "manager", "director", "client", "head of", "sponsor", "owner"),
+    ("problem", "issue", "challeng", "fix", "solv", "bug", "broke", "difficult"),
+    ("team", "group", "together", "colleague", "crew", "squad"),
+    ("decision", "decid", "choice", "chose", "choose", "judgement", "judgment"),
+    ("quality", "standard", "accura", "check", "detail", "error"),
+    ("communic", "explain", "talk", "email", "meeting", "present", "conversation", "message"),
+    ("stress", "overwhelm", "pressure", "anxi", "calm", "busy", "burnout"),
+    ("ethic", "integrity", "honest", "right thing", "report", "rules", "policy"),
+    ("empath", "feel", "understand", "listen", "support", "care", "compassion"),
+    ("creativ", "idea", "innovat", "novel", "imagin", "invent"),
+    ("initiativ", "suggest", "offer", "propos", "volunteer", "took it upon"),
+    ("goal", "target", "objective", "aim", "achiev"),
+    ("setback", "obstacle", "fail", "problem", "went wrong", "hurdle"),
+    ("delegat", "assign", "hand off", "divide", "split", "who does what"),
+    ("process", "step", "system", "workflow", "procedure", "routine"),
 )
 
 CLOSING_Q = words_re(

@@ -16,7 +16,7 @@ from coach.feedback.kinds import KINDS
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
     r"(?:tell (?:me|us) about|describe|share|give (?:me |us )?|walk (?:me|us) through|talk (?:me |us )?about|"
-    r"discuss|narrate|recall|provide|explain)?\s*",
+    r"discuss|narrate|recall|recount|provide|explain)?\s*",
     re.IGNORECASE,
 )
 _ARTICLE_IN = re.compile(
