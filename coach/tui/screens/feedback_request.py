@@ -1,0 +1,227 @@
+"""Ask for feedback: an editable draft to the recruiter, copied or saved to a file.
+
+The draft comes from `coach.feedback_request` (fitted to the stage and the
+outcome, never "why wasn't I selected?"). The candidate can add the
+recipient's name and their own, edit freely, have an LLM backend reword it
+(under the same trust rules as feedback), copy it to the clipboard with OSC 52
+(which reaches their own machine over SSH) or save it to a private file.
+
+Copying uses Textual's ``App.copy_to_clipboard``: it writes the OSC 52 escape
+through the app's driver and keeps the text for in-app paste.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static, TextArea
+
+from coach.feedback_request import FeedbackRequestDraft, draft_for_session
+from coach.tui.screens import WorkerErrorsToApp
+
+if TYPE_CHECKING:
+    from coach.config import Settings
+    from coach.models import Session
+
+_ADVICE: dict[str, str] = {
+    "early-rejected": (
+        "After a CV or phone screen the decision is usually about fit, so ask whether there "
+        "was a skill or experience gap they would point to."
+    ),
+    "late-rejected": (
+        "After a later round, feedback is most useful: ask for one or two pointers on your "
+        "interview technique."
+    ),
+    "waiting": "Still waiting: a short, friendly follow-up on the timeline is enough for now.",
+    "offer": "Congratulations. Ask what stood out and what to develop in your first months.",
+    "withdrew": "Thank them, keep the door open, and make any pointers optional.",
+}
+_NEVER = (
+    "Never ask “why wasn't I selected?”: it puts them on the spot and rarely gets an answer."
+)
+
+
+def default_file_name(session: Session) -> str:
+    """``feedback-request-<company>.txt`` (letters, digits and dashes only)."""
+    company = session.real.company if session.real else ""
+    slug = re.sub(r"[^a-z0-9]+", "-", company.lower()).strip("-") or session.id
+    return f"feedback-request-{slug}.txt"
+
+
+class FeedbackRequestScreen(WorkerErrorsToApp, Screen[None]):
+    """Draft, edit, copy or save a feedback request for one real interview."""
+
+    CSS_PATH = "feedback_request.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save to file", id="feedback-request.save"),
+        Binding("ctrl+o", "copy", "Copy", id="feedback-request.copy"),
+        Binding("ctrl+r", "personalise", "Reword with LLM", id="feedback-request.personalise"),
+        Binding("escape", "close", "Close", id="feedback-request.close"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        settings: Settings | None = None,
+        save_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._settings = settings
+        self.save_dir = save_dir
+        self.draft: FeedbackRequestDraft = draft_for_session(session)
+        self._shown = self.draft.text
+
+    @property
+    def backend_name(self) -> str:
+        settings = self._settings or getattr(getattr(self.app, "ctx", None), "settings", None)
+        return getattr(settings, "backend", "offline") or "offline"
+
+    def compose(self) -> ComposeResult:
+        group = self.draft.variant.rsplit("-", 1)[0]
+        with Vertical(id="request"):
+            yield Static("Ask for feedback", classes="title")
+            yield Static(f"{_ADVICE.get(group, '')} {_NEVER}", classes="hint")
+            with Horizontal(classes="fields"):
+                yield Input(placeholder="Their name (optional)", id="recipient")
+                yield Input(placeholder="Your name", id="sender")
+            yield TextArea(self.draft.text, id="draft", tab_behavior="focus")
+            yield Static("", id="notice")
+            with Horizontal(classes="fields"):
+                yield Input(self._default_path(), placeholder="Save to file", id="save-path")
+            with Horizontal(id="request-buttons"):
+                yield Button("Copy (ctrl+o)", id="copy", variant="primary")
+                yield Button("Save (ctrl+s)", id="save")
+                yield Button("Reword with LLM (ctrl+r)", id="personalise")
+                yield Button("Close (esc)", id="close")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#draft", TextArea).border_title = "Your message (edit freely)"
+        personalise = self.query_one("#personalise", Button)
+        personalise.display = self.backend_name != "offline"
+        self.query_one("#draft", TextArea).focus()
+
+    def _default_path(self) -> str:
+        folder = self.save_dir if self.save_dir is not None else Path.cwd()
+        return str(folder / default_file_name(self.session))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "personalise":
+            return self.backend_name != "offline"
+        return True
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#draft", TextArea).text
+
+    def _say(self, message: str) -> None:
+        self.query_one("#notice", Static).update(message)
+
+    # ------------------------------------------------------------ names
+
+    @on(Input.Changed, "#recipient")
+    @on(Input.Changed, "#sender")
+    def _names_changed(self) -> None:
+        """Re-draft with the names, unless the candidate has already edited the text."""
+        if self.text != self._shown:
+            return
+        self.draft = draft_for_session(
+            self.session,
+            interviewer=self.query_one("#recipient", Input).value,
+            sender=self.query_one("#sender", Input).value,
+        )
+        self._shown = self.draft.text
+        self.query_one("#draft", TextArea).text = self._shown
+
+    # ------------------------------------------------------------ actions
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text)
+        hint = ""
+        if os.environ.get("TMUX"):
+            hint = " Inside tmux, `set -g set-clipboard on` lets it reach your clipboard."
+        self._say(f"Asked your terminal to copy the message (OSC 52).{hint}")
+
+    def action_save(self) -> None:
+        raw = self.query_one("#save-path", Input).value.strip()
+        if not raw:
+            self._say("Type a file name to save to.")
+            self.query_one("#save-path", Input).focus()
+            return
+        self.save_to(Path(raw).expanduser())
+
+    @work(exclusive=True, group="request-save", exit_on_error=False)
+    async def save_to(self, path: Path) -> None:
+        from coach.fsutil import atomic_write_text
+
+        if not path.parent.is_dir():
+            self._say(f"{path.parent}: no such folder; choose another place to save.")
+            return
+        text = self.text if self.text.endswith("\n") else self.text + "\n"
+        try:
+            await asyncio.to_thread(atomic_write_text, path, text)
+        except OSError as exc:
+            self._say(f"{path}: could not save ({exc.strerror or exc}).")
+            return
+        self._say(f"Saved to {path} (only you can read it).")
+
+    def action_personalise(self) -> None:
+        if self.backend_name == "offline":
+            return
+        if self.text != self._shown:
+            self._say("You have edited the message; rewording would replace your edits, so it is left as it is.")
+            return
+        self.reword()
+
+    @work(exclusive=True, group="request-personalise", exit_on_error=False)
+    async def reword(self) -> None:
+        from coach.feedback import BackendError, make_backend
+        from coach.feedback_request import personalise
+
+        settings = self._settings or getattr(getattr(self.app, "ctx", None), "settings", None)
+        self._say(f"Asking the {self.backend_name} backend to reword it…")
+        try:
+            backend = await asyncio.to_thread(make_backend, self.backend_name, settings)
+        except BackendError as exc:
+            self._say(f"Kept coach's own draft: {exc}")
+            return
+        try:
+            result = await personalise(self.draft, self.session, backend)
+        finally:
+            await backend.aclose()
+        if result.personalised:
+            self._shown = result.text
+            self.query_one("#draft", TextArea).text = result.text
+            self._say(f"Reworded by {result.source}. Check it before you send it.")
+        else:
+            self._say(result.notice or "Kept coach's own draft.")
+
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self) -> None:
+        self.action_copy()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#personalise")
+    def _personalise_pressed(self) -> None:
+        self.action_personalise()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
