@@ -300,12 +300,14 @@ class PtyProcess:
             time.sleep(delay)
 
     def press(self, *keys: str) -> None:
-        """Press named keys, e.g. press("ctrl+s"), press("down", "enter")."""
+        """Press keys: named ones (press("ctrl+s"), press("down", "enter")) or single characters."""
         for key in keys:
-            try:
+            if key in KEYS:
                 self.write(KEYS[key])
-            except KeyError:
-                raise ValueError(f"unknown key {key!r}; known: {sorted(KEYS)}") from None
+            elif len(key) == 1:
+                self.write(key.encode())
+            else:
+                raise ValueError(f"unknown key {key!r}; known: {sorted(KEYS)}")
             time.sleep(0.05)
 
     def paste(self, text: str) -> None:
