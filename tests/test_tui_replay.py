@@ -261,3 +261,33 @@ async def test_via_coach_app(store: Store, isolated_env: dict[str, Path]) -> Non
         clock.tick(60)
         await pilot.pause(0.1)
         assert shown(screen) == CONFLICT_A
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def _at(position_ms: int, *keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.player.seek(position_ms)
+        screen.render_frame()
+        if keys:
+            await pilot.press(*keys)
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_replay_mid_pause(snap_compare, store: Store, size: tuple[int, int]) -> None:
+    screen = ReplayScreen(SID, store=store, clock=FakeClock(), autoplay=False)
+    assert snap_compare(ScreenApp(screen), terminal_size=size, run_before=_at(3800))
+
+
+def test_snapshot_replay_compare(snap_compare, store: Store) -> None:
+    older = session("20260301T093000000-old1", days=-13)
+    older.answers[0] = answer("conflict", CONFLICT_Q, CONFLICT_B, shown_at=older.created_at)
+    persist(store, older)
+    screen = ReplayScreen(SID, store=store, clock=FakeClock(), autoplay=False)
+    assert snap_compare(ScreenApp(screen), terminal_size=(120, 40), run_before=_at(30_000, "c"))
