@@ -121,7 +121,7 @@ def _no_example(f, q: str, ctx) -> tuple[str, str]:
                 "Pick one real occasion and tell it in the past tense: where you were, what you did, how it ended.")
     if mode == "advice":
         return ("Tell your own story, not advice",
-                f"“{_short(f.evidence)}” is advice anyone could give. Anchor the answer in one situation you lived — "
+                f"On “{topic(q, 6)}”, “{_short(f.evidence)}” is advice anyone could give. Anchor the answer in one situation you lived — "
                 "“Last spring, on my placement, I…” — and let the story show the lesson.")
     return (KINDS["no-example"].title,
             f"On “{topic(q, 6)}”, you described what you {_habit_word(low)} do (“{_short(f.evidence, 8)}”). "

@@ -1,0 +1,188 @@
+"""Behaviour of the offline analyzer: guard rails, evidence, ranking, determinism."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from coach.feedback import AnswerItem, Progress, ReviewRequest, make_backend
+from coach.feedback.kinds import OFFLINE_KINDS
+from coach.feedback.offline import OfflineBackend, analyze, findings
+from coach.models import Feedback
+
+STORY_Q = "Tell me about a time you improved a process at work."
+GENERIC = (
+    "I always try to look for ways to improve things. I usually start by asking people what slows them down, and "
+    "then I make a plan. It is important to involve everyone so they feel ownership. I would also measure progress "
+    "regularly and adjust if something is not working."
+)
+STORY_NO_END = (
+    "At my last job in a warehouse, orders were picked from a paper list and people walked back and forth across "
+    "the floor. I noticed the list was sorted by order number, not by shelf. I asked my supervisor if I could "
+    "re-sort it by aisle, built a spreadsheet that did the sorting, and trained the two other pickers on my shift."
+)
+
+
+def one(answer: str, question: str = STORY_Q, **kw) -> Feedback:
+    qtype = kw.pop("type", None)
+    item = AnswerItem(question_id="q1", question=question, answer=answer, type=qtype)
+    return analyze(ReviewRequest(items=(item,), **kw))
+
+
+@pytest.mark.parametrize("answer", ["", "   \n\t ", "asdkfj qwlekrj zxcmvbn", "idk", "Teamwork.", "a"])
+def test_junk_answers_get_no_answer_and_no_praise(answer):
+    fb = one(answer)
+    assert fb.pointers[0].kind == "no-answer"
+    assert fb.strength is None
+    assert "great" not in fb.pointers[0].tip.lower()
+
+
+def test_skipped_item_is_no_answer():
+    item = AnswerItem(question_id="q1", question=STORY_Q, answer="", skipped=True)
+    assert analyze(ReviewRequest(items=(item,))).pointers[0].kind == "no-answer"
+
+
+def test_generic_answer_to_story_question_is_no_example():
+    fb = one(GENERIC)
+    assert fb.pointers[0].kind == "no-example"
+    assert fb.pointers[0].evidence in GENERIC
+
+
+def test_story_without_ending_is_no_result():
+    assert one(STORY_NO_END).pointers[0].kind == "no-result"
+
+
+def test_story_with_vague_ending_is_vague_impact():
+    fb = one(STORY_NO_END + " In the end it went well and everyone was happy.")
+    assert fb.pointers[0].kind == "vague-impact"
+    assert "went well" in fb.pointers[0].tip
+
+
+def test_story_with_measured_ending_is_not_flagged_for_its_result():
+    fb = one(STORY_NO_END + " Picking time dropped from forty minutes to fifteen per order within a month.")
+    assert {p.kind for p in fb.pointers}.isdisjoint({"no-result", "vague-impact"})
+
+
+def test_closing_question_without_questions():
+    fb = one("No, I think you covered everything, thanks.", "Do you have any questions for us?", round="final")
+    assert fb.pointers[0].kind == "no-questions"
+
+
+def test_closing_type_marks_the_item_even_without_the_phrase():
+    fb = one("I am just really excited about this opportunity and I hope to hear from you soon.",
+             "Before we finish: over to you.", type="closing")
+    assert fb.pointers[0].kind == "no-questions"
+
+
+def test_closing_with_questions_is_not_no_questions():
+    fb = one("Yes: what would success look like in the first six months, and how is the team organised?",
+             "Do you have any questions for us?")
+    assert all(p.kind != "no-questions" for p in fb.pointers)
+
+
+def test_phone_fit_answer_without_the_job_uses_job_terms():
+    job = "Data analyst: build Tableau dashboards, write SQL in Snowflake, explain sales trends to store managers."
+    fb = one("I am hard-working and reliable and I get on with everyone. I want a job where I can grow and learn "
+             "from experienced people.", "Why are you interested in this role?", round="phone", job=job)
+    assert fb.pointers[0].kind == "no-job-link"
+    assert any(term in fb.pointers[0].tip.lower() for term in ("tableau", "sql", "dashboards", "snowflake"))
+
+
+def test_negative_talk_is_flagged():
+    fb = one("My coworker was lazy and useless, he never did his part and my manager didn't care at all, so I "
+             "ended up doing everything myself before the deadline and we finished two days late.",
+             "Tell me about a time you worked with a difficult colleague.")
+    assert fb.pointers[0].kind == "negative"
+
+
+def test_non_english_gets_a_gentle_pointer_and_a_notice():
+    fb = one("Cuando trabajé en la tienda, tuve que resolver un problema con un cliente que estaba muy enfadado "
+             "por una factura. Hablé con él y con mi jefe y al final lo solucionamos.")
+    assert fb.pointers[0].kind == "no-answer"
+    assert "English" in fb.pointers[0].title and fb.notice
+    assert one("面接の準備をしています。私はチームで働くのが好きです。").pointers[0].kind == "no-answer"
+
+
+def test_control_characters_are_stripped_and_evidence_is_verbatim():
+    answer = "I usually\x1b[31m try to\x00 plan ahead.\x07 " + GENERIC
+    fb = one(answer)
+    for p in fb.pointers:
+        assert p.evidence in answer
+        assert "\x1b" not in p.evidence and "\x00" not in p.evidence
+
+
+def test_huge_answer_finishes_and_quotes_verbatim():
+    answer = ("I think maybe we kind of did it. " * 40_000)[:1_000_000]
+    fb = one(answer)
+    assert 1 <= len(fb.pointers) <= 2
+    assert all(p.evidence in answer for p in fb.pointers)
+    assert fb.pointers[0].kind in OFFLINE_KINDS
+
+
+def test_pathological_input_has_no_backtracking_blowup():
+    # Long runs without spaces or sentence ends; a catastrophic regex would never return.
+    for answer in ("a" * 200_000, "we " * 100_000, "." * 200_000, "I, " * 100_000, "’" * 100_000):
+        fb = one(answer)
+        assert fb.pointers
+
+
+def test_deterministic():
+    req = ReviewRequest(items=(AnswerItem("a", STORY_Q, GENERIC), AnswerItem("b", STORY_Q, STORY_NO_END)))
+    a, b = analyze(req), analyze(req)
+    assert a.model_dump(exclude={"created_at"}) == b.model_dump(exclude={"created_at"})
+
+
+def test_round_ranking_prefers_a_repeated_weakness():
+    generic2 = GENERIC.replace("improve things", "keep projects on track")
+    items = (
+        AnswerItem("a", STORY_Q, GENERIC),
+        AnswerItem("b", "Tell me about a time you met a tight deadline.", generic2),
+        AnswerItem("c", "Tell me about a time you helped a colleague.", GENERIC + " I always help people."),
+        AnswerItem("d", "Tell me about a time you made a mistake.", STORY_NO_END),
+    )
+    fb = analyze(ReviewRequest(items=items, round="second"))
+    assert fb.pointers[0].kind == "no-example"
+    assert len(fb.pointers) == 2 and fb.pointers[1].kind != "no-example"
+    assert {n.question_id for n in fb.notes} == {"a", "b", "c", "d"}
+
+
+def test_final_round_flags_the_closing_item():
+    items = (
+        AnswerItem("a", STORY_Q, STORY_NO_END + " Picking time fell by half within a month."),
+        AnswerItem("z", "Do you have any questions for us?", "No, not really.", type="closing"),
+    )
+    fb = analyze(ReviewRequest(items=items, round="final"))
+    assert "no-questions" in [p.kind for p in fb.pointers]
+
+
+def test_findings_have_severity_and_verbatim_evidence():
+    req = ReviewRequest(items=(AnswerItem("a", STORY_Q, GENERIC), AnswerItem("b", STORY_Q, STORY_NO_END)))
+    found = findings(req)
+    assert found
+    answers = {"a": GENERIC, "b": STORY_NO_END}
+    for f in found:
+        assert 0 < f.severity <= 1 and f.kind in OFFLINE_KINDS
+        assert f.evidence in answers[f.question_id]
+
+
+def test_tips_name_the_question_and_differ_by_answer():
+    a = one(GENERIC, "Tell me about a time you resolved a conflict between colleagues.").pointers[0].tip
+    b = one(GENERIC.replace("I usually", "You should"), "Describe a time you had to learn a new tool quickly.").pointers[0].tip
+    assert a != b
+    assert "conflict" in a and "new tool" in b
+    for tip in (a, b):
+        assert "/10" not in tip and "reject" not in tip.lower()
+
+
+def test_empty_request_still_gives_a_valid_feedback():
+    fb = analyze(ReviewRequest(items=()))
+    assert len(fb.pointers) == 1 and fb.backend == "offline" and fb.model is None
+
+
+def test_offline_backend_reports_done_and_is_registered():
+    seen: list[Progress] = []
+    backend = make_backend("offline", None)
+    assert isinstance(backend, OfflineBackend) and backend.name == "offline"
+    fb = asyncio.run(backend.review(ReviewRequest(items=(AnswerItem("a", STORY_Q, GENERIC),)), seen.append))
+    assert fb.backend == "offline" and [p.stage for p in seen] == ["done"]
