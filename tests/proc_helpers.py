@@ -397,6 +397,10 @@ def spawn_coach(
 
 #: The interview screen's progress line for the first question.
 QUESTION_1_RE = re.compile(r"question\s+1\s+of\s+\d+", re.IGNORECASE)
+#: The home screen (its main action).
+HOME_RE = re.compile(r"start round", re.IGNORECASE)
+#: The message shown instead of a broken layout below 80×24.
+TOO_SMALL_RE = re.compile(r"too small", re.IGNORECASE)
 #: The home screen offering to resume an interrupted session.
 RESUME_RE = re.compile(r"\bresume\b", re.IGNORECASE)
 
