@@ -222,8 +222,9 @@ def suggest_practice(
     from coach.models import ROUND_TITLES
 
     reason = (
-        f"{top.kind} came up in {top.count} of your last {top.window} sessions "
-        f"({top.title.lower()}). A {ROUND_TITLES.get(round_, round_).lower()} lets you {practise}."
+        f"“{top.title}” came up in {top.count} of your last {top.window} sessions. "
+        f"This {ROUND_TITLES.get(round_, round_).lower()}'s questions are chosen so you can "
+        f"{practise}."
     )
     plan = None
     if banks is not None:

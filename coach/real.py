@@ -21,6 +21,7 @@ No Textual here: the app's screens call these functions.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -133,7 +134,17 @@ def record_real(
         employer_feedback=employer_feedback.strip(),
     )
     session.status = "complete"
-    store.save(session)
+    from coach.store import StoreError
+
+    try:
+        store.save(session)
+    except StoreError:
+        # Without this second save the file is an "in-progress" round with no
+        # interview details, which the home screen would offer to resume.
+        # If the delete fails too, the save's error is still the one to report.
+        with contextlib.suppress(StoreError):
+            store.delete(session.id)
+        raise
     return session
 
 

@@ -275,3 +275,21 @@ def test_llm_debrief_of_a_later_round_is_the_backends_own(store: Store):
     feedback = asyncio.run(debrief_real(session, _FakeLLM()))
     assert [p.kind for p in feedback.pointers] == ["structure", "no-job-link"]
     assert feedback.notice is None
+
+
+def test_a_failed_save_leaves_no_half_recorded_session(store: Store, monkeypatch):
+    from coach.store import StoreError
+
+    real_save = Store.save
+    calls = {"n": 0}
+
+    def flaky_save(self, session):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StoreError(self.path_for(session.id), "could not save (disk full)")
+        return real_save(self, session)
+
+    monkeypatch.setattr(Store, "save", flaky_save)
+    with pytest.raises(StoreError, match="disk full"):
+        _phone_rejection(store)
+    assert store.list_sessions() == []

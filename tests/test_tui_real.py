@@ -197,3 +197,24 @@ def test_debrief_command_opens_the_real_interview_screen(monkeypatch):
     monkeypatch.setattr(coach.tui, "launch", fake_launch)
     assert main(["debrief"]) == 0
     assert seen == {"start": "debrief-real"}
+
+
+async def test_inside_coach_app_the_screen_uses_the_apps_store(written):
+    """Until CoachApp routes to it, push the screen onto the real app by hand."""
+    from coach.tui.app import CoachApp
+
+    app = CoachApp(handle_signals=False, cursor_blink=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = RealInterviewScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        await _fill(pilot, screen, "phone", PHONE_ANSWERS, JOB)
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert screen.feedback is not None
+        rows = app.ctx.store.list_sessions()
+        assert [r.kind for r in rows] == ["real"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
