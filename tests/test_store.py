@@ -393,6 +393,7 @@ def test_migrations_upgrade_step_by_step(monkeypatch) -> None:
 
 def test_file_without_schema_version_is_read_as_version_1(store: Store) -> None:
     text = _valid_text("nover").replace(f"schema_version = {SCHEMA_VERSION}\n", "")
+    assert "schema_version" not in text
     path = _write_raw(store, "nover.toml", text)
     assert store.load(path).schema_version == 1
 
