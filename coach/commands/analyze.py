@@ -99,9 +99,20 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
         except LineError as exc:
             failed = True
             record = {"id": getattr(exc, "ident", None), "line": number, "error": str(exc)}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(_dumps(record) + "\n")
         out.flush()
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    """One JSON line, UTF-8 where possible; lone surrogates (from \\udcxx escapes in the input)
+    are written as JSON escapes so the output is always valid UTF-8 and round-trips."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True)
+    return line
 
 
 def read_job(path: str | None) -> str | None:
@@ -126,14 +137,11 @@ def _run_backend(name: str, args, lines: Iterable[str], out: TextIO, defaults) -
     """Any other backend: built from settings, awaited once per line on one event loop."""
     import asyncio
 
-    from coach.config import load_settings
+    from coach.config import settings_from_args
     from coach.feedback import BackendError, make_backend
 
-    flags = {"backend": name}
-    if getattr(args, "data_dir", None):
-        flags["data_dir"] = args.data_dir
     try:
-        backend = make_backend(name, load_settings(flags))
+        backend = make_backend(name, settings_from_args(args))
     except BackendError as exc:
         return _usage(str(exc))
 
@@ -155,7 +163,11 @@ def run(args) -> int:
     defaults = {"round": getattr(args, "round", None), "role": getattr(args, "role", None), "job": job}
     # Line-buffered iteration over stdin; invalid UTF-8 becomes U+FFFD rather than a crash.
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+    # UTF-8 out whatever the locale says: the contract is JSON Lines in UTF-8.
+    sys.stdout.flush()
+    stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
     name = getattr(args, "backend", None) or "offline"
-    if name == "offline":
-        return process(stdin, sys.stdout, _offline_review, defaults)
-    return _run_backend(name, args, stdin, sys.stdout, defaults)
+    with stdout:
+        if name == "offline":
+            return process(stdin, stdout, _offline_review, defaults)
+        return _run_backend(name, args, stdin, stdout, defaults)

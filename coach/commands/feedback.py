@@ -1,0 +1,97 @@
+"""`coach feedback SESSION [--backend NAME] [--json]`: (re)run feedback on a saved session.
+
+Loads the session, asks the backend (the configured one unless ``--backend``
+names another) for a debrief, prints it — readable text by default, the
+Feedback model as JSON with ``--json`` — and appends it to the session file so
+earlier feedback is kept beside it. Any error is one line on stderr naming the
+session or file, exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import textwrap
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+WIDTH = 78
+
+
+def _fail(message: str) -> int:
+    print(f"coach feedback: {message}", file=sys.stderr)
+    return EXIT_FAIL
+
+
+async def _review(backend, session):
+    try:
+        return await backend.review_session(session)
+    finally:
+        await backend.aclose()
+
+
+def provenance(feedback) -> str:
+    """Which backend made this feedback, in words: 'offline rules' or 'openai · model'."""
+    if feedback.backend == "offline":
+        return "offline rules"
+    return f"{feedback.backend} · {feedback.model}" if feedback.model else feedback.backend
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent)) or [indent]
+
+
+def render_debrief(session, feedback) -> str:
+    """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance."""
+    from coach.models import ROUND_TITLES
+
+    questions = {a.question_id: a.question for a in session.answers}
+    lines = [f"Debrief for {session.id} · {ROUND_TITLES.get(session.round, session.round)} · {session.role}", ""]
+    for n, p in enumerate(feedback.pointers, start=1):
+        lines.extend(_wrap(p.title, f"{n}. "))
+        if p.question_id and p.question_id in questions:
+            lines.extend(_wrap(questions[p.question_id], "   About: "))
+        if p.evidence:
+            lines.extend(_wrap(f"“{p.evidence}”", "   You said: "))
+        lines.extend(_wrap(p.tip, "   Next time: "))
+        lines.append("")
+    if feedback.strength is not None:
+        s = feedback.strength
+        quoted = f" — “{s.evidence}”" if s.evidence else ""
+        lines.extend(_wrap(f"{s.title}{quoted}", "What worked: "))
+    lines.append(f"Feedback by {provenance(feedback)}.")
+    if feedback.notice:
+        lines.extend(_wrap(feedback.notice, "Note: "))
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from coach.config import settings_from_args
+    from coach.feedback import BackendError, make_backend
+    from coach.store import Store, StoreError
+
+    settings = settings_from_args(args)
+    store = Store.from_settings(settings)
+    try:
+        path = store.resolve(args.session)
+        session = store.load(path)
+    except StoreError as exc:
+        return _fail(str(exc))
+    name = getattr(args, "backend", None) or settings.backend
+    try:
+        backend = make_backend(name, settings)
+    except BackendError as exc:
+        return _fail(f"{path}: {exc}")
+    feedback = asyncio.run(_review(backend, session))
+    try:
+        store.add_feedback(path, feedback)
+    except StoreError as exc:
+        return _fail(f"feedback not saved: {exc}")
+    except OSError as exc:
+        return _fail(f"feedback not saved to {path}: {exc.strerror or exc}")
+    if getattr(args, "json", False):
+        sys.stdout.write(feedback.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(render_debrief(session, feedback))
+    return EXIT_OK

@@ -1,0 +1,116 @@
+"""`coach analyze`: the JSON Lines batch contract, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+STORY_Q = "Tell me about a time you improved a process."
+
+
+def run_analyze(lines: list[str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "analyze", *args],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_contract_order_ids_errors_and_exit_status():
+    lines = [
+        json.dumps({"id": 7, "question": STORY_Q, "answer": "I always try to improve things and I usually make a plan first."}),
+        "not json",
+        json.dumps({"id": "b", "question": STORY_Q}),
+        json.dumps({"id": "c", "question": STORY_Q, "answer": 5}),
+        json.dumps({"id": ["x"], "question": "Do you have any questions for us?", "answer": "No.", "round": "final"}),
+        json.dumps({"id": "r", "question": STORY_Q, "answer": "x", "round": "fourth"}),
+        json.dumps([1, 2]),
+    ]
+    proc = run_analyze(lines)
+    assert proc.returncode == 1
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["id"] == 7 and out[0]["backend"] == "offline" and out[0]["model"] is None
+    assert 1 <= len(out[0]["pointers"]) <= 2
+    assert set(out[0]["pointers"][0]) == {"kind", "title", "evidence", "tip"}
+    assert out[1] == {"id": None, "line": 2, "error": out[1]["error"]} and "JSON" in out[1]["error"]
+    assert out[2]["id"] == "b" and out[2]["line"] == 3 and "answer" in out[2]["error"]
+    assert out[3]["line"] == 4 and "string" in out[3]["error"]
+    assert out[4]["id"] == ["x"] and out[4]["pointers"][0]["kind"] == "no-questions"
+    assert out[5]["line"] == 6 and "round" in out[5]["error"]
+    assert out[6]["line"] == 7 and "object" in out[6]["error"]
+
+
+def test_all_good_lines_exit_zero_and_evidence_is_verbatim():
+    answer = "At my last job I rebuilt the rota spreadsheet. Overtime fell from 40 hours a month to 10."
+    proc = run_analyze([json.dumps({"id": 1, "question": STORY_Q, "answer": answer})])
+    assert proc.returncode == 0, proc.stderr
+    (row,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert all(p["evidence"] in answer for p in row["pointers"])
+
+
+def test_job_flag_and_per_line_override(tmp_path):
+    job = tmp_path / "job.txt"
+    job.write_text("Customer support specialist: Zendesk tickets, billing and invoicing questions, help-centre articles.")
+    answer = "I am hard-working and reliable and I want to grow my career somewhere with a good culture."
+    lines = [
+        json.dumps({"id": 1, "question": "Why are you interested in this role?", "answer": answer}),
+        json.dumps({"id": 2, "question": "Why are you interested in this role?", "answer": answer,
+                    "job": "Payments engineer: Python, PostgreSQL, Kafka services for card payments."}),
+    ]
+    proc = run_analyze(lines, "--round", "phone", "--job", str(job))
+    assert proc.returncode == 0, proc.stderr
+    first, second = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert first["pointers"][0]["kind"] == "no-job-link"
+    assert "zendesk" in first["pointers"][0]["tip"].lower() or "billing" in first["pointers"][0]["tip"].lower()
+    assert any(t in second["pointers"][0]["tip"].lower() for t in ("python", "kafka", "postgresql", "payments"))
+
+
+def test_missing_job_file_is_a_usage_error(tmp_path):
+    proc = run_analyze([], "--job", str(tmp_path / "missing.txt"))
+    assert proc.returncode == 2
+    assert "missing.txt" in proc.stderr and proc.stdout == ""
+
+
+def test_unknown_backend_is_a_usage_error():
+    proc = run_analyze([json.dumps({"question": STORY_Q, "answer": "x"})], "--backend", "no-such-backend")
+    assert proc.returncode == 2 and "no-such-backend" in proc.stderr
+
+
+def test_offline_analyze_imports_neither_textual_nor_openai():
+    code = (
+        "import sys, io; sys.argv=['coach','analyze'];"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b''));"
+        "from coach.cli import main;"
+        "import coach.commands.analyze as a, coach.feedback.offline, coach.feedback.rank;"
+        "a.process(['{\"question\": \"q\", \"answer\": \"I always plan.\"}'], sys.stdout, a._offline_review, {});"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'openai')];"
+        "print('BAD', bad) if bad else print('CLEAN')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip().endswith("CLEAN"), proc.stdout + proc.stderr
+
+
+def test_offline_analyze_process_importtime_has_no_textual_or_openai():
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "coach", "analyze"],
+        input=json.dumps({"question": STORY_Q, "answer": "I usually plan ahead."}) + "\n",
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    assert "textual" not in imported and "openai" not in imported
+
+
+@pytest.mark.parametrize("raw", ["\udcff", "\x00\x01"])
+def test_odd_input_never_crashes(raw):
+    proc = subprocess.run(
+        [sys.executable, "-m", "coach", "analyze"],
+        input=(json.dumps({"question": STORY_Q, "answer": raw}) + "\n").encode("utf-8", "surrogatepass") + b"\xff\xfe\n",
+        capture_output=True, timeout=60,
+    )
+    assert proc.returncode == 1  # the invalid-UTF-8 line is reported, the JSON line analyzed
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 2 and "pointers" in json.loads(lines[0]) and "error" in json.loads(lines[1])
