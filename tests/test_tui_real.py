@@ -218,3 +218,17 @@ async def test_inside_coach_app_the_screen_uses_the_apps_store(written):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is not screen
+
+
+async def test_job_description_can_be_a_file_path(store, written, tmp_path):
+    job_file = tmp_path / "job.txt"
+    job_file.write_text(JOB, encoding="utf-8")
+    app = RealApp(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        await _fill(pilot, screen, "phone", PHONE_ANSWERS, str(job_file))
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        saved = store.load(store.list_sessions()[0].id)
+        assert saved.job == JOB.strip()
+        assert screen.feedback is not None and "SQL" in screen.feedback.pointers[0].tip

@@ -153,7 +153,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
                         prompt="Outcome",
                         id="outcome",
                     )
-                yield Label("Job description (paste it: it sharpens the fit pointers)")
+                yield Label("Job description: paste it, or a file path (it sharpens the fit pointers)")
                 yield TextArea(id="job", tab_behavior="focus")
                 yield Label("Questions you remember, and roughly what you said")
                 yield Vertical(id="rows")
@@ -267,8 +267,17 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
             "employer_feedback": self._value("#employer"),
             "answers": [row.remembered for row in self.query(QuestionRow)],
         }
-        problem = self._problem(fields)
         error = self.query_one("#form-error", Static)
+        from coach.tui.context import JobError, resolve_job
+
+        try:
+            # Like the home screen: one line naming a file reads the file.
+            fields["job"] = resolve_job(fields["job"]) or ""
+        except JobError as exc:
+            error.update(str(exc))
+            self.query_one("#job", TextArea).focus()
+            return
+        problem = self._problem(fields)
         if problem is not None:
             where, message = problem
             error.update(message)
