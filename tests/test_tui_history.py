@@ -201,6 +201,13 @@ async def test_many_sessions_first_page_then_the_rest_without_parsing(
         assert screen.query_one(DataTable).row_count == history_mod.PAGE
         await wait_loaded(pilot, screen)
         assert screen.query_one(DataTable).row_count == total
+        screen._apply_filters()
+        first = screen.shown[0]
+        screen._delete(first)  # while later pages are still to come
+        await wait_loaded(pilot, screen)
+        total -= 1
+        assert not first.path.exists()
+        assert screen.query_one(DataTable).row_count == total == len(set(ids(screen)))
         await pilot.press("r")  # filtering the summaries is enough for a round filter
         await wait_loaded(pilot, screen)
         assert screen.query_one(DataTable).row_count == len(range(0, total, 3))
@@ -263,3 +270,19 @@ async def test_via_coach_app_history(isolated_env: dict[str, Path]) -> None:
         await pilot.press("enter")  # open: the debrief of the TUI-core screens
         await pilot.pause()
         assert type(app.screen).__name__ == "DebriefScreen"
+
+
+async def test_a_listing_failure_is_shown_not_fatal(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.store import StoreError
+
+    def broken() -> list:
+        raise StoreError(store.sessions_dir, "permission denied")
+
+    monkeypatch.setattr(store, "list_sessions", broken)
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(screen.query_one("#history-status").content)
+        assert status.startswith("Cannot list sessions:") and "permission denied" in status
+        assert pilot.app.is_running

@@ -291,3 +291,17 @@ def test_snapshot_replay_compare(snap_compare, store: Store) -> None:
     persist(store, older)
     screen = ReplayScreen(SID, store=store, clock=FakeClock(), autoplay=False)
     assert snap_compare(ScreenApp(screen), terminal_size=(120, 40), run_before=_at(30_000, "c"))
+
+
+def test_answer_rendering_marks_evidence_and_caret() -> None:
+    from coach.tui.widgets.replay_answer import render_answer
+    from coach.tui.widgets.replay_transport import progress_bar
+
+    text = render_answer("I think maybe so", cursor=16, evidence=["think maybe"])
+    assert str(text) == "I think maybe so "  # caret cell after the last character
+    styles = {(s.start, s.end, str(s.style)) for s in text.spans}
+    assert (2, 13, "bold underline") in styles and (16, 17, "reverse") in styles
+    mid = render_answer("abc", cursor=1)
+    assert str(mid) == "abc" and (1, 2, "reverse") in {(s.start, s.end, str(s.style)) for s in mid.spans}
+    assert progress_bar(5, 10, width=4) == "━━──"
+    assert progress_bar(0, 0, width=3) == "━━━"

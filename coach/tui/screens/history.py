@@ -243,8 +243,18 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-load")
     def load(self) -> None:
         """List sessions off the UI thread; the index makes this cheap, not free."""
-        summaries = self.store.list_sessions()
+        from coach.store import StoreError
+
+        try:
+            summaries = self.store.list_sessions()
+        except (StoreError, OSError) as exc:
+            self.app.call_from_thread(self._load_failed, str(exc))
+            return
         self.app.call_from_thread(self._loaded, summaries)
+
+    def _load_failed(self, reason: str) -> None:
+        self.query_one("#history-status", Static).update(f"Cannot list sessions: {reason}")
+        self.notify(reason, title="History", severity="error")
 
     def _loaded(self, summaries: list[SessionSummary]) -> None:
         self.summaries = list(summaries)
@@ -437,9 +447,14 @@ class HistoryScreen(Screen[None]):
         except (StoreError, OSError) as exc:
             self.notify(str(exc), title="Delete failed", severity="error")
             return
-        self.summaries = [s for s in self.summaries if s is not summary]
-        self.shown = [s for s in self.shown if s is not summary]
         table = self.query_one(DataTable)
-        table.remove_row(row_key(summary))
-        self._show_status(table.row_count)
+        still_filling = table.row_count < len(self.shown)
+        self.summaries = [s for s in self.summaries if s is not summary]
+        if still_filling:
+            # Pages still being added count on positions in `shown`: start over.
+            self._apply_filters()
+        else:
+            self.shown = [s for s in self.shown if s is not summary]
+            table.remove_row(row_key(summary))
+            self._show_status(table.row_count)
         self.notify("Session deleted.")
