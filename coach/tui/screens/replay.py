@@ -163,11 +163,11 @@ class ReplayScreen(Screen[None]):
     def _label(self, index: int) -> str:
         assert self.session is not None
         answers = self.session.answers
-        mains = [a for a in answers if not a.follow_up_of]
-        current = answers[index]
-        if current.follow_up_of:
+        if answers[index].follow_up_of:
             return "Follow-up"
-        return f"Question {mains.index(current) + 1} of {len(mains)}"
+        total = sum(1 for a in answers if not a.follow_up_of)
+        number = sum(1 for a in answers[: index + 1] if not a.follow_up_of)
+        return f"Question {number} of {total}"
 
     def show_answer(self, index: int) -> None:
         """Switch to answer ``index`` and start it from the beginning."""
