@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import stat
 from datetime import date
-from pathlib import Path
 
 import pytest
 from textual.app import App

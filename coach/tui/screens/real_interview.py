@@ -386,7 +386,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
             return
         from coach.tui.screens.feedback_request import FeedbackRequestScreen
 
-        store, settings = screen_resources(self, self._store, self._settings)
+        _, settings = screen_resources(self, self._store, self._settings)
         self.app.push_screen(FeedbackRequestScreen(self.session, settings=settings))
 
     def action_back(self) -> None:
