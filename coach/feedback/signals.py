@@ -15,7 +15,6 @@ longest clean run of it is quoted instead).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
