@@ -259,6 +259,10 @@ def rule_off_topic(c: Ctx) -> Finding | None:
         return None
     if concepts(c.q.text.lower()) & concepts(c.text.lower[:6000]):
         return None
+    if _is_story(story_signals(c)):
+        # A first-person story is nearly always the candidate's attempt at the question in
+        # words we do not know; word overlap is too weak a signal to call it off-topic.
+        return None
     s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
     return c.find("off-topic", 0.72, c.text.verbatim(s, e), "no overlap with the question")
 
