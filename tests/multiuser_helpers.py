@@ -278,11 +278,20 @@ class ThrowawayUser:
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
     ) -> list[str]:
-        """argv that runs `argv` as this user with a clean env, a umask and a cwd (default ~)."""
+        """argv that runs `argv` as this user with a clean env, a umask and a cwd (default ~).
+
+        Uses setpriv when present: it execs (as does the shell after setting the
+        umask), so the process started *is* the user's command and signals sent
+        to it reach the command itself; runuser otherwise.
+        """
         env = dict(self.env() if env is None else env)
         script = f'umask {umask:03o}; cd "$0" && exec "$@"'
+        if shutil.which("setpriv"):
+            switch = ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--init-groups", "--"]
+        else:
+            switch = ["runuser", "-u", self.name, "--"]
         return [
-            "runuser", "-u", self.name, "--",
+            *switch,
             "env", "-i", *(f"{k}={v}" for k, v in env.items()),
             "/bin/sh", "-c", script, str(cwd or self.home), *map(str, argv),
         ]
