@@ -198,7 +198,7 @@ def clean_env(
     return env
 
 
-def _pids_of(uid: int) -> list[int]:
+def pids_of(uid: int) -> list[int]:
     """Pids of the processes whose real uid is `uid` (from /proc)."""
     pids = []
     for entry in os.listdir("/proc"):
@@ -246,7 +246,7 @@ class ThrowawayUser:
     def kill_processes(self) -> None:
         """SIGKILL every process of this user, by pid, and wait briefly for them to go."""
         for _ in range(50):
-            pids = _pids_of(self.uid)
+            pids = pids_of(self.uid)
             if not pids:
                 return
             for pid in pids:
