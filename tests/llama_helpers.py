@@ -440,3 +440,68 @@ class FakeOpenAIServer:
         done = b"data: [DONE]\n\n"
         h.wfile.write(f"{len(done):x}\r\n".encode() + done + b"\r\n0\r\n\r\n")
         h.wfile.flush()
+
+
+class DelayProxy:
+    """A loopback TCP proxy that waits ``delay_s`` before forwarding each connection.
+
+    Puts a real server behind a slow link, to check that the backend gives up
+    at its timeout instead of waiting for as long as the server takes.
+    """
+
+    def __init__(self, target_port: int, delay_s: float) -> None:
+        import threading
+
+        self.target_port = target_port
+        self.delay_s = delay_s
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.closed = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+
+    def __enter__(self) -> DelayProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closed.set()
+        self.sock.close()
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self.closed.is_set():
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return  # listening socket closed
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        import threading
+
+        if self.closed.wait(self.delay_s):
+            client.close()
+            return
+        upstream = socket.create_connection(("127.0.0.1", self.target_port))
+
+        def pump(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            except OSError:
+                return  # either side closed: the relay is over (finally tidies up)
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        s.close()
+
+        threading.Thread(target=pump, args=(upstream, client), daemon=True).start()
+        pump(client, upstream)

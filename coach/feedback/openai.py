@@ -47,7 +47,9 @@ PLACEHOLDER_KEY = "sk-no-key-needed"
 RETRY_AFTER_CAP_S = 10.0
 BACKOFF_S = 0.25
 MAX_TOKENS = 700
-FOLLOW_UP_MAX_TOKENS = 80
+#: The question's schema caps it at FOLLOW_UP_MAX_CHARS, so even a rambling model stops in time.
+FOLLOW_UP_MAX_CHARS = 200
+FOLLOW_UP_MAX_TOKENS = 256
 TEMPERATURE = 0.2
 
 
@@ -530,7 +532,7 @@ class OpenAIBackend(Backend):
         messages = P.follow_up_messages(item, round)
         schema = {
             "type": "object",
-            "properties": {"question": {"type": "string", "minLength": 5, "maxLength": 240}},
+            "properties": {"question": {"type": "string", "minLength": 5, "maxLength": FOLLOW_UP_MAX_CHARS}},
             "required": ["question"],
             "additionalProperties": False,
         }
@@ -589,7 +591,7 @@ def clean_follow_up(text: str) -> str | None:
             return None
         stripped = str(data.get("question", "")).strip() if isinstance(data, dict) else ""
     question = " ".join(stripped.split())
-    if len(question) < 5 or len(question) > 240:
+    if len(question) < 5 or len(question) > FOLLOW_UP_MAX_CHARS + 40:
         return None
     return question if question.endswith("?") else question + "?"
 
