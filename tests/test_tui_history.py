@@ -242,6 +242,10 @@ async def _until_listed(pilot) -> None:
     for inp in screen.query(Input):
         inp.cursor_blink = False
     await wait_loaded(pilot, screen)
+    # the table sizes its columns on the next refresh after rows arrive
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
