@@ -347,6 +347,22 @@ class OpenAIBackend(Backend):
             )
         return self._client
 
+    async def ready(self) -> AsyncOpenAI:
+        """The client, built in a worker thread the first time.
+
+        Importing `openai`, loading its lazily imported resources and building
+        the HTTP client's TLS context take tens to hundreds of milliseconds;
+        done on the event loop they would freeze the app's screen right when
+        the user asked for feedback.
+        """
+        if self._client is None:
+            await asyncio.to_thread(self._build_client)
+        return self.client()
+
+    def _build_client(self) -> None:
+        client = self.client()
+        _ = (client.chat.completions, client.models)  # trigger the SDK's lazy imports here
+
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.close()
@@ -373,10 +389,12 @@ class OpenAIBackend(Backend):
             return self._fallback(request, f"unexpected {type(exc).__name__} from the openai backend", report)
 
     async def _review(self, request: ReviewRequest, report: ProgressFn) -> Feedback:
+        await self.ready()
         ids = tuple(item.question_id for item in request.items)
         model = draft_model(ids)
         schema = response_schema(model)
-        messages = P.review_messages(request, json.dumps(schema, separators=(",", ":")))
+        # Templates are files and the offline hints run rules over every answer: off the loop.
+        messages = await asyncio.to_thread(P.review_messages, request, json.dumps(schema, separators=(",", ":")))
         report(Progress(stage="connecting", extra={"model": self.model, "base_url": self.options.base_url}))
         text = await self._complete_structured(messages, schema, report)
         draft = await self._parse_or_repair(text, model, messages, schema, report)
@@ -529,6 +547,7 @@ class OpenAIBackend(Backend):
             return None
 
     async def _follow_up(self, item: AnswerItem, round: str | None) -> str | None:
+        await self.ready()
         messages = P.follow_up_messages(item, round)
         schema = {
             "type": "object",
@@ -659,6 +678,7 @@ async def diagnose(backend: OpenAIBackend) -> list[tuple[str, str]]:
     results = [("info", f"server {o.base_url}, model {o.model!r}, key from {backend.key_source}")]
     if backend._key.problem:
         return [*results, ("fail", backend._key.problem)]
+    await backend.ready()
     found, go_on = await _diagnose_models(backend)
     results += found
     return results + await _diagnose_structured(backend) if go_on else results
