@@ -24,6 +24,7 @@ COACH_REQUIRE_LLAMA=1 (CI), where they fail instead.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import json
 import os
 import socket
@@ -208,6 +209,8 @@ def find_llama_server() -> tuple[Path | None, str]:
 def require_llama_server() -> Path:
     """The binary, or skip (fail under COACH_REQUIRE_LLAMA=1) with a one-line reason."""
     binary, reason = find_llama_server()
+    if binary is not None and importlib.util.find_spec("gguf") is None:
+        binary, reason = None, "the gguf package is not installed (pip install -e '.[test]')"
     if binary is None:
         if _ENV_REQUIRE:
             pytest.fail(f"COACH_REQUIRE_LLAMA=1 but {reason}", pytrace=False)
