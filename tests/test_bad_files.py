@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -368,27 +369,31 @@ def test_disk_full_on_export_leaves_no_partial_file(store: Store, tmp_path: Path
 # ----------------------------------------------------------- unwritable dir
 
 
-def _unprivileged(argv_tail: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run coach as a user that file modes apply to: ourselves, or `nobody` when we are root."""
-    if os.geteuid() != 0:
-        return subprocess.run([sys.executable, "-m", "coach", *argv_tail], capture_output=True,
-                              text=True, timeout=60, env=env, cwd="/")
+def _as_nobody(argv_tail: list[str]) -> list[str]:
+    """argv running the shared venv's coach as `nobody` (file modes apply; root ignores them)."""
     from multiuser_helpers import root_tools_missing, shared_venv
 
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the unwritable data dir belongs to another user, who runs coach")
     reason = root_tools_missing()
     if reason or shutil.which("setpriv") is None:
-        pytest.skip(reason or "needs setpriv to drop root (root ignores file modes)")
+        pytest.skip(reason or "needs setpriv to run coach as another user")
     coach = shared_venv() / "bin" / "coach"
-    return subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-         str(coach), *argv_tail],
-        capture_output=True, text=True, timeout=60, env=env, cwd="/",
-    )
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", str(coach), *argv_tail]
+
+
+def _unprivileged(argv_tail: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run coach as `nobody` with `env`; returns the CompletedProcess."""
+    return subprocess.run(_as_nobody(argv_tail), capture_output=True, text=True, timeout=60,
+                          env=env, cwd="/")
 
 
 @pytest.fixture
 def readonly_data_dir() -> Iterator[tuple[Path, Path, dict[str, str]]]:
-    """A data dir (0500, with one session) and a writable config dir, owned by whoever runs coach."""
+    """A data dir with one session that `nobody` can read but not write (nor chmod: root owns it),
+    and a config dir `nobody` owns. Yields (data dir, session path, env for nobody)."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the unwritable data dir belongs to another user, who runs coach")
     base = Path(tempfile.mkdtemp(prefix="coach-ro-", dir="/tmp"))
     try:
         os.chmod(base, 0o755)
@@ -397,22 +402,16 @@ def readonly_data_dir() -> Iterator[tuple[Path, Path, dict[str, str]]]:
         session = good_session(store)
         path = store.resolve(session.id)
         config.mkdir(mode=0o700)
-        uid = 65534 if os.geteuid() == 0 else os.getuid()
-        gid = 65534 if os.geteuid() == 0 else os.getgid()
-        for p in [data, *data.rglob("*"), config]:
-            os.chown(p, uid, gid)
-        os.chmod(store.sessions_dir, 0o500)
-        os.chmod(data, 0o500)
+        os.chown(config, 65534, 65534)
+        for p in [data, *data.rglob("*")]:
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
         env = {
-            "HOME": str(base), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+            "HOME": str(base), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm-256color",
             "COACH_DATA_DIR": str(data), "COACH_CONFIG_DIR": str(config),
             "COACH_SYSTEM_DIR": str(base / "system"),
         }
         yield data, path, env
     finally:
-        for p in [base, *base.rglob("*")]:
-            if p.is_dir():
-                os.chmod(p, 0o700)
         shutil.rmtree(base)
 
 
@@ -456,3 +455,92 @@ def test_store_create_in_unwritable_dir_names_the_dir(tmp_path: Path, monkeypatc
     assert str(store.sessions_dir) in str(info.value)
     assert "\n" not in str(info.value)
     assert snapshot(data) == before
+
+
+# ------------------------------------------------------------- in the app
+
+
+def flat(screen: str) -> str:
+    """The screen with whitespace and box-drawing borders removed, so wrapped paths read whole."""
+    return re.sub(r"[\s\u2580-\u259f\u2500-\u257f]+", "", screen)
+
+
+@pytest.mark.pty
+def test_app_with_unwritable_data_dir_says_so_and_stays_up(
+    readonly_data_dir: tuple[Path, Path, dict[str, str]],
+) -> None:
+    from proc_helpers import HOME_RE, PtyProcess
+
+    data, path, env = readonly_data_dir
+    before = snapshot(data)
+    with PtyProcess(_as_nobody(["practice", "--questions", "2"]), env=env) as term:
+        screen = term.wait_until(
+            lambda s: str(data / "sessions").replace(" ", "") in flat(s), 30,
+            "a message naming the unwritable data dir",
+        )
+        assert "denied" in screen.lower() or "cannot" in screen.lower() or "read-only" in screen.lower(), screen
+        term.wait_until(lambda s: HOME_RE.search(s) is not None, 10, "the home screen, still usable")
+        term.press("ctrl+q")
+        assert term.wait_exit(10) == 0
+    assert snapshot(data) == before
+
+
+@pytest.mark.pty
+def test_app_disk_full_while_typing_warns_keeps_text_and_saves_later(
+    isolated_env: dict[str, Path], tmp_path: Path
+) -> None:
+    """Autosave fails with ENOSPC: a notice names the file, the old version stays, and the
+    answer is saved once there is room again (the 'disk' is full while a flag file exists)."""
+    from proc_helpers import PtyProcess, child_env, wait_for_drafts, wait_for_question_1
+
+    full = tmp_path / "disk-is-full"
+    code = _disk_full_code(isolated_env["data"]).replace(
+        "if target.startswith(_UNDER):", f"if target.startswith(_UNDER) and os.path.exists({str(full)!r}):"
+    ) + "\nfrom coach.cli import main\nraise SystemExit(main(['practice', '--questions', '2']))\n"
+    store = Store(isolated_env["data"])
+    with PtyProcess([sys.executable, "-c", code], env=child_env()) as term:
+        wait_for_question_1(term)
+        term.type("Saved before the disk filled.")
+        (session,) = wait_for_drafts(store, ["Saved before the disk filled."])
+        path = store.path_for(session.id)
+        full.touch()
+        before = path.read_bytes()
+        term.type(" Typed while it was full.")
+        screen = term.wait_until(lambda s: path.name in flat(s), 10, "a notice naming the session file")
+        assert "space" in screen.lower(), screen
+        assert path.read_bytes() == before, "a failed save changed the file"
+        assert [p.name for p in store.sessions_dir.iterdir() if p.name.startswith(".")] == []
+        full.unlink()
+        term.type(" And after.")
+        wait_for_drafts(store, ["Saved before the disk filled. Typed while it was full. And after."])
+        term.press("ctrl+q")
+        assert term.wait_exit(10) == 0
+
+
+@pytest.mark.pty
+def test_app_works_among_bad_files(
+    isolated_env: dict[str, Path], store: Store, bad_sessions: dict[str, Path]
+) -> None:
+    """Corrupt sessions, a broken bank and an unknown config key: the app still starts,
+    a new round works and saves, and none of the bad files is touched."""
+    from proc_helpers import HOME_RE, spawn_coach, wait_for_drafts, wait_for_question_1
+
+    banks = isolated_env["config"] / "banks"
+    banks.mkdir(parents=True)
+    (banks / "broken.toml").write_text("[[questions]\n")
+    (isolated_env["config"] / "config.toml").write_text('colour = "blue"\nquestions = 2\n')
+    before = snapshot(isolated_env["config"]) | {
+        k: p.read_bytes() for k, p in bad_sessions.items() if k != "good"
+    }
+    with spawn_coach() as term:
+        term.wait_until(lambda s: HOME_RE.search(s) is not None, 30, "the home screen")
+        term.press("n")
+        wait_for_question_1(term)
+        term.type("Still works next to broken files.")
+        wait_for_drafts(store, ["Still works next to broken files."])
+        term.press("ctrl+q")
+        assert term.wait_exit(10) == 0
+    after = snapshot(isolated_env["config"]) | {
+        k: p.read_bytes() for k, p in bad_sessions.items() if k != "good"
+    }
+    assert after == before
