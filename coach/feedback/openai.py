@@ -397,7 +397,7 @@ class OpenAIBackend(Backend):
         messages = await asyncio.to_thread(P.review_messages, request, json.dumps(schema, separators=(",", ":")))
         report(Progress(stage="connecting", extra={"model": self.model, "base_url": self.options.base_url}))
         text = await self._complete_structured(messages, schema, report)
-        draft = await self._parse_or_repair(text, model, messages, schema, report)
+        draft, text = await self._parse_or_repair(text, model, messages, report)
         report(Progress(stage="verifying", text=text, chars=len(text)))
         answers = {item.question_id: item.answer for item in request.items if not item.skipped}
         checked = verify_draft(draft.pointers, draft.strength, answers)
@@ -438,19 +438,18 @@ class OpenAIBackend(Backend):
         text: str,
         model: type[BaseModel],
         messages: list[dict[str, str]],
-        schema: dict[str, Any],
         report: ProgressFn,
-    ) -> Any:
-        """Validate the reply; in JSON mode, ask once for a repair before giving up."""
+    ) -> tuple[Any, str]:
+        """Validate the reply (and return the text it came from); in JSON mode, ask once for a repair."""
         try:
-            return parse_draft(text, model)
+            return parse_draft(text, model), text
         except LLMFailure as failure:
             if self.mode == "json_schema":
                 raise
             problem = str(failure)
         repair = [*messages, {"role": "assistant", "content": text[:4000]}, P.repair_message(problem)]
         fixed = await self._stream(repair, {"type": "json_object"}, report)
-        return parse_draft(fixed, model)
+        return parse_draft(fixed, model), fixed
 
     async def _stream(
         self, messages: list[dict[str, str]], response_format: dict[str, Any], report: ProgressFn
