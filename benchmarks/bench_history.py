@@ -1,0 +1,174 @@
+"""History with 10,000 session files: first page <= 0.5 s after opening; smooth scrolling.
+
+    python benchmarks/bench_history.py [--sessions N] [--runs R]
+
+The real app (CoachApp, home screen first) runs headless under
+``App.run_test`` at 80x24 on a data directory holding N session files written
+by benchmarks/bench_store.py's ``populate``. Each run presses `h` on the home
+screen and times until the history table holds its first page of rows and that
+frame has been drawn:
+
+- warm: the store's listing index is current (every opening after the first);
+- cold: index.json removed first (the first opening ever, or after it was lost).
+
+While the table fills page by page, a 10 ms timer on the event loop records the
+largest gap between its ticks (a frozen screen shows up as a long gap). Once
+every row is in, page-down is pressed repeatedly and each press is timed until
+the next frame is drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks import Row, row
+
+FIRST_PAGE_BUDGET_S = 0.5
+PAGE_DOWNS = 30
+
+
+@contextlib.contextmanager
+def isolated_env(root: Path) -> Iterator[None]:
+    """COACH_* pointing at fresh dirs under root for the duration (restored after)."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith(("COACH_", "OPENAI_"))}
+    for key in saved:
+        del os.environ[key]
+    for name in ("config", "system"):
+        (root / name).mkdir(exist_ok=True)
+    os.environ.update(COACH_DATA_DIR=str(root / "data"), COACH_CONFIG_DIR=str(root / "config"),
+                      COACH_SYSTEM_DIR=str(root / "system"), COACH_BACKEND="offline")
+    try:
+        yield
+    finally:
+        for key in [k for k in os.environ if k.startswith(("COACH_", "OPENAI_"))]:
+            del os.environ[key]
+        os.environ.update(saved)
+
+
+def populate(data_dir: Path, n: int) -> None:
+    from benchmarks.bench_store import populate as store_populate
+    from coach.store import Store
+
+    store_populate(Store(data_dir), n)
+
+
+async def next_frame(node) -> None:
+    """Wait until the screen has refreshed (not `pilot.pause`, which waits for every timer chain)."""
+    done = asyncio.get_running_loop().create_future()
+    node.call_after_refresh(lambda: done.done() or done.set_result(None))
+    await asyncio.wait_for(done, 30)
+
+
+async def open_history(cold: bool, scroll: bool) -> dict[str, list[float]]:
+    """One opening of the history screen in a fresh app; timings in seconds."""
+    from textual.widgets import DataTable
+
+    from coach.tui.app import CoachApp, LaunchOptions
+    from coach.tui.screens.history import PAGE, HistoryScreen
+
+    app = CoachApp(LaunchOptions(), cursor_blink=False, handle_signals=False)
+    out: dict[str, list[float]] = {"first_page": [], "gap": [], "all_rows": [], "page_down": []}
+    if cold:
+        app.ctx.store.index_path.unlink(missing_ok=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        last_tick = [time.perf_counter()]
+        gaps: list[float] = []
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last_tick[0])
+            last_tick[0] = now
+
+        timer = app.set_interval(0.01, tick)
+        await pilot.pause(0.05)
+        gaps.clear()
+        # What `h` on the home screen does. Not `pilot.press`: it waits for the
+        # app to go idle, i.e. for every page of rows, and would hide the first one.
+        start = time.perf_counter()
+        app.action_history()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen), f"`h` opened {type(screen).__name__}"
+        while not screen.is_mounted or not screen.query(DataTable):
+            await asyncio.sleep(0.002)
+        table = screen.query_one(DataTable)
+        while not (screen.loaded and table.row_count >= min(PAGE, len(screen.shown))):
+            await asyncio.sleep(0.002)
+            if time.perf_counter() - start > 60:
+                raise TimeoutError("history's first page never arrived")
+        await next_frame(screen)  # that page composed and drawn
+        out["first_page"].append(time.perf_counter() - start)
+        while table.row_count < len(screen.shown):
+            await asyncio.sleep(0.01)
+            if time.perf_counter() - start > 120:
+                raise TimeoutError(f"history stopped filling at {table.row_count} rows")
+        out["all_rows"].append(time.perf_counter() - start)
+        timer.stop()
+        out["gap"].append(max(gaps) if gaps else 0.0)
+        if scroll:
+            table.focus()
+            for _ in range(PAGE_DOWNS):
+                t0 = time.perf_counter()
+                await pilot.press("pagedown")
+                await next_frame(screen)
+                out["page_down"].append(time.perf_counter() - t0)
+            assert table.cursor_row > 0, "page-down did not move the cursor"
+        await pilot.press("escape")
+    return out
+
+
+def measure(sessions: int, runs: int) -> dict[str, dict[str, list[float]]]:
+    results: dict[str, dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="coach-history-") as tmp, isolated_env(Path(tmp)):
+        populate(Path(tmp) / "data", sessions)
+        for kind in ("cold", "warm"):
+            acc: dict[str, list[float]] = {}
+            asyncio.run(open_history(cold=kind == "cold", scroll=False))  # warm-up (imports, page cache, index)
+            for i in range(runs):
+                got = asyncio.run(open_history(cold=kind == "cold", scroll=(kind == "warm" and i == 0)))
+                for key, values in got.items():
+                    acc.setdefault(key, []).extend(values)
+            results[kind] = acc
+    return results
+
+
+def run(full: bool = False, sessions: int = 10_000, runs: int | None = None) -> list[Row]:
+    runs = runs or (7 if full else 3)
+    r = measure(sessions, runs)
+    n = f"{sessions:,}"
+    ok = lambda v: v <= FIRST_PAGE_BUDGET_S  # noqa: E731
+    return [
+        row(f"history first page after opening, {n} sessions (index warm)", r["warm"]["first_page"],
+            unit="s", budget="≤ 0.5 s", passed=ok, fmt="{:.3f}"),
+        row(f"history first page after opening, {n} sessions (no index: first ever)", r["cold"]["first_page"],
+            unit="s", budget="≤ 0.5 s", passed=ok, fmt="{:.3f}"),
+        row(f"history all {n} rows in the table (warm)", r["warm"]["all_rows"], unit="s", fmt="{:.2f}"),
+        row("history: largest event-loop gap while rows fill (10 ms timer, warm)", [g * 1000 for g in r["warm"]["gap"]],
+            unit="ms", budget="≤ 50 ms (smooth)", passed=lambda v: v <= 50, fmt="{:.0f}"),
+        row("history: largest event-loop gap while rows fill (cold)", [g * 1000 for g in r["cold"]["gap"]],
+            unit="ms", budget="≤ 50 ms (smooth)", passed=lambda v: v <= 50, fmt="{:.0f}"),
+        row(f"history page-down, key to next frame ({PAGE_DOWNS} presses)", [t * 1000 for t in r["warm"]["page_down"]],
+            unit="ms", budget="≤ 50 ms (smooth)", passed=lambda v: v <= 50, fmt="{:.1f}",
+            note=f"max {max(r['warm']['page_down']) * 1000:.0f} ms"),
+    ]
+
+
+def main() -> None:
+    from benchmarks.run import print_table
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print_table(run(sessions=args.sessions, runs=args.runs))
+
+
+if __name__ == "__main__":
+    main()
