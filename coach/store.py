@@ -11,6 +11,71 @@ and a plain sort give time order. The id is claimed by creating its file with
 ``O_EXCL``: two processes that pick the same id in the same millisecond cannot
 both win, the loser just draws another random suffix.
 
+**On disk** (schema_version 1, "compact layout"; written by :func:`session_to_toml`)::
+
+    schema_version = 1                    # header: the session's own scalars, in this order
+    id = "20261126T160255123-4242-a1b2c3"
+    kind = "practice"                     # practice | real
+    created_at = 2026-11-26 16:02:55.123000+00:00
+    updated_at = 2026-11-26 16:20:01.456000+00:00
+    round = "second"                      # phone | second | final
+    role = "general"
+    status = "complete"                   # in-progress | complete | abandoned
+    timed = false
+    job = "..."                           # only when set (it may be long, so it comes last)
+
+    [summary]                             # derived, for listings only; ignored when loading
+    n_answers = 5
+    first_pointer = "Say how it ended"    # title of the latest feedback's first pointer, if any
+    backend = "offline"                   # backend of the latest feedback, if any
+    body_bytes = 95123                    # size in bytes of everything after this table
+
+    [[answers]]                           # body: one table per answer, in order
+    question_id = "gen.disagreement"
+    question = "Tell me about a time you disagreed with a colleague."
+    type = "behavioral"
+    text = "In my last role ..."
+    status = "submitted"
+    shown_at = 2026-11-26 16:03:00+00:00
+    think_ms = 4000
+    answer_ms = 90000
+    edit_log = '[[4000,0,0,"I"],[4210,1,0,"n"],[4500,1,1,""]]'
+
+    [[feedback]]                          # every feedback ever made, oldest first
+    ...                                   # (pointers, strength, notes: as the pydantic models)
+
+    [real]                                # only for real interviews
+    ...
+
+Fields that are None are left out (TOML has no null). Datetimes carry their
+offset. ``edit_log`` is one TOML *literal* string (single quotes) holding
+``json.dumps([[t_ms, pos, removed, text], ...], separators=(",", ":"),
+ensure_ascii=False)`` with ``'`` written as ``\u0027`` and DEL as ``\u007f`` so
+the literal string is legal TOML; it is left out when an answer has no edits.
+Why: the old form, an array of arrays (``edits = [[t, pos, removed, "x"], ...]``,
+which tomli-w spreads over six lines per edit), costs the pure-Python tomllib
+about a microsecond per character; a literal string is found with one
+``str.index`` and the JSON inside is decoded in C, which makes a long edit log
+~20x cheaper to load and lets saves append to a cached encoding.
+
+Reading is tolerant, still under schema_version 1 (no version bump, so files
+and tools that expect 1 keep working): an answer may spell its log either as
+``edit_log`` (this layout) or as the older ``edits`` array (files written before
+it), never both; a file without ``[summary]`` is simply listed by a full parse.
+The one price: a coach older than this layout reports new files as invalid
+("Extra inputs are not permitted") rather than as "newer than this coach".
+
+**Listing reads only the header**: the ``[summary]`` table is always the first
+table, so a listing reads the first 4 KB (more only if ``job`` is long), cuts at
+the first table line after ``[summary]`` and parses just that. The header's
+scalars are validated exactly as a full load would, and the file size must equal
+header + ``body_bytes`` (a truncated or hand-edited body fails that check).
+Anything doubtful (no summary, another schema_version, a size mismatch, a bad
+value) falls back to a full parse, which is authoritative and reports errors.
+So a listing can show as readable a file whose *body* was damaged in place at
+the same size; loading it then reports the damage. That is the price of not
+parsing 10,000 files in full, and the index below hides it the same way.
+
 **Loading** parses TOML, applies the upgrade functions in :data:`MIGRATIONS`
 (``{from_version: fn(dict) -> dict}``) and validates with pydantic. A file that
 is not TOML, is from a newer coach, or fails validation raises
@@ -41,6 +106,7 @@ import fcntl
 import json
 import os
 import secrets
+import threading
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -51,7 +117,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.fsutil import atomic_write_bytes, ensure_private_dir, is_temp_name, remove_stale_temps
-from coach.models import SCHEMA_VERSION, Answer, Feedback, Session, utcnow
+from coach.models import SCHEMA_VERSION, Answer, Edit, Feedback, Session, utcnow
 
 SESSIONS_DIR = "sessions"
 INDEX_FILE = "index.json"
@@ -131,11 +197,155 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+# Root scalars in the order they are written: what a listing needs first, then
+# ``job`` (possibly long). A scalar field a future model adds goes after these.
+HEADER_KEYS: tuple[str, ...] = (
+    "schema_version", "id", "kind", "created_at", "updated_at", "round", "role", "status", "timed", "job",
+)
+SUMMARY_KEY = "summary"
+EDIT_LOG_KEY = "edit_log"
+_SUMMARY_FIELDS = frozenset({"n_answers", "first_pointer", "backend", "body_bytes"})
+_SUMMARY_LINE = b"\n[summary]\n"
+_HEAD_BYTES = 4096
+
+
 def session_to_toml(session: Session) -> str:
-    """The file text for ``session`` (tomli-w; None dropped; datetimes with offsets)."""
+    """The file text for ``session`` in the compact layout described in the module docstring.
+
+    Values are formatted by tomli-w (None dropped; datetimes with offsets),
+    except each answer's edit log, which is one literal string (see
+    :func:`encode_edit_log`). The pieces are assembled here so that the
+    ``[summary]`` table comes first and can state the body's size.
+    """
     import tomli_w
 
-    return tomli_w.dumps(_drop_none(session.model_dump(mode="python")))
+    doc = _drop_none(session.model_dump(mode="python", exclude={"answers": {"__all__": {"edits"}}}))
+    answers = doc.pop("answers", [])
+    feedback = doc.pop("feedback", [])
+    real = doc.pop("real", None)
+    root = {key: doc.pop(key) for key in HEADER_KEYS if key in doc}
+    tables = {}
+    for key, value in doc.items():  # fields a future model adds: scalars to the header, tables to the body
+        (tables if _is_table(value) else root)[key] = value
+
+    body: list[str] = []
+    for fields_, model in zip(answers, session.answers):
+        body.append("[[answers]]\n")
+        body.append(tomli_w.dumps(fields_))
+        if model.edits:
+            body.append(f"{EDIT_LOG_KEY} = '{encode_edit_log(model.edits)}'\n")
+        body.append("\n")
+    if feedback:
+        body.append(tomli_w.dumps({"feedback": feedback}) + "\n")
+    if real is not None:
+        tables["real"] = real
+    if tables:
+        body.append(tomli_w.dumps(tables) + "\n")
+    body_text = "".join(body).rstrip("\n")
+    body_text = body_text + "\n" if body_text else ""
+
+    latest = session.latest_feedback
+    summary = {
+        "n_answers": len(session.answers),
+        "first_pointer": latest.pointers[0].title if latest else None,
+        "backend": latest.backend if latest else None,
+        # what save() will write: a lone surrogate becomes one "?" byte
+        "body_bytes": len(body_text.encode("utf-8", errors="replace")),
+    }
+    header = tomli_w.dumps(root) + "\n" + tomli_w.dumps({SUMMARY_KEY: _drop_none(summary)})
+    return header + ("\n" + body_text if body_text else "")
+
+
+def _is_table(value: Any) -> bool:
+    """True for what TOML writes as a table or an array of tables (it must not precede [summary])."""
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
+
+
+# Recent edit-log encodings, so an autosave encodes only the edits typed since
+# the last save. Keyed by the identity of the first Edit: autosave snapshots
+# copy the list but share the (frozen) Edit objects, so the cached prefix is
+# checked with one list comparison, which compares identical items by identity
+# at C speed (equal-but-distinct items compare by value, which is also right).
+# Autosaves run in a worker thread while a signal handler may save on the UI
+# thread, hence the lock (held only for the dict operations, not the encoding).
+_LOG_CACHE: dict[int, tuple[list[Edit], str]] = {}
+_LOG_CACHE_LOCK = threading.Lock()
+_LOG_CACHE_SIZE = 32
+
+
+def encode_edit_log(edits: Sequence[Edit]) -> str:
+    """The inside of an ``edit_log`` literal string: compact JSON safe in TOML ``'...'``.
+
+    TOML literal strings cannot hold ``'`` or control characters other than
+    tab; JSON already escapes those below U+0020, so only ``'`` and DEL need
+    ``\\u`` escapes (they can only occur inside JSON strings, so replacing
+    them never touches the structure). A lone surrogate stays as it is and
+    becomes "?" when the file is encoded, exactly as in the answer's text.
+    """
+    if not edits:
+        return "[]"
+    key = id(edits[0])
+    with _LOG_CACHE_LOCK:
+        cached = _LOG_CACHE.get(key)
+    n = 0
+    done = ""
+    if cached is not None:
+        prefix, encoded = cached
+        if len(prefix) <= len(edits) and prefix[0] is edits[0] and list(edits[: len(prefix)]) == prefix:
+            n, done = len(prefix), encoded
+    if n < len(edits):
+        new = _edits_json(edits[n:])
+        done = f"{done},{new}" if done else new
+    entry = (list(edits), done)
+    with _LOG_CACHE_LOCK:
+        _LOG_CACHE.pop(key, None)
+        _LOG_CACHE[key] = entry  # newest last: the dict's order is the LRU order
+        while len(_LOG_CACHE) > _LOG_CACHE_SIZE:
+            del _LOG_CACHE[next(iter(_LOG_CACHE))]
+    return f"[{done}]"
+
+
+def _edits_json(edits: Sequence[Edit]) -> str:
+    """``[t,pos,removed,"text"],...`` (no outer brackets) for ``edits``, escaped for a literal string."""
+    raw = json.dumps([[e.t_ms, e.pos, e.removed, e.text] for e in edits], ensure_ascii=False, separators=(",", ":"))
+    return raw[1:-1].replace("'", "\\u0027").replace("\x7f", "\\u007f")
+
+
+def decode_edit_log(value: Any, where: str) -> list[Any]:
+    """The ``[[t_ms, pos, removed, text], ...]`` lists of an ``edit_log`` string (pydantic checks the items).
+
+    ValueError says what is wrong, prefixed with ``where`` (e.g. ``answers.2.edit_log``).
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{where}: must be a string of JSON, not {type(value).__name__}")
+    try:
+        edits = json.loads(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}: not valid JSON ({exc})") from None
+    if not isinstance(edits, list):
+        raise ValueError(f"{where}: must be a JSON array of [t_ms, pos, removed, text]")
+    return edits
+
+
+def _from_disk_layout(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn the on-disk document into model fields: drop ``[summary]``, decode ``edit_log``.
+
+    Accepts both spellings of an edit log (``edit_log`` string, older ``edits``
+    array) so files written before the compact layout keep loading. ValueError
+    names the field when something is wrong.
+    """
+    data.pop(SUMMARY_KEY, None)  # derived from the body, which is what counts when loading
+    answers = data.get("answers")
+    if not isinstance(answers, list):
+        return data  # missing, or wrong: pydantic reports it
+    for i, fields_ in enumerate(answers):
+        if isinstance(fields_, dict) and EDIT_LOG_KEY in fields_:
+            if "edits" in fields_:
+                raise ValueError(f"answers.{i}: has both edits and {EDIT_LOG_KEY}; keep one")
+            fields_["edits"] = decode_edit_log(fields_.pop(EDIT_LOG_KEY), f"answers.{i}.{EDIT_LOG_KEY}")
+    return data
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +377,7 @@ def session_from_toml(text: str, path: Path) -> Session:
     if not data:
         raise StoreError(path, "empty file (a write was interrupted, or it is being created)")
     try:
-        data = migrate(data)
+        data = migrate(_from_disk_layout(data))
     except ValueError as exc:
         raise StoreError(path, str(exc)) from None
     try:
@@ -242,6 +452,101 @@ def summarize(session: Session, path: Path) -> SessionSummary:
         n_answers=len(session.answers),
         first_pointer=latest.pointers[0].title if latest else None,
         backend=latest.backend if latest else None,
+    )
+
+
+def read_header_summary(path: Path, size: int) -> SessionSummary | None:
+    """The listing row from a file's header alone, or None when only a full parse can tell.
+
+    Reads the first :data:`_HEAD_BYTES` (the whole header unless ``job`` is
+    long), so a cold listing of 10,000 sessions never parses their answers.
+    None (never an error) for old files without ``[summary]``, files from
+    another schema version, a size that does not match ``body_bytes``, or any
+    value a full load would reject: the caller then parses the whole file,
+    which gives the authoritative row or the error to show.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None  # the full parse reports why
+    try:
+        head = os.read(fd, _HEAD_BYTES)
+        body_start = _body_start(head, whole=len(head) >= size)
+        if body_start is None and len(head) < size:
+            chunks = [head]
+            while chunk := os.read(fd, max(size, _HEAD_BYTES)):
+                chunks.append(chunk)
+            head = b"".join(chunks)
+            body_start = _body_start(head, whole=True)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if body_start is None:
+        return None
+    return summary_from_header(head[:body_start], size - body_start, path)
+
+
+def _body_start(buf: bytes, *, whole: bool) -> int | None:
+    """Offset of the first table after ``[summary]`` (len(buf) if none and ``buf`` is the whole file).
+
+    None when ``[summary]`` is missing or not the first table, or when ``buf``
+    ends before the header does. Every string we write is on one line, so a
+    line starting with ``[`` is always a table header.
+    """
+    mark = buf.find(_SUMMARY_LINE)
+    if mark < 0 or buf.startswith(b"[") or buf.rfind(b"\n[", 0, mark) >= 0:
+        return None
+    end = buf.find(b"\n[", mark + len(_SUMMARY_LINE) - 1)
+    if end >= 0:
+        return end + 1
+    return len(buf) if whole else None
+
+
+def summary_from_header(header: bytes, body_bytes: int, path: Path) -> SessionSummary | None:
+    """Validate a header (root scalars + ``[summary]``) and make its listing row; None if doubtful."""
+    try:
+        data = tomllib.loads(header.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    summary = data.pop(SUMMARY_KEY, None)
+    version = data.get("schema_version", 1)
+    if (
+        not isinstance(summary, dict)
+        or not _SUMMARY_FIELDS.issuperset(summary)
+        or not set(data).issubset(HEADER_KEYS)
+        or type(version) is not int
+        or version != SCHEMA_VERSION
+        or summary.get("body_bytes") != body_bytes
+        or type(summary.get("body_bytes")) is not int
+    ):
+        return None
+    n_answers = summary.get("n_answers")
+    first_pointer = summary.get("first_pointer")
+    backend = summary.get("backend")
+    if (
+        type(n_answers) is not int
+        or n_answers < 0
+        or not isinstance(first_pointer, (str, type(None)))
+        or not isinstance(backend, (str, type(None)))
+    ):
+        return None
+    try:
+        head = Session.model_validate(data)  # the same checks a full load makes on these fields
+    except ValidationError:
+        return None
+    return SessionSummary(
+        id=head.id,
+        path=path,
+        created_at=_aware(head.created_at),
+        updated_at=_aware(head.updated_at),
+        kind=head.kind,
+        round=head.round,
+        role=head.role,
+        status=head.status,
+        n_answers=n_answers,
+        first_pointer=first_pointer,
+        backend=backend,
     )
 
 
@@ -409,7 +714,8 @@ class Store:
         path = self._path_to_save(session)
         session.updated_at = max(utcnow(), _aware(session.updated_at))
         # A lone surrogate (undecodable pasted bytes) cannot be UTF-8; saving
-        # it as U+FFFD beats refusing to save the rest of the answer.
+        # it as "?" (what errors="replace" gives when encoding) beats refusing
+        # to save the rest of the answer.
         data = session_to_toml(session).encode("utf-8", errors="replace")
         try:
             atomic_write_bytes(path, data)
@@ -518,10 +824,16 @@ class Store:
             return None
 
     def _summarize_file(self, path: Path, sig: tuple[int, int, int]) -> SessionSummary | None:
-        """Parse one file into its listing row (an error row if it cannot be read)."""
+        """One file's listing row: from its header if it has a usable one, else a full parse.
+
+        An error row if the file cannot be read; None for an id being claimed.
+        """
         mtime = sig[0] / 1e9
         if sig[1] == 0 and utcnow().timestamp() - mtime < _FRESH_EMPTY_S:
             return None
+        row = read_header_summary(path, sig[1])
+        if row is not None:
+            return row
         try:
             session = read_session_file(path)
         except StoreError as exc:

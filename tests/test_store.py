@@ -561,3 +561,159 @@ def test_from_settings_uses_data_path(tmp_path: Path) -> None:
 
     settings = load_settings({"data_dir": str(tmp_path / "elsewhere")})
     assert Store.from_settings(settings).root == tmp_path / "elsewhere"
+
+
+# ------------------------------------------------- compact layout on disk
+
+
+def _old_layout(session: Session) -> str:
+    """The file text the store wrote before the compact layout: plain tomli-w, edits as arrays."""
+    import tomli_w
+
+    return tomli_w.dumps(store_mod._drop_none(session.model_dump(mode="python")))
+
+
+def _typed(text: str, start_ms: int = 1000) -> list[Edit]:
+    return [Edit(t_ms=start_ms + 10 * i, pos=i, removed=0, text=ch) for i, ch in enumerate(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(edits, max_size=40))
+def test_edit_log_encoding_round_trips_exactly(log: list[Edit]) -> None:
+    encoded = store_mod.encode_edit_log(log)
+    assert "'" not in encoded and "\n" not in encoded
+    assert not any(ord(c) < 0x20 and c != "\t" or c == "\x7f" for c in encoded)
+    decoded = store_mod.decode_edit_log(encoded, "x")
+    assert [Edit.model_validate(e) for e in decoded] == log
+    assert all(Edit.model_validate(e).text.encode("utf-8") == o.text.encode("utf-8") for e, o in zip(decoded, log))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(edits, min_size=1, max_size=20), st.lists(edits, max_size=20), st.integers(min_value=0, max_value=19))
+def test_edit_log_cache_never_serves_a_stale_prefix(first: list[Edit], more: list[Edit], k: int) -> None:
+    live = list(first)
+    store_mod.encode_edit_log(list(live))  # an autosave of a snapshot (copied list, shared Edits)
+    live.extend(more)
+    assert store_mod.encode_edit_log(list(live)) == "[" + store_mod._edits_json(live) + "]"
+    # replacing an earlier edit (not only appending) must not reuse the cached text
+    i = k % len(live)
+    live[i] = Edit(t_ms=live[i].t_ms + 1, pos=live[i].pos, removed=live[i].removed, text=live[i].text + "'")
+    assert store_mod.encode_edit_log(live) == "[" + store_mod._edits_json(live) + "]"
+    # a shorter log with the same first edit (e.g. an older snapshot) is encoded afresh
+    assert store_mod.encode_edit_log(live[:1]) == "[" + store_mod._edits_json(live[:1]) + "]"
+
+
+def test_edit_log_is_one_literal_string_line_per_answer() -> None:
+    a = Answer(question_id="q1", question="Q?", text="it's", status="draft", edits=_typed("it's"))
+    text = session_to_toml(Session(id="s", round="second", role="general", answers=[a, answer("q2")]))
+    lines = [ln for ln in text.splitlines() if ln.startswith("edit_log = ")]
+    assert lines == ["edit_log = '[[1000,0,0,\"i\"],[1010,1,0,\"t\"],[1020,2,0,\"\\u0027\"],[1030,3,0,\"s\"]]'"]
+    assert "edits" not in text  # q2 has no edits: no edit_log either
+    assert text.index("[summary]") < text.index("[[answers]]")
+
+
+@settings(max_examples=60, deadline=None)
+@given(sessions)
+def test_old_layout_still_loads(session: Session) -> None:
+    assert session_from_toml(_old_layout(session), Path("old.toml")) == session
+
+
+def test_old_layout_file_is_listed_by_full_parse_and_resaved_compact(store: Store) -> None:
+    s = Session(
+        id="20250101T000000000-1-oldold", round="final", role="general", status="complete",
+        answers=[Answer(question_id="q1", question="Q?", text="hi", status="submitted", edits=_typed("hi"))],
+        feedback=[make_feedback("Lead with the result")],
+    )
+    path = _write_raw(store, f"{s.id}.toml", _old_layout(s))
+    assert store_mod.read_header_summary(path, path.stat().st_size) is None  # no header: full parse
+    [row] = store.list_sessions()
+    assert row == store_mod.summarize(s, path)
+    loaded = store.load(s.id)
+    assert loaded == s
+    store.save(loaded)
+    text = path.read_text()
+    assert "edit_log = '" in text and "[summary]" in text
+    assert store.load(s.id) == loaded
+
+
+def test_both_spellings_of_the_edit_log_is_an_error(store: Store) -> None:
+    s = Session(id="both", round="second", role="general",
+                answers=[Answer(question_id="q1", question="Q?", text="a", edits=_typed("a"))])
+    text = session_to_toml(s).replace("edit_log = ", 'edits = [[1, 0, 0, "a"]]\nedit_log = ')
+    with pytest.raises(StoreError, match="answers.0: has both edits and edit_log"):
+        session_from_toml(text, Path("both.toml"))
+
+
+@pytest.mark.parametrize(
+    "log, reason",
+    [("'[[1,0,0'", "answers.0.edit_log: not valid JSON"),
+     ("'{}'", "answers.0.edit_log: must be a JSON array"),
+     ("3", "answers.0.edit_log: must be a string"),
+     ("'[[1,0,0]]'", "invalid session: answers.0.edits.0")],
+)
+def test_bad_edit_log_is_a_clear_error(log: str, reason: str) -> None:
+    s = Session(id="bad", round="second", role="general",
+                answers=[Answer(question_id="q1", question="Q?", text="a", edits=_typed("a"))])
+    text = session_to_toml(s).replace("edit_log = '[[1000,0,0,\"a\"]]'", f"edit_log = {log}")
+    with pytest.raises(StoreError, match=reason):
+        session_from_toml(text, Path("bad.toml"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sessions)
+def test_header_only_listing_matches_a_full_parse(tmp_path: Path, session: Session) -> None:
+    st_ = Store(tmp_path / "hdr")
+    session = session.model_copy(update={"id": f"hdr-{os.urandom(6).hex()}"})
+    path = st_.save(session)
+    row = store_mod.read_header_summary(path, path.stat().st_size)
+    assert row is not None
+    assert row == store_mod.summarize(store_mod.read_session_file(path), path)
+
+
+def test_cold_listing_reads_headers_not_whole_files(store: Store, monkeypatch) -> None:
+    long_job = "Job description line. " * 500  # > 4 KB: the header is read past the first chunk
+    made = [
+        store.create("second", "general", answers=[Answer(question_id="q", question="Q?", text="ab", edits=_typed("ab"))]),
+        store.create("final", "data-analyst", job=long_job),
+    ]
+    store.add_feedback(made[0].id, make_feedback("Say how it ended", backend="openai"))
+    expected = [store_mod.summarize(store.load(s.id), store.resolve(s.id)) for s in reversed(made)]
+    store.index_path.unlink()
+
+    def no_full_parse(path):
+        raise AssertionError(f"listing parsed all of {path}")
+
+    monkeypatch.setattr(store_mod, "read_session_file", no_full_parse)
+    rows = store.list_sessions()
+    assert [(r.id, r.first_pointer, r.backend, r.n_answers) for r in rows] == [
+        (e.id, e.first_pointer, e.backend, e.n_answers) for e in expected
+    ]
+    assert rows == expected
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda t: t[: len(t) - 30], "not valid TOML"),  # truncated body: size no longer matches body_bytes
+        (lambda t: t + "junk = 1\n", "invalid session"),  # appended text
+        (lambda t: t.replace('round = "second"', 'round = "lunch!"'), "round"),  # bad header value
+        (lambda t: t.replace("n_answers = 1", "n_answers = -1").replace("status = \"draft\"", "status = \"nope\""),
+         "answers.0.status"),
+    ],
+)
+def test_doubtful_header_falls_back_to_a_full_parse(store: Store, damage, reason: str) -> None:
+    s = store.create("second", "general", answers=[answer("q1", status="draft")])
+    path = store.resolve(s.id)
+    path.write_text(damage(path.read_text()))
+    assert store_mod.read_header_summary(path, path.stat().st_size) is None
+    [row] = store.list_sessions()
+    assert row.error and reason in row.error
+
+
+def test_header_with_hand_edited_status_is_believed(store: Store) -> None:
+    # The header's scalars are the session's own fields (not copies), so
+    # editing one by hand changes what both listing and loading see.
+    s = store.create("second", "general")
+    path = store.resolve(s.id)
+    path.write_text(path.read_text().replace('status = "in-progress"', 'status = "abandoned"'))
+    assert store.list_sessions()[0].status == "abandoned" == store.load(s.id).status
