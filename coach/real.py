@@ -574,6 +574,26 @@ async def debrief_real(
     return base
 
 
+async def review_any(
+    session: Session, backend: Backend | None, progress: ProgressFn | None = None
+) -> Feedback:
+    """The debrief for any saved session: one call for the app and `coach feedback`.
+
+    A real interview (``kind == "real"``) gets the stage-aware `debrief_real`
+    (fit pointers first after a CV/phone rejection); a practice round gets
+    ``backend.review_session``. With no backend, the offline rules answer.
+    Raises `RealInterviewError` only for a real interview with nothing to
+    review (no remembered answers, and not a CV rejection with a job).
+    """
+    if session.kind == "real":
+        return await debrief_real(session, backend, progress)
+    if backend is None:
+        from coach.feedback.offline import analyze
+
+        return analyze(_request(session))
+    return await backend.review_session(session, progress)
+
+
 def real_title(session: Session) -> str:
     """A one-line label for lists: "Acme · Data analyst · Phone screen · Rejected"."""
     real = session.real or RealInterview()
@@ -599,6 +619,7 @@ __all__ = [
     "leans_to_fit",
     "real_title",
     "record_real",
+    "review_any",
     "round_for_stage",
     "stage_note",
     "term_touched",

@@ -62,3 +62,49 @@ def test_unknown_backend_is_one_line_exit_1(isolated_env, capsys):
     _store, session = make_session(isolated_env["data"])
     assert main(["feedback", session.id, "--backend", "nope"]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+def _phone_rejection(data_dir):
+    from coach.real import record_real
+    from tests.real_helpers import JOB, PHONE_ANSWERS
+
+    store = Store(data_dir)
+    session = record_real(
+        store, company="Brightwave", role="Data Analyst", stage="phone", outcome="rejected",
+        job=JOB, answers=PHONE_ANSWERS,
+    )
+    return store, session
+
+
+def test_real_phone_rejection_is_rerun_stage_aware(isolated_env, capsys):
+    from coach.real import debrief_offline
+
+    store, session = _phone_rejection(isolated_env["data"])
+    assert main(["feedback", session.id, "--json", "--backend", "offline"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    kinds = [p["kind"] for p in data["pointers"]]
+    assert kinds[0] == "no-job-link"
+    # The fit pointer, built from the job's requirements, not the practice-round rules' pointer.
+    assert "SQL" in data["pointers"][0]["tip"]
+    assert [p["title"] for p in data["pointers"]] == [p.title for p in debrief_offline(session).pointers]
+    assert store.load(session.id).feedback[-1].pointers[0].tip == data["pointers"][0]["tip"]
+
+
+def test_real_phone_rejection_with_a_failing_llm_keeps_fit_first(isolated_env, monkeypatch, capsys):
+    from llama_helpers import free_port
+
+    monkeypatch.setenv("COACH_OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    _store, session = _phone_rejection(isolated_env["data"])
+    assert main(["feedback", session.id, "--json", "--backend", "openai"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pointers"][0]["kind"] == "no-job-link" and "SQL" in data["pointers"][0]["tip"]
+    assert data["backend"] == "offline" and "connection refused" in data["notice"]
+
+
+def test_real_session_with_nothing_to_review_is_one_line_exit_1(isolated_env, capsys):
+    from coach.real import record_real
+
+    session = record_real(Store(isolated_env["data"]), company="B", role="Analyst", stage="final", outcome="waiting")
+    assert main(["feedback", session.id]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and session.id in err[0] and "nothing to review" in err[0]

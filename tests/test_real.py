@@ -293,3 +293,34 @@ def test_a_failed_save_leaves_no_half_recorded_session(store: Store, monkeypatch
     with pytest.raises(StoreError, match="disk full"):
         _phone_rejection(store)
     assert store.list_sessions() == []
+
+
+class _SessionLLM(_FakeLLM):
+    """Also counts `review_session` calls, the practice-round path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session_calls = 0
+
+    async def review_session(self, session, progress=None):
+        self.session_calls += 1
+        return await self.review(ReviewRequest.from_session(session), progress)
+
+
+def test_review_any_picks_the_stage_aware_path_for_real_sessions(store: Store):
+    from coach.real import review_any
+
+    real = _phone_rejection(store)
+    backend = _SessionLLM()
+    feedback = asyncio.run(review_any(real, backend))
+    assert backend.session_calls == 0 and len(backend.requests) == 1
+    assert feedback.pointers[0].kind == "no-job-link" and "SQL" in feedback.pointers[0].tip
+
+    practice = store.create("second", "general", answers=build_answers(FINAL_ANSWERS))
+    feedback = asyncio.run(review_any(practice, backend))
+    assert backend.session_calls == 1
+    assert (feedback.backend, feedback.model) == ("fake-llm", "m1")
+
+    offline = asyncio.run(review_any(practice, None))
+    assert offline.backend == "offline"
+    assert offline == analyze(ReviewRequest.from_session(practice)).model_copy(update={"created_at": offline.created_at})

@@ -3,7 +3,9 @@
 Loads the session, asks the backend (the configured one unless ``--backend``
 names another) for a debrief, prints it — readable text by default, the
 Feedback model as JSON with ``--json`` — and appends it to the session file so
-earlier feedback is kept beside it. Any error is one line on stderr naming the
+earlier feedback is kept beside it. A recorded real interview gets the same
+stage-aware debrief as in the app (`coach.real.review_any`): after a CV or
+phone rejection the fit pointers come first. Any error is one line on stderr naming the
 session or file, exit status 1.
 """
 
@@ -25,8 +27,11 @@ def _fail(message: str) -> int:
 
 
 async def _review(backend, session):
+    """Stage-aware for a real interview (fit first after a CV/phone rejection), else the backend's review."""
+    from coach.real import review_any
+
     try:
-        return await backend.review_session(session)
+        return await review_any(session, backend)
     finally:
         await backend.aclose()
 
@@ -83,7 +88,12 @@ def run(args: argparse.Namespace) -> int:
         backend = make_backend(name, settings)
     except BackendError as exc:
         return _fail(f"{path}: {exc}")
-    feedback = asyncio.run(_review(backend, session))
+    from coach.real import RealInterviewError
+
+    try:
+        feedback = asyncio.run(_review(backend, session))
+    except RealInterviewError as exc:
+        return _fail(f"{path}: nothing to review: {exc}")
     try:
         store.add_feedback(path, feedback)
     except StoreError as exc:
