@@ -36,6 +36,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from unittest import mock
 
+from coach.fsutil import atomic_write_bytes
 from coach.models import Answer, Edit, Feedback, Pointer, Session, replay_edits
 from coach.store import Store, session_to_toml
 
@@ -180,6 +181,9 @@ def bench_long_answer(root: Path, saves: int) -> dict[str, float]:
     with mock.patch("coach.fsutil.os.fsync", lambda fd: None):
         no_fsync = [timed(keystroke_and_save) for _ in range(saves)]
     path = store.resolve(session.id)
+    # the disk's share: the same bytes through the same atomic write (temp, fsync, rename, fsync dir)
+    data = path.read_bytes()
+    writes = [timed(lambda: atomic_write_bytes(path, data)) for _ in range(saves)]
     loads = [timed(lambda: store.load(path)) for _ in range(20)]
     # the first save after a load encodes the whole edit log (nothing cached for its Edit objects)
     first_saves = [timed(lambda: store.save(store.load(path))) - statistics.median(loads) for _ in range(20)]
@@ -194,6 +198,8 @@ def bench_long_answer(root: Path, saves: int) -> dict[str, float]:
         "nofsync_p99": percentile(no_fsync, 99),
         "load": statistics.median(loads),
         "first_save": statistics.median(first_saves),
+        "write_p50": percentile(writes, 50),
+        "write_p99": percentile(writes, 99),
     }
 
 
@@ -230,6 +236,8 @@ def main() -> None:
     print(f"| first save after load (whole log encoded), median | {long['first_save'] * ms:.2f} ms | |")
     print(f"| save p50 / p99 without fsync (serialisation only) | {long['nofsync_p50'] * ms:.2f}"
           f" / {long['nofsync_p99'] * ms:.2f} ms | |")
+    print(f"| atomic write alone of the same bytes, p50 / p99 (disk) | {long['write_p50'] * ms:.2f}"
+          f" / {long['write_p99'] * ms:.2f} ms | |")
 
 
 if __name__ == "__main__":
