@@ -577,10 +577,12 @@ def error_summary(path: Path, reason: str, mtime: float | None = None) -> Sessio
     )
 
 
-# Files this process created or loaded: id -> path. save() writes only these
-# (or ids whose file does not exist yet), so a file that failed to load, or
-# that another program put there, is never overwritten by accident.
-_OWNED: dict[str, Path] = {}
+# Files this process created or loaded: (sessions dir, id) -> path. save()
+# writes only these (or ids whose file does not exist yet), so a file that
+# failed to load, or that another program put there, is never overwritten by
+# accident. Keyed by the store's directory too, so two stores in one process
+# (tests, a --data-dir switch) never write into each other's folders.
+_OWNED: dict[tuple[Path, str], Path] = {}
 # The summary last written to the index for each owned path, so an autosave
 # that changes nothing a listing shows does not rewrite the index.
 _INDEXED: dict[Path, SessionSummary] = {}
@@ -655,7 +657,7 @@ class Store:
         """Load a session by id, unique id prefix or path; StoreError if unusable."""
         path = self.resolve(ref)
         session = read_session_file(path)
-        _OWNED[session.id] = path
+        _OWNED[(self.sessions_dir, session.id)] = path
         return session
 
     def create(
@@ -687,7 +689,7 @@ class Store:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        _OWNED[session_id] = path
+        _OWNED[(self.sessions_dir, session_id)] = path
         self.save(session)
         return session
 
@@ -721,13 +723,13 @@ class Store:
             atomic_write_bytes(path, data)
         except OSError as exc:
             raise StoreError(path, f"could not save ({exc.strerror or exc}); the previous version is intact") from None
-        _OWNED[session.id] = path
+        _OWNED[(self.sessions_dir, session.id)] = path
         self._index_after_save(session, path)
         return path
 
     def _path_to_save(self, session: Session) -> Path:
         """Where to save; claims the file for a brand-new id, refuses foreign files."""
-        owned = _OWNED.get(session.id)
+        owned = _OWNED.get((self.sessions_dir, session.id))
         if owned is not None:
             return owned
         self._ensure_dirs()
@@ -748,9 +750,9 @@ class Store:
             path.unlink()
         except OSError as exc:
             raise StoreError(path, f"could not delete ({exc.strerror or exc})") from None
-        for sid, owned in list(_OWNED.items()):
+        for key, owned in list(_OWNED.items()):
             if owned == path:
-                del _OWNED[sid]
+                del _OWNED[key]
         _INDEXED.pop(path, None)
         if path.parent == self.sessions_dir and self.root.is_dir():
             self._update_index(upserts={}, removals={path.name})

@@ -717,3 +717,17 @@ def test_header_with_hand_edited_status_is_believed(store: Store) -> None:
     path = store.resolve(s.id)
     path.write_text(path.read_text().replace('status = "in-progress"', 'status = "abandoned"'))
     assert store.list_sessions()[0].status == "abandoned" == store.load(s.id).status
+
+
+def test_two_stores_in_one_process_never_write_into_each_other(tmp_path):
+    """A session id reused in a second store is saved in that store's folder."""
+    from coach.store import Store
+
+    first = Store(tmp_path / "one")
+    session = first.create("second", "general")
+    second = Store(tmp_path / "two")
+    copy = session.model_copy(deep=True)
+    path = second.save(copy)
+    assert path.parent == second.sessions_dir
+    assert first.path_for(session.id).is_file()
+    assert [s.id for s in second.list_sessions()] == [session.id]
