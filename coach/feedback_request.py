@@ -60,7 +60,8 @@ FORBIDDEN_PHRASES: tuple[str, ...] = (
 )
 
 #: The async method an LLM backend needs for `personalise` (not part of the
-#: Backend ABC yet): ``await backend.complete_text(system=..., prompt=...) -> str``.
+#: Backend ABC; `OpenAIBackend` has it): ``await backend.complete_text(system=..., prompt=...) -> str``,
+#: raising on failure.
 LLM_TEXT_METHOD = "complete_text"
 
 #: A draft stays short: recruiters read these between other things.
@@ -405,7 +406,8 @@ def trust_problems(text: str, draft: FeedbackRequestDraft, session: Session | No
 
     Simple on purpose: a capitalised word mid-sentence or a number that is not
     in the inputs is treated as an invented name or claim; a forbidden
-    phrasing, an empty text or one much longer than the draft also fails.
+    phrasing, an empty text, one much longer than the draft, or one that is
+    not shaped like the draft (a "Subject:" line, then the message) also fails.
     """
     problems: list[str] = []
     if not text.strip():
@@ -429,6 +431,12 @@ def trust_problems(text: str, draft: FeedbackRequestDraft, session: Session | No
         if m.group(0).rstrip(".,:") not in allowed:
             problems.append(f"adds the number “{m.group(0)}”")
             break
+    # Shape last, so the notice names an invented fact first when there is one.
+    subject, _, body = text.strip().partition("\n")
+    if not subject.lower().startswith("subject:") or not subject[len("subject:"):].strip():
+        problems.append("does not start with a “Subject:” line")
+    elif not body.strip():
+        problems.append("has a subject line but no message")
     return problems
 
 

@@ -199,3 +199,19 @@ def test_personalise_rejects_invented_facts_and_forbidden_phrasing(reply, why):
     result = asyncio.run(personalise(draft, None, _Text(reply)))
     assert result.text == draft.text and not result.personalised
     assert result.notice and "coach's own draft" in result.notice
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Hi Sam,\n\nThank you for the final interview. One or two pointers would help.\n\nBest wishes,\n[your name]",
+        "Subject:\n\nHi Sam,\n\nThank you for the final interview.",
+        "Subject: Thank you for the interview",
+    ],
+)
+def test_personalise_needs_a_subject_line_and_a_message(reply):
+    draft = _draft()
+    problems = trust_problems(reply, draft)
+    assert problems and ("Subject:" in problems[-1] or "no message" in problems[-1])
+    result = asyncio.run(personalise(draft, None, _Text(reply)))
+    assert result.text == draft.text and not result.personalised

@@ -130,6 +130,36 @@ async def test_follow_up_from_the_real_server(server: LlamaServer) -> None:
     assert question is not None and question.endswith("?") and 5 <= len(question) <= 241
 
 
+async def test_plain_text_completion_from_the_real_server(server: LlamaServer) -> None:
+    from coach.feedback.openai import LLMFailure
+
+    b = backend(server.base_url)
+    try:
+        text = await asyncio.wait_for(
+            b.complete_text(system="Reply briefly.", prompt="Say hello.", max_tokens=64), HANG_GUARD_S
+        )
+    except LLMFailure as failure:  # a random model may ramble to the cap: that is reported, not returned
+        assert "cut at 64 tokens" in str(failure)
+    else:
+        assert isinstance(text, str) and text == text.strip() and text
+    finally:
+        await b.aclose()
+
+
+async def test_personalise_through_the_real_server_keeps_the_draft_with_a_notice(server: LlamaServer) -> None:
+    from coach.feedback_request import draft_request, personalise
+
+    draft = draft_request(stage="phone", outcome="rejected", company="Brightwave", role="Data Analyst")
+    b = backend(server.base_url)
+    try:
+        result = await asyncio.wait_for(personalise(draft, None, b), HANG_GUARD_S)
+    finally:
+        await b.aclose()
+    # The random model's words are never a trustworthy email: coach's own draft stays, and says why.
+    assert not result.personalised and result.text == draft.text
+    assert result.notice and f"openai / {MODEL_ALIAS}" in result.notice and "coach's own" in result.notice
+
+
 async def test_server_killed_mid_stream_falls_back(tmp_path: Path) -> None:
     dying = start_server(tmp_path)
     killed: list[int] = []

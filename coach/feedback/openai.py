@@ -51,6 +51,9 @@ MAX_TOKENS = 700
 FOLLOW_UP_MAX_CHARS = 200
 FOLLOW_UP_MAX_TOKENS = 256
 TEMPERATURE = 0.2
+#: Plain-text completions (rewording a message) are short and may vary a little more.
+TEXT_MAX_TOKENS = 400
+TEXT_TEMPERATURE = 0.4
 
 
 # ------------------------------------------------------------------ keys
@@ -530,6 +533,53 @@ class OpenAIBackend(Backend):
     async def diagnose(self) -> list[tuple[str, str]]:
         """(level, line) checks for `coach doctor`; levels are ok, info, warn and fail."""
         return await diagnose(self)
+
+    # ------------------------------------------------------- plain text
+
+    async def complete_text(self, *, system: str, prompt: str, max_tokens: int = TEXT_MAX_TOKENS) -> str:
+        """One plain-text chat completion (e.g. rewording a feedback-request draft).
+
+        Unlike `review` this raises `LLMFailure` on any failure (no key, server
+        error, timeout, an empty or cut-off reply) with a message that names
+        the server, never the key; the caller keeps its own text. Same key
+        rules, timeouts and safe retries as `review`.
+        """
+        if self._key.problem:
+            raise LLMFailure(self._key.problem)
+        try:
+            async with asyncio.timeout(self.options.timeout_s):
+                return await self._complete_text(system, prompt, max_tokens)
+        except TimeoutError:
+            raise LLMFailure(
+                f"{self.options.base_url} did not finish within {self.options.timeout_s:g} s"
+            ) from None
+        except LLMFailure:
+            raise
+        except Exception as exc:  # e.g. a reply body of the wrong shape: still one plain line
+            raise LLMFailure(
+                f"the reply from {self.options.base_url} could not be used ({type(exc).__name__})"
+            ) from exc
+
+    async def _complete_text(self, system: str, prompt: str, max_tokens: int) -> str:
+        await self.ready()
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
+        completion = await self._with_retries(
+            lambda: self.client().chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=TEXT_TEMPERATURE,
+                max_completion_tokens=max_tokens,
+            )
+        )
+        choice = completion.choices[0] if getattr(completion, "choices", None) else None
+        if choice is None:
+            raise LLMFailure(f"the reply from {self.options.base_url} had no message in it")
+        text = ((choice.message.content if choice.message else None) or "").strip()
+        if choice.finish_reason == "length":
+            raise LLMFailure(f"the reply was too long and was cut at {max_tokens} tokens")
+        if not text:
+            raise LLMFailure("the model returned an empty reply")
+        return text
 
     # -------------------------------------------------------- follow-up
 
