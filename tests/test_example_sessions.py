@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,7 @@ def test_example_is_complete_with_edit_logs_and_feedback(path: Path):
 def test_generator_is_deterministic():
     spec = importlib.util.spec_from_file_location("make_examples", SESSIONS / "make_examples.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     for example in module.EXAMPLES:
         first, second = module.build(example), module.build(example)
