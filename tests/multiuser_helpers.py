@@ -134,6 +134,24 @@ def _make_world_readable(root: Path) -> None:
                 os.chmod(p, mode | 0o444 | (0o111 if mode & 0o100 else 0))
 
 
+def prune_old_venvs(keep: Path) -> None:
+    """Remove shared venvs built for an older pyproject.toml (nobody is using them).
+
+    A venv counts as in use while its lock file is held; those are left alone.
+    """
+    for old in VENV_PARENT.glob(f"{VENV_PREFIX}*"):
+        if old == keep or old.suffix == ".lock" or not old.is_dir():
+            continue
+        lock_path = old.with_name(old.name + ".lock")
+        with open(lock_path, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # another test run is building or using it
+            shutil.rmtree(old)
+        lock_path.unlink(missing_ok=True)
+
+
 @functools.cache
 def shared_venv() -> Path:
     """A venv every user can run, with this checkout's coach installed (non-editable).
@@ -175,7 +193,8 @@ def shared_venv() -> Path:
             _make_world_readable(venv)
         finally:
             os.umask(old_umask)
-        return venv
+    prune_old_venvs(keep=venv)
+    return venv
 
 
 # --------------------------------------------------------------------- users

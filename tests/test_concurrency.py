@@ -46,21 +46,25 @@ for i in range(n):
 
 CONFIG_WORKER = r"""
 import os, sys, time, tomllib
-from coach import config
+from coach import config, paths
 keys, rounds, gate = sys.argv[1].split(","), int(sys.argv[2]), sys.argv[3]
 while not os.path.exists(gate):
     time.sleep(0.001)
+def value(key, r):
+    # (what `coach config set` is given, what the TOML file then holds)
+    if key == "questions":
+        return str(r % 30 + 1), r % 30 + 1
+    if key in ("timed", "follow_ups", "practice_mode"):
+        return ("true", True) if r % 2 else ("false", False)
+    return f"v{r}", f"v{r}"
 mine = {}
 lost = []
-def value(key, r):
-    return {"questions": str(r % 30 + 1), "timed": "true" if r % 2 else "false",
-            "follow_ups": "true" if r % 2 else "false",
-            "practice_mode": "true" if r % 2 else "false"}.get(key, f"v{r}")
 for r in range(rounds):
     for key in keys:
-        config.set_user_value(key, value(key, r))
-        mine[key] = config.parse_value(key, value(key, r))
-        with open(config.paths.user_config_file(), "rb") as f:
+        given, stored = value(key, r)
+        config.set_user_value(key, given)
+        mine[key] = stored
+        with open(paths.user_config_file(), "rb") as f:
             data = tomllib.load(f)
         for k, want in mine.items():
             section, _, name = k.rpartition(".")
