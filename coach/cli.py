@@ -23,12 +23,47 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 
 
-def _backend_help() -> str:
-    return "feedback backend: offline, openai, or an installed plugin (see `coach doctor`)"
+def backend_help(default: str = "your configured backend") -> str:
+    """``--backend`` help naming every installed backend (built-ins and plugins), none imported.
+
+    Reading entry-point metadata costs about 15 ms (importlib.metadata and a
+    walk of sys.path), so this runs only when a subcommand's help is shown:
+    see `_Parser.format_help`. `coach --help` never pays for it.
+    """
+    try:
+        from coach.feedback import available_backends
+
+        names = ", ".join(sorted(available_backends()))
+    except Exception as exc:  # broken packaging metadata must not break --help; say so instead
+        names = f"offline, openai (installed plugins could not be listed: {type(exc).__name__})"
+    return f"feedback backend: one of {names} (default: {default})".replace("%", "%%")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose costly help strings are filled in only when help is printed.
+
+    An action with a ``lazy_help`` callable gets its help from it the first
+    time this parser's help is formatted (subparsers share this class).
+    """
+
+    def format_help(self) -> str:
+        for action in self._actions:
+            lazy = getattr(action, "lazy_help", None)
+            if lazy is not None:
+                action.help = lazy()
+                action.lazy_help = None  # type: ignore[attr-defined]
+        return super().format_help()
+
+
+def _add_backend(p: argparse.ArgumentParser, default: str = "your configured backend") -> None:
+    action = p.add_argument(
+        "--backend", metavar="NAME", help=f"feedback backend: offline, openai or a plugin (default: {default})"
+    )
+    action.lazy_help = lambda: backend_help(default)  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coach",
         description=(
             "A terminal interview-practice coach. Practise a mock round, then get one or"
@@ -47,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", help="role to practise for, e.g. software-engineer")
     p.add_argument("--questions", type=int, metavar="N", help="number of questions")
     p.add_argument("--job", metavar="FILE", help="job description file to practise against")
-    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    _add_backend(p)
     p.add_argument("--timed", action="store_true", help="show a soft timer per question")
 
     p = sub.add_parser("history", help="browse saved sessions")
@@ -58,11 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("feedback", help="(re)run feedback on a saved session")
     p.add_argument("session", metavar="SESSION", help="id, id prefix or path")
-    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    _add_backend(p)
     p.add_argument("--json", action="store_true", help="print the Feedback as JSON")
 
     p = sub.add_parser("analyze", help="batch: JSON Lines in on stdin, JSON Lines out")
-    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    _add_backend(p, default="offline, not the configured one")
     p.add_argument("--round", choices=ROUNDS, default=None, help="round the answers come from")
     p.add_argument("--role", help="role the answers are for")
     p.add_argument("--job", metavar="FILE", help="job description file")
@@ -91,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("debrief", help="record a real interview and get the pointers")
 
     p = sub.add_parser("doctor", help="check terminal, data directory, config and backend")
-    p.add_argument("--backend", metavar="NAME", help=_backend_help())
+    _add_backend(p)
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="time limit in seconds")
     return parser
 
