@@ -96,7 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backend(p)
     p.add_argument("--json", action="store_true", help="print the Feedback as JSON")
 
-    p = sub.add_parser("analyze", help="batch: JSON Lines in on stdin, JSON Lines out")
+    p = sub.add_parser(
+        "analyze",
+        help="batch: JSON Lines in on stdin, JSON Lines out",
+        description="Batch feedback: one JSON object per line on stdin, one result per line on stdout.",
+        epilog=(
+            'Each input line is {"id"?, "question", "answer", "round"?, "role"?, "job"?}. Each output line'
+            ' answers the input line at the same position: pointers, or {"id", "line", "error"} for a bad'
+            ' line. An empty or whitespace-only line is a bad line ("error": "empty line"); the newline'
+            " that ends the last line is not a line. Exit status: 0 all lines fine, 1 if any line failed,"
+            " 2 for usage errors."
+        ),
+    )
     _add_backend(p, default="offline, not the configured one")
     p.add_argument("--round", choices=ROUNDS, default=None, help="round the answers come from")
     p.add_argument("--role", help="role the answers are for")

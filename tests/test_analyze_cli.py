@@ -114,3 +114,35 @@ def test_odd_input_never_crashes(raw):
     assert proc.returncode == 1  # the invalid-UTF-8 line is reported, the JSON line analyzed
     lines = proc.stdout.decode().splitlines()
     assert len(lines) == 2 and "pointers" in json.loads(lines[0]) and "error" in json.loads(lines[1])
+
+
+def test_empty_lines_are_reported_so_output_matches_input_line_for_line():
+    good = json.dumps({"id": "a", "question": STORY_Q, "answer": "I always plan first."})
+    raw = good + "\n\n   \t\n" + good.replace('"a"', '"b"') + "\r\n\r\n" + good.replace('"a"', '"c"') + "\n"
+    proc = subprocess.run([sys.executable, "-m", "coach", "analyze"], input=raw.encode(), capture_output=True, timeout=60)
+    assert proc.returncode == 1
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(out) == 6  # six input lines; the newline ending the last one is not a line
+    assert [row.get("id") for row in out] == ["a", None, None, "b", None, "c"]
+    for n in (2, 3, 5):
+        assert out[n - 1] == {"id": None, "line": n, "error": "empty line"}
+    assert all("pointers" in out[i] for i in (0, 3, 5))
+
+
+def test_only_good_lines_and_a_final_newline_exit_zero():
+    good = json.dumps({"id": 1, "question": STORY_Q, "answer": "I always plan first."})
+    for raw in (good, good + "\n"):
+        proc = subprocess.run([sys.executable, "-m", "coach", "analyze"], input=raw, capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert len(proc.stdout.splitlines()) == 1
+
+
+def test_empty_input_gives_no_output_and_exit_zero():
+    proc = subprocess.run([sys.executable, "-m", "coach", "analyze"], input="", capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+def test_help_documents_empty_lines():
+    proc = subprocess.run([sys.executable, "-m", "coach", "analyze", "--help"], capture_output=True, text=True, timeout=60)
+    assert '"error": "empty line"' in " ".join(proc.stdout.split())

@@ -3,7 +3,9 @@
 The batch contract (DESIGN.md): each input line is
 ``{"id": any?, "question": str, "answer": str, "round": str?, "role": str?, "job": str?, "type": str?}``;
 each output line is ``{"id", "backend", "model", "pointers": [{kind, title, evidence, tip}], "strength"?, "notice"?}``
-or, for a bad line, ``{"id", "line", "error"}``. Lines are read and written one
+or, for a bad line, ``{"id", "line", "error"}``; an empty or whitespace-only line
+is a bad line too (``"error": "empty line"``), so output lines match input lines
+one to one (the newline that ends the last line is not a line). Lines are read and written one
 at a time and flushed, so memory stays flat and a pipe sees results as they come.
 Exit status: 0 all lines fine, 1 if any line failed, 2 for usage errors.
 
@@ -91,9 +93,10 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
     """Analyze each line with ``review(request) -> Feedback``, writing one result per line."""
     failed = False
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
         try:
+            if not raw.strip():
+                # Reported, not skipped: output lines match input lines one to one.
+                raise LineError("empty line")
             ident, fields = parse_line(raw, defaults)
             record = result_line(ident, review(make_request(ident, fields)))
         except LineError as exc:
