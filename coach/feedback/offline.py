@@ -131,6 +131,72 @@ def _first_person_past(tokens: list[str]) -> int:
     return n
 
 
+@dataclass
+class Voice:
+    """How the candidate's own clauses are told: as events that happened, or as habits and plans.
+
+    A behavioral question wants one past situation. "I called the client" is an
+    event; "I call", "I always called", "I would call", "I will call" are habits,
+    hypotheticals and plans: true of the candidate, perhaps, but not a story.
+    """
+
+    events: int
+    habits: int
+    #: Per sentence (start, end, habit clauses) for choosing the evidence.
+    habit_sentences: list[tuple[int, int, int]]
+
+
+def _past_form(word: str) -> bool:
+    return word in S.IRREGULAR_PAST or (len(word) > 3 and word.endswith("ed") and word not in S.NOT_PAST_ED)
+
+
+def _clause(tokens: list[str], i: int) -> str | None:
+    """'event', 'habit' or None for the clause whose subject is tokens[i] ('i' or 'we')."""
+    j, habitual = i + 1, False
+    while j < len(tokens) and (tokens[j] in S.CLAUSE_SKIP or tokens[j] in S.HABIT_ADVERBS):
+        habitual = habitual or tokens[j] in S.HABIT_ADVERBS
+        j += 1
+    if j >= len(tokens):
+        return None
+    verb = tokens[j]
+    if verb in ("would", "'d", "i'd", "we'd"):
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+        return None if nxt in ("say", "like", "love", "have", "rather") else "habit"
+    if verb in S.HABIT_MODALS or tokens[i] in ("i'll", "we'll"):
+        return "habit"
+    if verb in ("don't", "do", "try", "tend"):
+        return "habit"
+    if verb in ("didn't", "had"):
+        return "habit" if habitual else "event"
+    if verb in S.NEUTRAL_AFTER_I or not verb.isalpha():
+        return None
+    if _past_form(verb):
+        return "habit" if habitual else "event"
+    if verb.endswith("ly") or verb in S.STOPWORDS:
+        return None
+    return "habit"
+
+
+def voice(text: Text) -> Voice:
+    """Count first-person event clauses against habit/plan clauses, sentence by sentence."""
+    events = habits = 0
+    per_sentence = []
+    for s, e in text.sentences:
+        toks = [t.replace("’", "'") for t in S.WORD_RE.findall(text.lower[s:e])]
+        h = len(S.HABIT_WORDS.findall(text.lower, s, e))
+        for i, t in enumerate(toks):
+            # "the shop where I work" sets the scene; it is not a habit being offered as the answer.
+            if t in ("i", "we", "i'll", "we'll") and (i == 0 or toks[i - 1] not in ("where", "whom")):
+                kind = "habit" if t.endswith("'ll") else _clause(toks, i)
+                if kind == "event":
+                    events += 1
+                elif kind == "habit":
+                    h += 1
+        habits += h
+        per_sentence.append((s, e, h))
+    return Voice(events, habits, per_sentence)
+
+
 def is_english(text: Text) -> bool:
     """False only when the answer is clearly in another language or script."""
     if not text.clean.isascii():
@@ -311,25 +377,50 @@ def _is_story(sig: dict) -> bool:
 
 
 def rule_no_example(c: Ctx) -> Finding | None:
-    """A story was asked for (or expected) and the answer gives habits, hypotheticals or advice."""
+    """A story was asked for (or expected) and the answer gives habits, hypotheticals, plans or advice.
+
+    Three ways in: the candidate says they have no such experience and answers
+    with what they would do; the answer is told in the habitual or future voice
+    with no anchored past event ("I make sure…", "I would…", "I will…"); or there
+    is little narrative at all. Past-tense clauses only count as a story when they
+    are events, not habits ("I always kept my composure").
+    """
     if c.q.closing or c.q.situational or c.text.n_words < 12:
         return None
     sig = story_signals(c)
-    if _is_story(sig):
+    v = voice(c.text)
+    anchored = sig["time"] > 0
+    no_exp = S.NO_EXPERIENCE.search(c.text.lower)
+    if no_exp and v.habits >= 1 and v.events < 3 and not c.q.fit:
+        severity = 0.9 if c.q.story else 0.7
+        evidence = c.text.sentence_quote(no_exp.start())
+        return c.find("no-example", severity, evidence, "no experience, then a hypothetical", generic=v.habits,
+                      phrase=c.text.said(no_exp), mode="no-experience")
+    habit_voice = v.habits >= 2 and v.habits >= v.events and not anchored
+    if _is_story(sig) and not habit_voice:
         return None
-    if c.text.n_words < 25 and sig["i_past"] >= 1:
+    if c.text.n_words < 25 and sig["i_past"] >= 1 and not habit_voice:
         return None  # a thin but concrete story: too short, not too general
     narrative = sig["past"] + 2 * sig["time"] + sig["i_past"]
     if c.q.story:
-        severity = 0.88 if narrative < 3 else 0.72
+        severity = 0.88 if narrative < 3 or v.habits >= 2 * max(1, v.events) else 0.72
     elif c.q.fit:
         return None
     else:
         # "Walk me through your process": a process is fine, an example makes it credible.
-        if sig["generic"] < 2:
+        if sig["generic"] + v.habits < 3 or v.events >= 2 or anchored:
             return None
         severity = 0.5
     mode, m = _generic_mode(c.text)
+    if v.habits > sig["generic"] or m is None:
+        s, e, h = max(v.habit_sentences, key=lambda seh: seh[2]) if v.habit_sentences else (0, len(c.text.clean), 0)
+        if h:
+            evidence = c.text.verbatim(s, e)
+            m2 = S.GENERIC_MARKERS.search(c.text.lower, s, e)
+            if m2:
+                m = m2
+            return c.find("no-example", severity, evidence, "habits, not one situation", generic=v.habits,
+                          phrase=c.text.said(m) if m and s <= m.start() < e else "", mode=mode if m and s <= m.start() < e else "habit")
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
     return c.find("no-example", severity, evidence, "habits, not one situation", generic=sig["generic"],
                   phrase=c.text.said(m) if m else "", mode=mode)
@@ -411,7 +502,7 @@ def rule_ownership(c: Ctx) -> Finding | None:
 
 def rule_hedging(c: Ctx) -> Finding | None:
     """Tentative language dense enough that the candidate sounds unsure of their own story."""
-    hits = list(S.HEDGES.finditer(c.text.lower))
+    hits = [m for m in S.HEDGES.finditer(c.text.lower) if not S.ordinary_use(c.text.lower, m)]
     strong = [m for m in hits if S.STRONG_HEDGES.fullmatch(m.group())]
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
@@ -425,14 +516,14 @@ def rule_hedging(c: Ctx) -> Finding | None:
 
 def rule_filler(c: Ctx) -> Finding | None:
     """Crutch words frequent enough to be what the interviewer hears."""
-    hits = list(S.FILLERS.finditer(c.text.lower))
+    hits = [m for m in S.FILLERS.finditer(c.text.lower) if not S.ordinary_use(c.text.lower, m)]
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
     if len(hits) < 3 or rate < 2.5:
         return None
     severity = 0.35 + min(0.55, 0.05 * len(hits) + 0.05 * rate)
     phrases = sorted({h.group().lower() for h in hits})
-    densest = max(c.text.sentences, key=lambda se: len(S.FILLERS.findall(c.text.lower, se[0], se[1])))
+    densest = max(c.text.sentences, key=lambda se: sum(1 for h in hits if se[0] <= h.start() < se[1]))
     return c.find("filler", severity, c.text.verbatim(*densest), f"{len(hits)} fillers", phrases=phrases, count=len(hits))
 
 

@@ -88,21 +88,36 @@ def _worst_answer_top(per_answer, round) -> Finding | None:
 
 
 def _polish(per_answer: list[tuple[AnswerItem, list[Finding]]]) -> Pointer | None:
-    """No rule fired anywhere: the next step for the fullest answer, never praise."""
+    """No rule fired anywhere: the most useful next step for the fullest answer, by question type.
+
+    Never praise, and not one generic tip for everything: a story without a
+    scale needs a number; a process answer with no real occasion in it needs one
+    example; a fit answer needs its headline reason first; otherwise, lead with
+    the headline.
+    """
+    from coach.feedback.offline import voice
+
     answered = [item for item, _ in per_answer if item.answer and item.answer.strip()]
     if not answered:
         return None
     item = max(answered, key=lambda i: len(i.answer))
     text = S.Text(item.answer)
+    if not text.sentences:
+        return None
     q = QuestionInfo.read(item)
+    mode = "headline"
     if q.story and not S.SCALE_MARKERS.search(text.lower):
         s, e = text.sentences[-1]
         kind = "vague-impact"
+    elif not (q.story or q.fit or q.closing) and voice(text).events < 2 and not S.TIME_MARKERS.search(text.lower):
+        s, e = text.sentences[0]
+        kind = "no-example"
     else:
         s, e = text.sentences[0]
         kind = "structure"
+        mode = "fit" if q.fit else "closing" if q.closing else "headline"
     evidence = text.verbatim(s, e)
-    title, tip = tips.polish(item.question, kind, evidence)
+    title, tip = tips.polish(item.question, kind, evidence, mode)
     return Pointer(kind=kind, title=title, evidence=evidence, question_id=item.question_id, tip=tip)
 
 

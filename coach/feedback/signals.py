@@ -240,7 +240,35 @@ GENERIC_MARKERS = words_re(
     r"if (?:I|you) (?:am|are|were|was|have|had|get|feel|see|need|notice)",
 )
 
+#: Adverbs that make a first-person clause a habit ("I always kept", "I usually call").
+HABIT_ADVERBS = frozenset("always usually typically generally often normally sometimes frequently regularly constantly never".split())
+#: Words that may sit between "I" and its verb without changing the tense.
+CLAUSE_SKIP = frozenset(
+    """also just then first really still even actually quickly immediately finally eventually later soon
+    kind sort of kinda sorta maybe probably basically literally um uh uhm erm like personally myself""".split()
+)
+#: After "I", these are opinions or states, not things the candidate does or did.
+NEUTRAL_AFTER_I = frozenset(
+    """think believe feel felt thought know knew guess mean hope am was were have has 've i'm i've i'd i'll
+    wish wonder suppose realize realise realized realised learned learnt want wanted""".split()
+)
+#: Modals that make a first-person clause hypothetical, a plan or a habit ("I would", "I will", "I can").
+HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
+#: Habit words that need no "I": "whenever it happens", "every time a customer…".
+HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day")
+#: "I don't have experience with X", "I have never led a team": the candidate says the story doesn't exist.
+NO_EXPERIENCE = words_re(
+    r"I (?:don't|do not|didn't|did not) (?:really )?(?:have|get|got) (?:any |much |an |a |the )?(?:real |direct |professional |prior |formal |work )?(?:experience|chance|opportunity)",
+    r"I (?:haven't|have not|have never|'ve never|never) (?:really |actually )?(?:had|been in|managed|led|worked|dealt|handled|faced|done|experienced|presented|run|budgeted|supervised|had the chance)",
+    r"no (?:real |direct |professional |prior |formal |work )?experience (?:with|in|of|doing)",
+    r"never had (?:a|the) (?:chance|opportunity)",
+)
+
 OUTCOME_MARKERS = words_re(
+    # How the candidate felt or coped afterwards: an ending, if only an evaluation.
+    r"got used to", r"felt (?:much |a lot |far |way )?(?:more )?(?:comfortable|confident|proud|relaxed|prepared|capable|at ease)",
+    r"(?:was|were|got) (?:solved|resolved|fixed|settled|cleared up)",
+    r"(?:was|were) glad", r"stuck with it", r"by the (?:end of|next|following|time)", r"(?:earlier|sooner|later) than (?:planned|expected|scheduled|usual)",
     r"as a result", r"in the end", r"at the end", r"ended up", r"end result", r"the result",
     r"resulted", r"outcome", r"because of (?:this|that)", r"thanks to",
     r"which (?:led|meant|helped|saved|cut|increased|reduced|improved|allowed|made)",
@@ -268,6 +296,7 @@ SCALE_MARKERS = words_re(
     r"more than", r"less than", r"within (?:a|an|one|two|three) (?:day|week|hour|month)s?",
     r"every (?:week|day|month)", r"a week early", r"days early", r"ahead of schedule",
     r"record", r"top \w+", r"first place", r"award", r"promoted", r"zero",
+    r"(?:a|an|one|\w+) (?:days?|weeks?|months?) (?:early|earlier|ahead|sooner)", r"(?:first|second|third|next) (?:day|week|month|shift|review)",
 )
 
 VAGUE_OUTCOME = words_re(
@@ -278,6 +307,11 @@ VAGUE_OUTCOME = words_re(
     r"things got better", r"(?:went|got|were|was|is) (?:much |a lot |a bit |way )?better", r"improved (?:a lot|things|greatly|significantly|overall)",
     r"(?:a )?valuable lesson", r"learned a lot", r"learnt a lot", r"a lot better",
     r"was happy with", r"were happy with", r"all was well", r"it was great",
+    # Evaluations of oneself that stand in for a result ("I felt much more comfortable").
+    r"got used to", r"felt (?:much |a lot |far |way )?(?:more )?(?:comfortable|confident|proud|relaxed|prepared|capable|at ease)",
+    r"(?:was|were) glad", r"stuck with it", r"(?:I|we) (?:was|were) able to (?:do it|manage|get through|handle it|finish|complete)",
+    r"managed it", r"got through it", r"good for me", r"felt (?:really |very |so )?(?:proud|good|great|accomplished)",
+    r"(?:was|were) (?:a )?(?:huge|big|great) success",
 )
 
 WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together", r"everyone")
@@ -300,9 +334,11 @@ PASSIVE_EXCEPT = words_re(
     r"got (?:married|promoted|hired|fired|tired|frustrated|stressed|overwhelmed|used|involved|excited)",
 )
 
+#: "I think" qualifies a claim ("I think I did well"); "I think of/about/back…" is thinking, not hedging.
+_I_THINK = r"I think(?! of| about| back| through| ahead| over| it through| carefully| critically)"
 HEDGES = words_re(
-    r"I think maybe", r"I think", r"maybe", r"kind of", r"kinda", r"sort of", r"sorta", r"I guess",
-    r"I'm not sure", r"I am not sure", r"not sure", r"probably", r"I feel like", r"somewhat",
+    r"I think maybe", _I_THINK, r"maybe", r"kind of", r"kinda", r"sort of", r"sorta", r"I guess",
+    r"I'm not sure", r"I am not sure", r"not sure (?:if|whether|but|how|that)", r"probably", r"I feel like", r"somewhat",
     r"a little bit", r"I suppose", r"hopefully", r"perhaps", r"I might", r"might have", r"possibly",
     r"I hope", r"not really", r"I'm not an expert", r"if that makes sense", r"I don't know if",
     r"or something", r"more or less", r"I would say", r"I'd say", r"it seems", r"I believe",
@@ -310,14 +346,44 @@ HEDGES = words_re(
 #: Hedges that undermine on their own (the rest only count in number).
 STRONG_HEDGES = words_re(
     r"I think maybe", r"I guess", r"I'm not sure", r"I am not sure", r"I don't know if",
-    r"kind of", r"kinda", r"sort of", r"sorta", r"I suppose", r"I might", r"if that makes sense",
+    r"kind of", r"kinda", r"sort of", r"sorta", r"maybe", r"probably", r"not sure (?:if|whether|but|how|that)", r"I suppose", r"I might", r"if that makes sense",
     r"I'm not an expert", r"or something", r"more or less",
 )
 
+#: The word before a hit that makes it ordinary language, not a hedge or a filler: "the kind of
+#: person", "I like, …" (a verb), "as you know", "what I mean". Checked in Python after the match
+#: (a lookbehind inside the alternation would run at every position and slow every answer down).
+NOT_AFTER: dict[str, frozenset[str]] = {
+    "kind of": frozenset("the a an what this that any which same one every some no right new different".split()),
+    "sort of": frozenset("the a an what this that any which same one every some no right new different".split()),
+    "like": frozenset("i to would you they we people really 'd i'd we'd was is were be looks look feel felt".split()),
+    "you know": frozenset("as if do did let".split()),
+    "i mean": frozenset(["what"]),
+    "was like": frozenset(["what", "it"]),
+}
+
+
+def ordinary_use(lower: str, m: re.Match) -> bool:
+    """True when the word before the match shows it is ordinary language (see `NOT_AFTER`)."""
+    key = m.group()
+    if key not in NOT_AFTER:
+        key = key.split(" ", 1)[-1] if key.startswith(("i ", "he ", "she ", "they ", "we ")) and key.endswith("like") else key
+        if key not in NOT_AFTER:
+            return False
+    start = m.start()
+    if start == 0:
+        return False
+    head = lower[max(0, start - 12) : start].rstrip()
+    prev = head.rsplit(None, 1)[-1] if head and lower[start - 1] == " " else ""
+    return prev in NOT_AFTER[key]
+
+
 FILLERS = words_re(
-    r"um+", r"uh+", r"uhm", r"erm", r"er", r"hmm+", r"like(?=,)", r"(?<=, )like", r"was like", r"is like",
-    r"were like", r"like literally", r"like really", r"like super", r"like totally", r"basically",
-    r"you know", r"literally", r"actually", r"honestly", r"I mean", r"so yeah", r"yeah so",
+    r"um+", r"uh+", r"uhm", r"erm", r"er", r"hmm+", r"like(?=,)", r"(?<=, )like(?=,| um| uh| you know| literally| really| super| totally)",
+    r"(?:I|he|she|they|we) (?:was|were|is|'s) like(?=,| \"| “| okay| ok| oh| what| no| yes| yeah| wow| um)",
+    r"like literally", r"like really", r"like super", r"like totally", r"basically",
+    r"you know(?! the| how| what| that| when| where| who| whether| if| your| about| it| them| him| her| this| more| why| which)",
+    r"literally", r"actually", r"honestly", r"I mean(?! to| that| it| by)", r"so yeah", r"yeah so",
     r"and stuff", r"or whatever", r"stuff like that", r"right(?=\?)", r"okay so", r"ok so", r"like so",
     r"anyways", r"anyway", r"totally", r"super",
 )
@@ -397,6 +463,11 @@ STORY_Q = words_re(
     r"providing examples", r"share a \w+ (?:story|experience|moment)", r"tell me about (?:a|the) (?:project|challenge|conflict|mistake|decision|setback)",
     r"discuss a situation", r"an anecdote", r"provide an instance", r"(?:an|one) instance",
     r"an occasion", r"a case where",
+    # "Recount a time at work…", "Narrate an experience with…", "Think back to a time…",
+    # "Describe an impactful team project…": the same request for one past situation.
+    r"recount (?:a|an|one)", r"narrate (?:a|an|one)", r"think back", r"a time at", r"an experience with",
+    r"describe (?:a|an) \w+ (?:\w+ )?(?:project|experience|situation|time|moment|challenge|decision|mistake)",
+    r"personal experiences?", r"a scenario (?:where|when|in which|that)",
 )
 SITUATIONAL_Q = words_re(
     r"what would you do", r"how would you (?:handle|approach|respond|deal|react|manage|prioriti[sz]e)",

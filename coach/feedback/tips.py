@@ -10,6 +10,7 @@ rejected": only what to try next time.
 from __future__ import annotations
 
 import re
+import zlib
 
 from coach.feedback.kinds import KINDS
 
@@ -71,22 +72,87 @@ def _short(quote: str, words: int = 10) -> str:
     return text + ("…" if len(parts) > words else "")
 
 
-_EXAMPLE_OUTCOMES = (
-    (("team", "conflict", "colleague", "disagree", "coworker"), "“the two of them agreed a hand-off plan and we shipped on the Friday”"),
-    (("customer", "client", "user", "service"), "“the customer renewed, and complaints about it dropped from weekly to none”"),
-    (("deadline", "pressure", "stress", "overwhelm", "time"), "“we delivered two days early and I kept a checklist I still use”"),
-    (("learn", "skill", "growth", "develop", "new"), "“within six weeks I was running the reports on my own”"),
-    (("mistake", "fail", "setback", "wrong"), "“we caught it before launch, and I added a check so it hasn't happened since”"),
-    (("lead", "delegat", "motivat", "manag"), "“all five tasks landed on time, and two people asked to keep their roles”"),
+#: Example endings by topic family, written by us: a few per family so the same tip doesn't
+#: repeat word for word across a round. Families are tried in order; the first whose keys
+#: appear in the question wins (failure before learning: "what did you learn from a mistake").
+_EXAMPLE_OUTCOMES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("mistake", "fail", "setback", "wrong", "error", "obstacle"), (
+        "“we caught it before launch, and I added a check so it hasn't happened since”",
+        "“I re-sent the corrected figures the same afternoon, and the checklist I wrote is now part of onboarding”",
+        "“the second version passed review first time, and I've double-checked every handover since”",
+    )),
+    (("conflict", "disagree", "disagreement", "argument", "tension", "difficult team", "challenging team member"), (
+        "“the two of them agreed a hand-off plan and we shipped on the Friday”",
+        "“we settled on a weekly check-in, and there wasn't another blow-up for the rest of the term”",
+        "“my supervisor adopted the compromise, and the rota complaints stopped within a month”",
+    )),
+    (("customer", "client", "guest", "patient", "caller", "service"), (
+        "“the customer renewed, and complaints about it dropped from weekly to none”",
+        "“she left a five-star review naming me, and my manager used the call in training”",
+        "“he came back the next week to thank me and placed a bigger order”",
+    )),
+    (("deadline", "pressure", "time management", "tight", "juggl", "priorit", "overwhelm", "stress"), (
+        "“we delivered two days early and I kept a checklist I still use”",
+        "“all three assignments went in on time, and I got my best mark of the year on the biggest one”",
+        "“the report went out on the Monday as promised, and the team used my schedule for the next one”",
+    )),
+    (("lead", "delegat", "motivat", "manag", "mentor", "captain", "supervis"), (
+        "“all five tasks landed on time, and two people asked to keep their roles”",
+        "“attendance at practice went from half the squad to nearly all of it by the end of the season”",
+        "“the new volunteer ran the Saturday shift on her own within a month”",
+    )),
+    (("team", "group", "collaborat", "colleague", "coworker", "together"), (
+        "“we handed the project in a week early and got the top mark in the class”",
+        "“the group met every deadline after that, and the tutor asked us to share our plan”",
+        "“our stand-ups went from forty minutes to fifteen, and nobody missed a hand-off again”",
+    )),
+    (("learn", "skill", "growth", "develop", "training", "new", "adapt", "change"), (
+        "“within six weeks I was running the reports on my own”",
+        "“by the end of the month I was the one answering the others' questions about it”",
+        "“I passed the certification on the first attempt and used it on the next project”",
+    )),
 )
+_GENERIC_OUTCOMES = (
+    "“the backlog went from forty tickets to ten in a month”",
+    "“it saved the team about three hours a week, and they still use it”",
+    "“my manager asked me to do the same for the other two branches”",
+)
+
+
+def _pick(question: str, options: tuple[str, ...]) -> str:
+    """A stable choice among options for this question (deterministic: no random, no hash seed)."""
+    return options[zlib.crc32(question.encode("utf-8", "replace")) % len(options)]
 
 
 def _example_outcome(question: str) -> str:
     q = question.lower()
-    for keys, example in _EXAMPLE_OUTCOMES:
+    for keys, examples in _EXAMPLE_OUTCOMES:
         if any(k in q for k in keys):
-            return example
-    return "“the backlog went from forty tickets to ten in a month”"
+            return _pick(question, examples)
+    return _pick(question, _GENERIC_OUTCOMES)
+
+
+_POOR_TOPIC = re.compile(
+    r"^(?:how|what|why|when|where|which|who|do|does|did|are|is|was|were|can|could|would|will|have|has|in|on|to|"
+    r"for|with|this|these|that|those|it|they)\b|,",
+    re.IGNORECASE,
+)
+
+
+def good_topic(question: str, words: int = 7) -> str | None:
+    """The question's topic when it reads as a noun phrase ('a conflict in your team'), else None.
+
+    A topic that still starts with "How do you…" or is cut mid-clause would read
+    oddly inside a quote, so callers then word the tip without quoting it.
+    """
+    t = topic(question, words)
+    if t == "this question" or t.endswith("…") or len(t.split()) < 2 or _POOR_TOPIC.search(t):
+        return None
+    first = t.split()[0].lower()
+    if first.endswith("ed") or first in ("had", "made", "led", "took", "felt", "saw", "found", "went", "faced"):
+        t = "you " + t  # "a time you resolved a conflict": the lead-in took the "you"
+    # "you made a mistake" reads as a clause: "the time you made a mistake" reads as a topic.
+    return "the time " + t if t.lower().startswith("you ") else t
 
 
 # ----------------------------------------------------------------- per kind
@@ -111,10 +177,20 @@ def _no_example(f, q: str, ctx) -> tuple[str, str]:
     phrase = (f.facts.get("phrase") or "").strip()
     low = phrase.lower()
     mode = f.facts.get("mode")
+    if mode == "no-experience":
+        return ("Bring the nearest real example",
+                f"You said “{_short(f.evidence, 10)}”, then answered in general. Bring the closest thing you have done — "
+                "a class project, a volunteer role, your own money or time — and tell it as one short example.")
     if not ctx.story:
+        t = good_topic(q)
         return ("Back your approach with one real example",
-                f"Your approach to “{topic(q, 7)}” is clear, but it stays general. After outlining it, add one short "
+                f"Your approach{' to ' + t if t else ''} is clear, but it stays general. After outlining it, add one short "
                 "example — “Last term, for instance, I…” — so they can see you really work that way.")
+    if mode == "no-experience":
+        return ("Bring the nearest real example",
+                f"You said “{_short(f.evidence, 10)}” and then described what you would do. Interviewers would rather hear "
+                "the closest thing you have actually done — a class project, a volunteer role, a part-time job, "
+                "something at home — told as one story: what happened, what you did, how it ended.")
     if mode == "would":
         return ("Tell what you did, not what you would do",
                 f"You said what you would do (“{phrase}…”), but “{topic(q, 7)}” asks for something that happened. "
@@ -136,8 +212,10 @@ def _habit_word(low: str) -> str:
 
 
 def _no_result(f, q: str, ctx) -> tuple[str, str]:
+    t = good_topic(q)
+    about = f"Your story about {t}" if t else "Your story"
     return (KINDS["no-result"].title,
-            f"Your story (“{topic(q, 6)}”) stops at “{_short(f.evidence)}”. Add one or two sentences on how it "
+            f"{about} stops at “{_short(f.evidence)}”. Add one or two sentences on how it "
             f"ended — what changed, what it led to, or what you'd do again — for example {_example_outcome(q)}.")
 
 
@@ -278,11 +356,25 @@ def word(finding, question: str, ctx) -> tuple[str, str]:
     return title[:160], tip
 
 
-def polish(question: str, kind: str, evidence: str) -> tuple[str, str]:
+def polish(question: str, kind: str, evidence: str, mode: str = "headline") -> tuple[str, str]:
     """Wording for the next step on an answer where no rule fired (never praise, just what's next)."""
+    t = good_topic(question, 6)
+    on = f" on {t}" if t else ""
     if kind == "vague-impact":
         return ("Put a number on the result",
                 f"The story holds together. To make it stick, give the result a scale — {_example_outcome(question)}.")
+    if kind == "no-example":
+        return ("Back your approach with one real example",
+                f"You describe how you work{on} (“{_short(evidence, 8)}”), but not a time you did it. Add one short "
+                "example — “Last term, for instance, I…” — with what happened and how it turned out.")
+    if mode == "fit":
+        return ("Open with the reason that matters most",
+                f"Start with your strongest reason in one sentence — what about this role fits what you've done — "
+                f"then back it with one example (you began with “{_short(evidence, 8)}”).")
+    if mode == "closing":
+        return ("Lead with your best question",
+                "Ask the question you most want answered first, in one sentence, and keep a second one ready "
+                "about the team or the first months in the role.")
     return ("Lead with a one-line headline",
-            f"Open with the answer in one sentence before the detail; on “{topic(question, 6)}”, say what happened "
+            f"Open with the answer in one sentence before the detail{on}: say what happened "
             f"and how it ended first, then walk through it (you began with “{_short(evidence, 8)}”).")
