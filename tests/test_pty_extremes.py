@@ -69,15 +69,14 @@ def test_unicode_round_trips_through_store_and_export(isolated_env: dict[str, Pa
             assert line.strip() in md.stdout, f"{line!r} not in the Markdown export"
 
 
-@pytest.mark.pty
-def test_unicode_typed_in_the_app_is_saved_byte_exact(isolated_env: dict[str, Path]) -> None:
+def type_and_check(isolated_env: dict[str, Path], text: str, visible: str) -> None:
+    """Type `text` into the first answer of a round; it must be saved and exported byte-exact."""
     store = Store(isolated_env["data"])
-    text = " ".join(UNICODE_ANSWERS[k] for k in ("arabic", "hebrew", "cjk", "emoji"))
     with spawn_coach("practice", "--questions", "2") as term:
         wait_for_question_1(term)
         term.type(text)
+        term.wait_for(visible)
         (session,) = wait_for_drafts(store, [text])
-        term.wait_for("我负责了计费系统的迁移")
         term.press("ctrl+q")
         assert term.wait_exit(10) == 0
     answer = read_session_file(store.path_for(session.id)).answers[0]
@@ -86,6 +85,21 @@ def test_unicode_typed_in_the_app_is_saved_byte_exact(isolated_env: dict[str, Pa
     exported = run_coach("export", session.id, "--format", "json")
     assert exported.returncode == 0, exported.stderr
     assert json.loads(exported.stdout)["answers"][0]["text"].encode() == text.encode()
+
+
+@pytest.mark.pty
+def test_rtl_cjk_and_emoji_typed_in_the_app_are_saved_byte_exact(isolated_env: dict[str, Path]) -> None:
+    text = " ".join(UNICODE_ANSWERS[k] for k in ("arabic", "hebrew", "cjk")) + " Shipped it 🚀🎉 👍🏽 🇯🇵"
+    type_and_check(isolated_env, text, visible="我负责了计费系统的迁移")
+
+
+@pytest.mark.pty
+def test_joined_emoji_and_bidi_marks_typed_in_the_app_are_kept(isolated_env: dict[str, Path]) -> None:
+    """U+200D (zero-width joiner: 👩‍💻 is 👩 U+200D 💻) and U+200F (right-to-left mark) arrive
+    from the terminal as keys of their own; dropping them changes what the candidate wrote."""
+    text = "The team 👩\u200d💻👨\u200d💻 shipped ‏הפרויקט‏ on time."
+    assert "\u200d" in text and "\u200f" in text
+    type_and_check(isolated_env, text, visible="on time.")
 
 
 @pytest.mark.pty
