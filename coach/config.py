@@ -20,6 +20,7 @@ Importing this module costs pydantic and the standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import re
@@ -487,6 +488,12 @@ def set_user_value(key: str, value: str) -> None:
     """
     parsed = parse_value(key, value)
     path = paths.user_config_file()
+    with _config_lock(path):
+        _set_locked(path, key, parsed)
+
+
+def _set_locked(path: Path, key: str, parsed: Any) -> None:
+    """The read-modify-write of `set_user_value`, run while holding the lock."""
     data = _read_user_file(path)
     section, _, name = key.rpartition(".")
     table = data.setdefault(section, {}) if section else data
@@ -500,6 +507,31 @@ def set_user_value(key: str, value: str) -> None:
         table[name] = _to_toml_value(parsed)
     _validate_file_data(path, data)
     _write_user_file(path, data)
+
+
+@contextlib.contextmanager
+def _config_lock(path: Path) -> Iterator[None]:
+    """Serialise writers of one config file (two terminals running `config set`).
+
+    The lock is a separate file beside the config (flock is released when the
+    process dies, so a crash never leaves it held); readers need no lock
+    because writes are atomic renames.
+    """
+    import fcntl
+
+    from coach.fsutil import ensure_private_dir
+
+    ensure_private_dir(path.parent, tighten=False)
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise ConfigError(f"{lock_path}: cannot lock ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _write_user_file(path: Path, data: Mapping[str, Any]) -> None:
