@@ -106,6 +106,7 @@ import fcntl
 import json
 import os
 import secrets
+import stat
 import threading
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -622,14 +623,14 @@ class Store:
         """A session file from an id, a unique id prefix, or a path."""
         if isinstance(ref, os.PathLike) or os.sep in str(ref) or str(ref).endswith(SUFFIX):
             path = Path(ref).expanduser()
-            if not path.is_file():
+            if not _is_file(path):
                 raise StoreError(path, "no such session file")
             return path
         ref = str(ref).strip()
         if not ref:
             raise StoreError(self.sessions_dir, "no session id given")
         exact = self.path_for(ref)
-        if exact.is_file():
+        if _is_file(exact):
             return exact
         return self._by_prefix(ref)
 
@@ -649,6 +650,8 @@ class Store:
             names = os.listdir(self.sessions_dir)
         except FileNotFoundError:
             return []
+        except OSError as exc:
+            raise StoreError(self.sessions_dir, f"cannot read ({exc.strerror or exc})") from None
         return [n for n in names if n.endswith(SUFFIX) and not n.startswith(".")]
 
     # --------------------------------------------------------- read/write
@@ -800,6 +803,8 @@ class Store:
             entries = os.scandir(self.sessions_dir)
         except FileNotFoundError:
             return found
+        except OSError as exc:
+            raise StoreError(self.sessions_dir, f"cannot read ({exc.strerror or exc})") from None
         litter = False
         with entries:
             for entry in entries:
@@ -935,6 +940,16 @@ class Store:
             return
         self._update_index({path.name: [st.st_mtime_ns, st.st_size, st.st_ino, row.to_json()]}, ())
         _INDEXED[path] = row
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file(), but a directory we may not enter is a clear StoreError."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise StoreError(path, f"cannot read ({exc.strerror or exc})") from None
 
 
 def _same_listing(a: SessionSummary, b: SessionSummary) -> bool:

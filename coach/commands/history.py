@@ -20,11 +20,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_json(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args, settings_problems
-    from coach.store import Store, list_json
+    from coach.store import Store, StoreError, list_json
 
     settings = settings_from_args(args)
     for problem in settings_problems(settings):
         print(f"coach: {problem}", file=sys.stderr)
     store = Store.from_settings(settings)
-    print(list_json(store.list_sessions()))
+    try:
+        sessions = store.list_sessions()
+    except StoreError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 1
+    print(list_json(sessions))
     return 0
