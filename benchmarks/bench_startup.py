@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import INFO, MISS, OK, Row, child_env, coach_command, median_spread, row
+from benchmarks import INFO, MISS, OK, REPO, Row, child_env, coach_command, median_spread, row
 
 QUIET_S = 0.6  # the screen must stay unchanged this long to count as settled
 TIMEOUT_S = 20.0
@@ -47,6 +47,63 @@ class Minimal(App):
 
 
 Minimal().run()
+'''
+
+#: The home screen's widgets and stylesheets with fixed values and no coach
+#: import (no pydantic, settings, banks or store): the floor Textual itself sets
+#: for that screen. Placed between the minimal app and coach, it splits the
+#: ratio into "Textual widgets" and "coach's own work".
+WIDGETS_APP = '''\
+from textual.app import App
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Label, Select, Static, TextArea
+
+TUI = {tui!r}
+
+
+class Home(Screen):
+    CSS_PATH = TUI + "/screens/home.tcss"
+
+    def compose(self):
+        with VerticalScroll(id="home"):
+            with Horizontal(id="title-row"):
+                yield Static("coach · interview practice", id="title")
+                yield Static("feedback: offline rules", id="backend")
+            yield Static("", id="problems", classes="notice")
+            with Vertical(id="resume-box"):
+                yield Button("Resume", id="resume", compact=True)
+                yield Static("", id="resume-more")
+            yield Static("New round", classes="section")
+            for label, options in (("Round", ["Phone screen", "Competency round", "Final round"]),
+                                   ("Role", ["general", "software-engineer", "product-manager"]),
+                                   ("Questions", [str(n) for n in range(1, 11)])):
+                with Horizontal(classes="row"):
+                    yield Label(label, classes="label")
+                    yield Select([(o, o) for o in options], value=options[1], allow_blank=False, compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Timer", classes="label")
+                yield Checkbox("soft timer (warns, never cuts you off)", False, id="timed", compact=True)
+            with Horizontal(classes="row job-row"):
+                yield Label("Job", classes="label")
+                yield TextArea("", id="job", soft_wrap=True, tab_behavior="focus", compact=True,
+                               placeholder="optional: a file path, or paste the job description")
+            yield Button("Start round", id="start", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self):
+        self.query_one("#resume-box").display = False
+        self.query_one("#start", Button).focus()
+
+
+class Widgets(App):
+    CSS_PATH = TUI + "/app.tcss"
+
+    def get_default_screen(self):
+        return Home()
+
+
+Widgets().run()
 '''
 
 
@@ -167,8 +224,8 @@ def _isolated_env(tmp: Path) -> dict[str, str]:
     )
 
 
-def first_frames(runs: int) -> tuple[list[PtyRun], list[PtyRun]]:
-    """(coach runs, minimal-app runs), interleaved, after one discarded warm-up of each."""
+def first_frames(runs: int) -> tuple[list[PtyRun], list[PtyRun], list[PtyRun]]:
+    """(coach, minimal app, home-widgets app) runs, interleaved, after one discarded warm-up of each."""
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmpdir:
         tmp = Path(tmpdir)
         env = _isolated_env(tmp)
@@ -176,14 +233,19 @@ def first_frames(runs: int) -> tuple[list[PtyRun], list[PtyRun]]:
         minimal.write_text(MINIMAL_APP)
         coach_argv = coach_command()
         minimal_argv = [sys.executable, str(minimal)]
-        run_in_pty(coach_argv, env)
-        run_in_pty(minimal_argv, env)
+        widgets = tmp / "widgets_app.py"
+        widgets.write_text(WIDGETS_APP.format(tui=str(REPO / "coach" / "tui")))
+        widgets_argv = [sys.executable, str(widgets)]
+        for argv in (coach_argv, minimal_argv, widgets_argv):
+            run_in_pty(argv, env)
         coach_runs: list[PtyRun] = []
         minimal_runs: list[PtyRun] = []
+        widget_runs: list[PtyRun] = []
         for _ in range(runs):
             coach_runs.append(run_in_pty(coach_argv, env))
             minimal_runs.append(run_in_pty(minimal_argv, env))
-        return coach_runs, minimal_runs
+            widget_runs.append(run_in_pty(widgets_argv, env))
+        return coach_runs, minimal_runs, widget_runs
 
 
 def help_times(runs: int) -> tuple[list[float], list[float]]:
@@ -205,7 +267,8 @@ def help_times(runs: int) -> tuple[list[float], list[float]]:
 
 def run(full: bool = False, runs: int | None = None) -> list[Row]:
     runs = runs or (9 if full else 5)
-    coach_runs, minimal_runs = first_frames(runs)
+    coach_runs, minimal_runs, widget_runs = first_frames(runs)
+    w_t = [r.first_frame_s for r in widget_runs]
     c_t = [r.first_frame_s for r in coach_runs]
     m_t = [r.first_frame_s for r in minimal_runs]
     ratios = [c / m for c, m in zip(c_t, m_t)]
@@ -222,6 +285,8 @@ def run(full: bool = False, runs: int | None = None) -> list[Row]:
             f"{min(ratios):.2f}–{max(ratios):.2f} (pairs, n={len(ratios)})",
             OK if ratio <= 1.3 else MISS,
         ),
+        row("first frame, home-screen widgets only, no coach code (pty)", w_t, unit="s", fmt="{:.3f}",
+            note=f"{median_spread(w_t)[0] / median_spread(m_t)[0]:.2f}× minimal: Textual's floor for this screen"),
         row("RSS at first frame, coach, offline (VmRSS)", [r.rss_kb / 1024 for r in coach_runs],
             unit="MiB", budget="≤ 80 MB", passed=lambda v: v * 1.048576 <= 80, fmt="{:.1f}"),
         row("peak RSS by first frame, coach (VmHWM)", [r.hwm_kb / 1024 for r in coach_runs],
