@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks import INFO, MISS, OK, Row, row, skipped
+from benchmarks import MISS, OK, Row, row, skipped
 
 README = Path(__file__).resolve().parent / "README.md"
 
