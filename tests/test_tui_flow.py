@@ -1,0 +1,178 @@
+"""Pilot tests of the main path: home → a round → debrief, and what lands on disk."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Select, TextArea
+
+from coach.models import replay_edits
+from coach.tui.screens.debrief import DebriefScreen
+from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.interview import InterviewScreen, PracticeFeedbackScreen
+from coach.tui.widgets.pointers import PointerCard
+from tests.tui_helpers import make_app, only_session, screen_text, settle, type_answer
+
+ANSWERS = [
+    "We usually just talk it through as a team and it kind of works out fine in the end.",
+    "In my last job I noticed our release checklist was missing a rollback step, so I wrote one,"
+    " tested it on staging with two colleagues, and the next failed deploy was undone in four minutes.",
+    "I think maybe I would ask my manager what to do, I guess, and then basically follow that.",
+]
+
+
+async def answer(pilot, clock, text: str) -> None:
+    """Type the start of an answer key by key, paste the rest, as people do."""
+    await type_answer(pilot, clock, text[:12])
+    clock.advance(2.0)
+    pilot.app.post_message(events.Paste(text[12:]))  # as the terminal driver does
+    await pilot.pause()
+
+
+async def start_round(pilot, n: int) -> None:
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, HomeScreen)
+    pilot.app.screen.query_one("#questions", Select).value = n
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, InterviewScreen)
+
+
+async def test_round_of_three_to_debrief_and_disk() -> None:
+    app, clock = make_app(flags={"follow_ups": False})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_round(pilot, 3)
+        for i, text in enumerate(ANSWERS, 1):
+            assert f"Question {i} of 3" in screen_text(app)
+            clock.advance(3.0)  # reading the question
+            await answer(pilot, clock, text)
+            clock.advance(1.0)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        await settle(pilot)
+        cards = list(app.screen.query("#pointers PointerCard"))
+        assert 1 <= len(cards) <= 2
+        shown = screen_text(app)
+        assert "Feedback by offline rules" in shown
+        assert "Next time:" in shown
+
+    session = only_session(app)
+    assert session.status == "complete"
+    assert [a.status for a in session.answers] == ["submitted"] * 3
+    for a, text in zip(session.answers, ANSWERS):
+        assert a.text == text
+        assert replay_edits(a.edits) == a.text
+        assert a.think_ms == 3250  # 3 s reading + the first key 0.25 s later
+        assert a.answer_ms is not None and a.answer_ms > a.edits[-1].t_ms
+        offsets = [e.t_ms for e in a.edits]
+        assert offsets == sorted(offsets)
+        assert a.shown_at is not None
+    assert len(session.feedback) == 1
+    fb = session.feedback[0]
+    assert fb.backend == "offline" and 1 <= len(fb.pointers) <= 2
+    # Every pointer's evidence really is in the answer it names.
+    for p in fb.pointers:
+        target = session.answer_for(p.question_id or "")
+        assert target is not None and p.evidence in target.text
+
+
+async def test_typing_reaches_disk_before_submit() -> None:
+    app, clock = make_app()
+    async with app.run_test() as pilot:
+        await start_round(pilot, 2)
+        await type_answer(pilot, clock, "draft words")
+        await pilot.pause(0.8)  # the autosave timer fires within about a second
+        await settle(pilot)
+        on_disk = only_session(app).answers[0]
+        assert on_disk.text == "draft words"
+        assert on_disk.status == "draft"
+        assert replay_edits(on_disk.edits) == "draft words"
+        assert "Saved" in screen_text(app)
+
+
+async def test_follow_up_is_asked_and_saved() -> None:
+    app, clock = make_app(flags={"follow_ups": True})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_round(pilot, 1)
+        screen = app.screen
+        first = screen.session.answers[0]
+        bank_q = app.ctx.banks.questions()[first.question_id]
+        await answer(pilot, clock, ANSWERS[1])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        if not bank_q.follow_ups:
+            assert isinstance(app.screen, DebriefScreen)
+            return
+        assert isinstance(app.screen, InterviewScreen)
+        shown = screen_text(app)
+        assert "follow-up" in shown and "Follow-up:" in shown
+        follow = app.screen.current
+        assert follow is not None and follow.follow_up_of == first.question_id
+        assert follow.question in bank_q.follow_ups
+        await answer(pilot, clock, "It cut our rollback time from an hour to four minutes.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+    session = only_session(app)
+    assert len(session.answers) == 2
+    fu = session.answers[1]
+    assert fu.follow_up_of == first.question_id and fu.status == "submitted"
+    assert replay_edits(fu.edits) == fu.text
+
+
+async def test_at_most_one_follow_up_per_question() -> None:
+    app, clock = make_app(flags={"follow_ups": True})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_round(pilot, 2)
+        for _ in range(6):
+            if not isinstance(app.screen, InterviewScreen):
+                break
+            await answer(pilot, clock, ANSWERS[1])
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+    session = only_session(app)
+    mains = [a for a in session.answers if a.follow_up_of is None]
+    assert len(mains) == 2
+    for m in mains:
+        assert sum(1 for a in session.answers if a.follow_up_of == m.question_id) <= 1
+
+
+async def test_practice_mode_shows_pointers_after_each_answer() -> None:
+    app, clock = make_app(flags={"practice_mode": True, "follow_ups": False})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_round(pilot, 2)
+        await answer(pilot, clock, ANSWERS[0])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeFeedbackScreen)
+        shown = screen_text(app)
+        assert "Pointers for this answer" in shown and "Feedback by offline rules" in shown
+        assert 1 <= len(app.screen.query(PointerCard)) <= 2
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert "Question 2 of 2" in screen_text(app)
+        assert app.screen.query_one("#answer", TextArea).text == ""
+
+
+async def test_skip_records_a_skipped_answer() -> None:
+    app, clock = make_app(flags={"follow_ups": False})
+    async with app.run_test(size=(100, 40)) as pilot:
+        await start_round(pilot, 1)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+    session = only_session(app)
+    assert session.answers[0].status == "skipped"
+    assert session.status == "complete"
+
+
+async def test_empty_submit_is_refused_with_a_hint() -> None:
+    app, clock = make_app()
+    async with app.run_test(notifications=True) as pilot:
+        await start_round(pilot, 1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert any("skip" in n.message for n in app._notifications)
