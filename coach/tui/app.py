@@ -22,7 +22,6 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from coach.models import Answer, Session
@@ -53,6 +52,10 @@ class CoachApp(App[None]):
     TITLE = "coach"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {CoachCommands}
+    # Home is the base of the one mode (rather than `get_default_screen`, whose
+    # screen does not get its CSS_PATH loaded).
+    MODES: ClassVar[dict[str, Any]] = {"coach": HomeScreen}
+    DEFAULT_MODE = "coach"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
@@ -79,9 +82,6 @@ class CoachApp(App[None]):
         self._watchdog: threading.Timer | None = None
 
     # ------------------------------------------------------------ start-up
-
-    def get_default_screen(self) -> Screen[Any]:
-        return HomeScreen()
 
     def on_mount(self) -> None:
         self._apply_theme()

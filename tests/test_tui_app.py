@@ -1,0 +1,129 @@
+"""Settings, the too-small guard, the command palette, notices and bindings."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.command import CommandPalette
+from textual.widgets import Checkbox, Input, Select
+
+from coach import paths
+from coach.tui.commands import COMMANDS
+from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.interview import InterviewScreen
+from coach.tui.screens.settings import SettingsScreen
+from coach.tui.screens.too_small import TooSmallScreen
+from tests.tui_helpers import make_app, screen_text, settle, type_answer
+
+
+async def test_settings_are_saved_to_the_user_config() -> None:
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#practice_mode", Checkbox).value = True
+        screen.query_one("#follow_ups", Checkbox).value = False
+        screen.query_one("#model", Input).value = "llama-3.1-8b"
+        screen.query_one("#theme", Select).value = "textual-light"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.ctx.settings.practice_mode is True
+        assert app.theme == "textual-light"
+        assert "practice mode" in screen_text(app)
+    data = tomllib.loads(paths.user_config_file().read_text())
+    assert data["practice_mode"] is True
+    assert data["follow_ups"] is False
+    assert data["theme"] == "textual-light"
+    assert data["openai"]["model"] == "llama-3.1-8b"
+    assert "backend" not in data  # unchanged values are left to lower layers
+
+
+async def test_settings_cancel_writes_nothing() -> None:
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#practice_mode", Checkbox).value = True
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert not paths.user_config_file().exists()
+
+
+async def test_too_small_terminal_shows_a_clear_message_and_recovers() -> None:
+    app, clock = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "Terminal too small (need 80×24, have 60×20)" in screen_text(app)
+        await pilot.resize_terminal(79, 30)
+        await settle(pilot)
+        assert "have 79×30" in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_shrinking_mid_answer_keeps_the_answer() -> None:
+    app, clock = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_answer(pilot, clock, "half an answer")
+        await pilot.resize_terminal(50, 12)
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("x")  # keys do not leak into the hidden editor
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.query_one("#answer").text == "half an answer"
+
+
+async def test_palette_lists_coach_commands() -> None:
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        for title, _, _ in COMMANDS:
+            assert title in shown, title
+        for ch in "settings":
+            await pilot.press(ch)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+
+
+def test_every_binding_has_an_id() -> None:
+    from coach.tui.app import CoachApp
+    from coach.tui.screens.debrief import BackendPicker, DebriefScreen
+    from coach.tui.screens.interview import PracticeFeedbackScreen
+
+    owners = [CoachApp, HomeScreen, InterviewScreen, PracticeFeedbackScreen, DebriefScreen,
+              BackendPicker, SettingsScreen, TooSmallScreen]
+    for owner in owners:
+        for binding in owner.BINDINGS:
+            assert binding.id, f"{owner.__name__}: {binding.key} has no id"
+            assert binding.show and binding.description, f"{owner.__name__}: {binding.key}"
+
+
+async def test_config_and_bank_problems_are_shown_on_home(isolated_env) -> None:
+    cfg = paths.user_config_file()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('practise_mode = true\n')
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Problems" in shown and "practise_mode" in shown
