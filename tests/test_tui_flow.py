@@ -176,3 +176,20 @@ async def test_empty_submit_is_refused_with_a_hint() -> None:
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
         assert any("skip" in n.message for n in app._notifications)
+
+
+async def test_wide_characters_round_trip_and_keep_the_layout() -> None:
+    text = "我负责了数据迁移项目，三周内完成 🚀 and the team 👩🏽‍💻 shipped it."
+    app, clock = make_app(flags={"follow_ups": False})
+    async with app.run_test() as pilot:
+        await start_round(pilot, 1)
+        await type_answer(pilot, clock, text[:4])  # Pilot can press CJK letters, not every symbol
+        pilot.app.post_message(events.Paste(text[4:]))
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Question 1 of 1" in shown and "^s Submit" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+    a = only_session(app).answers[0]
+    assert a.text == text and replay_edits(a.edits) == text

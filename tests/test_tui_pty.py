@@ -88,3 +88,20 @@ def test_signal_saves_the_draft_and_exits_then_resume(isolated_env, how: str) ->
     answer = session.answers[0]
     assert replay_edits(answer.edits) == answer.text
     assert [e.t_ms for e in answer.edits] == sorted(e.t_ms for e in answer.edits)
+
+
+@pytest.mark.parametrize(
+    ("term", "no_color"),
+    [("xterm", True), ("screen", False), ("tmux-256color", False), ("xterm-256color", True)],
+)
+def test_usable_in_plain_terminals(isolated_env, term: str, no_color: bool) -> None:
+    extra = {"NO_COLOR": "1"} if no_color else None
+    with spawn_coach(term=term, extra_env=extra) as proc:
+        screen = proc.wait_for("Start round", timeout=20)
+        assert "feedback: offline rules" in screen
+        proc.press("n")
+        proc.wait_for("Question 1 of", timeout=20)
+        proc.type("plain terminal")
+        proc.wait_for("plain terminal", timeout=10)
+        proc.press("ctrl+q")
+        assert proc.wait_exit(timeout=5) == 0

@@ -146,7 +146,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
             pointers = by_question.get(answer.question_id, [])
             if not pointers and answer.status != "skipped":
                 items.append(Static("Nothing to change here.", classes="note-empty"))
-            items.extend(PointerCard(None, p, answer) for p in pointers)
+            items.extend(PointerCard(None, p, answer, show_question=False) for p in pointers)
         notes.mount_all(items)
 
     # ------------------------------------------------------------ review

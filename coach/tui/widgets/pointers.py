@@ -51,16 +51,19 @@ def answer_excerpt(text: str, evidence: str, context: int = CONTEXT_CHARS) -> Te
     return out
 
 
-def pointer_text(index: int | None, pointer: Pointer, answer: Answer | None) -> Text:
+def pointer_text(
+    index: int | None, pointer: Pointer, answer: Answer | None, *, show_question: bool = True
+) -> Text:
     """One pointer: title, the question, the answer with evidence, and the tip."""
     out = Text()
     label = f"{index}. " if index is not None else "• "
     out.append(label + pointer.title, style="bold")
     out.append("\n")
     if answer is not None:
-        out.append("Q: ", style="bold")
-        out.append(answer.question, style="italic")
-        out.append("\n")
+        if show_question:
+            out.append("Q: ", style="bold")
+            out.append(answer.question, style="italic")
+            out.append("\n")
         out.append_text(answer_excerpt(answer.text, pointer.evidence))
         out.append("\n")
     elif pointer.evidence:
@@ -105,8 +108,17 @@ class PointerCard(Static):
     PointerCard { padding: 0 1; margin: 0 0 1 0; height: auto; }
     """
 
-    def __init__(self, index: int | None, pointer: Pointer, answer: Answer | None, **kw: object) -> None:
-        super().__init__(pointer_text(index, pointer, answer), **kw)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        index: int | None,
+        pointer: Pointer,
+        answer: Answer | None,
+        *,
+        show_question: bool = True,
+        **kw: object,
+    ) -> None:
+        text = pointer_text(index, pointer, answer, show_question=show_question)
+        super().__init__(text, **kw)  # type: ignore[arg-type]
         self.pointer = pointer
 
 
