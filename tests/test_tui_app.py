@@ -127,3 +127,14 @@ async def test_config_and_bank_problems_are_shown_on_home(isolated_env) -> None:
         await settle(pilot)
         shown = screen_text(app)
         assert "Problems" in shown and "practise_mode" in shown
+
+
+async def test_a_failed_worker_becomes_a_visible_notification() -> None:
+    app, _ = make_app()
+    async with app.run_test(notifications=True) as pilot:
+        await settle(pilot)
+        app.resume_session("no-such-session")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Something went wrong" in shown and "no-such-session" in shown, shown
+        assert isinstance(app.screen, HomeScreen)  # and the app carries on
