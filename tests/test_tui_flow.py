@@ -193,3 +193,22 @@ async def test_wide_characters_round_trip_and_keep_the_layout() -> None:
         assert isinstance(app.screen, DebriefScreen)
     a = only_session(app).answers[0]
     assert a.text == text and replay_edits(a.edits) == text
+
+
+async def test_a_failing_practice_review_is_reported_and_the_round_goes_on(monkeypatch) -> None:
+    from coach.feedback.offline import OfflineBackend
+
+    async def broken(self, request, progress=None):  # noqa: ANN001
+        raise RuntimeError("backend exploded")
+
+    monkeypatch.setattr(OfflineBackend, "review", broken)
+    app, clock = make_app(flags={"practice_mode": True, "follow_ups": False})
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await start_round(pilot, 2)
+        await answer(pilot, clock, ANSWERS[1])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        shown = screen_text(app)
+        assert "backend exploded" in shown and "Question 2 of 2" in shown
+    assert only_session(app).answers[0].status == "submitted"

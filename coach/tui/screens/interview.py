@@ -300,6 +300,14 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     @work(exclusive=True, group="advance", exit_on_error=False)
     async def _after_answer(self, answer: Answer) -> None:
+        """Save, then the optional practice pointer and follow-up, then move on.
+
+        A failure in any step (a full disk, a plugin's bug) is reported by the
+        app's worker-error handler, and the round still moves on: the answer
+        is in memory and the next autosave retries the write. Only a cancel
+        (pausing) stops it from advancing.
+        """
+        advance = True
         try:
             await self._save_async()
             if answer.status == "submitted":
@@ -308,14 +316,21 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
                     await self._practice_review(answer)
                 if settings.follow_ups and self._wants_follow_up(answer):
                     await self._add_follow_up(answer)
-            nxt = next_open_index(self.session)
-            if nxt is None:
-                self._finish()
-                return
-            self._show(nxt)
+        except asyncio.CancelledError:
+            advance = False
+            raise
         finally:
             self.busy = False
             self.query_one("#answer", TextArea).read_only = False
+            if advance:
+                self._advance()
+
+    def _advance(self) -> None:
+        nxt = next_open_index(self.session)
+        if nxt is None:
+            self._finish()
+        else:
+            self._show(nxt)
 
     def action_pause(self) -> None:
         self._pause()
