@@ -88,7 +88,8 @@ async def test_shrinking_mid_answer_keeps_the_answer() -> None:
 
 async def test_palette_lists_coach_commands() -> None:
     app, _ = make_app()
-    async with app.run_test() as pilot:
+    # Tall enough to list every command at once (at 24 rows the list scrolls).
+    async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)
@@ -138,3 +139,100 @@ async def test_a_failed_worker_becomes_a_visible_notification() -> None:
         shown = screen_text(app)
         assert "Something went wrong" in shown and "no-such-session" in shown, shown
         assert isinstance(app.screen, HomeScreen)  # and the app carries on
+
+
+# ------------------------------------------------------------ real interviews (issue 8)
+
+
+async def test_coach_debrief_opens_the_real_interview_form() -> None:
+    from coach.tui.screens.real_interview import RealInterviewScreen
+
+    app, _ = make_app(start="debrief-real")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RealInterviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_palette_and_home_key_open_the_real_interview_form() -> None:
+    from coach.tui.screens.real_interview import RealInterviewScreen
+
+    assert "debrief_real" in {action for _, _, action in COMMANDS}
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        for ch in "debrief":
+            await pilot.press(ch)
+        await pilot.pause(0.3)
+        assert "Debrief a real interview" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RealInterviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, RealInterviewScreen)
+
+
+def _stored_with_recurring(kind: str, sessions: int = 3) -> None:
+    from coach.config import load_settings
+    from coach.models import Answer, Feedback, Pointer
+    from coach.store import Store
+
+    store = Store.from_settings(load_settings())
+    for _ in range(sessions):
+        s = store.create(
+            "second", "general",
+            answers=[Answer(question_id="q1", question="Tell me about a time.", text="x", status="submitted")],
+        )
+        s.status = "complete"
+        store.save(s)
+        pointer = Pointer(kind=kind, title=f"about {kind}", question_id="q1", tip="Try this.")
+        store.add_feedback(s.id, Feedback(pointers=[pointer], backend="offline"))
+
+
+async def test_home_suggests_a_round_aimed_at_the_recurring_kind() -> None:
+    _stored_with_recurring("no-questions")
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert home.suggestion is not None and home.suggestion.focus_kind == "no-questions"
+        shown = screen_text(app)
+        assert "came up in 3 of your last 3 sessions" in shown
+        planned = []
+        real_plan = __import__("coach.banks", fromlist=["plan_round"]).plan_round
+
+        def spy(*args, **kw):
+            planned.append(kw.get("focus_kind"))
+            return real_plan(*args, **kw)
+
+        import coach.banks
+
+        coach.banks.plan_round, saved = spy, coach.banks.plan_round
+        try:
+            home.query_one("#suggest").focus()
+            await pilot.press("enter")
+            await settle(pilot)
+        finally:
+            coach.banks.plan_round = saved
+        assert isinstance(app.screen, InterviewScreen)
+        assert planned == ["no-questions"]
+        session = app.screen.session
+        assert session.round == "final"  # no-questions is practised in the final round
+        assert session.answers[-1].type == "closing"
+
+
+async def test_no_suggestion_without_a_recurring_kind() -> None:
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.screen.suggestion is None
+        assert not app.screen.query_one("#suggest-box").display
+        assert "Suggested" not in screen_text(app)

@@ -42,7 +42,7 @@ SIGNAL_EXIT_DEADLINE_S = 1.0
 class LaunchOptions:
     """Where the app opens and what the command line asked for."""
 
-    start: str = "home"  # home | practice | history | replay
+    start: str = "home"  # home | practice | history | replay | debrief-real
     session_ref: str | None = None
     flags: dict[str, Any] = field(default_factory=dict)
     job: str | None = None
@@ -96,6 +96,8 @@ class CoachApp(App[None]):
             self.action_history()
         elif start == "replay":
             self.open_replay(self.options.session_ref)
+        elif start == "debrief-real":
+            self.action_debrief_real()
         self.call_after_refresh(self.check_size)
 
     def _apply_theme(self) -> None:
@@ -183,6 +185,7 @@ class CoachApp(App[None]):
         plan = plan_round(
             ctx.banks, req.round, req.role, req.questions,
             avoid=ctx.store.recent_question_ids(), seed=self.seed, job=req.job,
+            focus_kind=req.focus_kind,
         )
         answers = [Answer(question_id=q.id, question=q.text, type=q.type) for q in plan.questions]
         return ctx.store.create(
@@ -248,6 +251,11 @@ class CoachApp(App[None]):
             self.notify(f"Replay is not available in this build ({exc}).", severity="warning")
             return
         self.push_screen(ReplayScreen(session_ref))
+
+    def action_debrief_real(self) -> None:
+        from coach.tui.screens.real_interview import RealInterviewScreen
+
+        self.push_screen(RealInterviewScreen())
 
     def action_settings(self) -> None:
         from coach.tui.screens.settings import SettingsScreen

@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Resume", "Continue the latest unfinished round", "resume_latest"),
     ("History", "Browse your saved sessions", "history"),
     ("Replay latest", "Watch your latest session being typed again", "replay_latest"),
+    ("Debrief a real interview", "Log an interview you really had; get the pointers and a feedback request", "debrief_real"),
     ("Export", "Save this (or the latest) session as Markdown", "export"),
     ("Settings", "Backend, practice mode, follow-ups, theme", "settings"),
     ("Quit", "Save any draft and leave coach", "quit"),

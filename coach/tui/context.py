@@ -28,6 +28,8 @@ class RoundRequest:
     questions: int
     timed: bool = False
     job: str | None = None
+    #: A pointer kind the questions should exercise (a suggested practice round).
+    focus_kind: str | None = None
 
 
 @dataclass

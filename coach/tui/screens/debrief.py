@@ -154,6 +154,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
     @work(exclusive=True, group="review", exit_on_error=False)
     async def run_review(self, backend_name: str) -> None:
         from coach.feedback import make_backend
+        from coach.real import RealInterviewError, review_any
 
         app = coach_app(self)
         assert self.session is not None
@@ -165,7 +166,14 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         try:
             backend = await asyncio.to_thread(make_backend, backend_name, app.ctx.settings)
             try:
-                feedback = await backend.review_session(session, self._progress)
+                # A real interview gets the stage-aware debrief (fit first after
+                # a CV/phone rejection); a practice round the backend's review.
+                feedback = await review_any(session, backend, self._progress)
+            except RealInterviewError as exc:
+                self.notify(str(exc), title="Nothing to debrief", severity="warning", timeout=10)
+                if session.latest_feedback is None:
+                    self.query_one("#provenance", Static).update(f"Nothing to debrief yet: {exc}")
+                return
             finally:
                 await backend.aclose()
             updated = await asyncio.to_thread(app.ctx.store.add_feedback, session.id, feedback)

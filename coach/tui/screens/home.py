@@ -23,6 +23,7 @@ from coach.tui.messages import SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 
 if TYPE_CHECKING:
+    from coach.patterns import PracticeSuggestion
     from coach.store import SessionSummary
 
 MAX_QUESTIONS = 12
@@ -45,12 +46,14 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         Binding("r", "resume", "Resume", id="home.resume"),
         Binding("h", "history", "History", id="home.history"),
         Binding("s", "settings", "Settings", id="home.settings"),
+        Binding("d", "app.debrief_real", "Real interview", id="home.debrief-real"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.resumable: Session | None = None
         self.more_resumable = 0
+        self.suggestion: PracticeSuggestion | None = None
 
     def compose(self) -> ComposeResult:
         ctx = coach_app(self).ctx
@@ -67,6 +70,9 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             with Vertical(id="resume-box"):
                 yield Button("Resume", id="resume", compact=True)
                 yield Static("", id="resume-more")
+            with Vertical(id="suggest-box"):
+                yield Static("", id="suggest-reason")
+                yield Button("Start the suggested round", id="suggest", compact=True)
             yield Static("New round", classes="section")
             with Horizontal(classes="row"):
                 yield Label("Round", classes="label")
@@ -97,13 +103,16 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
                     placeholder="optional: a file path, or paste the job description",
                 )
             yield Button("Start round", id="start", variant="primary", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#job", TextArea).cursor_blink = coach_app(self).cursor_blink
         self.refresh_info()
         self.query_one("#resume-box").display = False
+        self.query_one("#suggest-box").display = False
         self.query_one("#start", Button).focus()
+        # Reading recent debriefs is slower than painting: do it after the first frame.
+        self.call_after_refresh(self._find_suggestion)
 
     def on_screen_resume(self) -> None:
         self.refresh_info()
@@ -154,9 +163,29 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
                 self.query_one("#resume", Button).focus()
         self.refresh_bindings()
 
+    @work(thread=True, exclusive=True, group="home-suggestion", exit_on_error=False)
+    def _find_suggestion(self) -> None:
+        """A practice round aimed at the pointer kind that keeps coming back (issue 8)."""
+        from coach.patterns import recurring_kinds, suggest_practice
+
+        ctx = coach_app(self).ctx
+        req = ctx.default_request()
+        suggestion = suggest_practice(
+            recurring_kinds(ctx.store), ctx.banks, role=req.role, n=req.questions,
+            avoid=ctx.store.recent_question_ids(),
+        )
+        self.app.call_from_thread(self._show_suggestion, suggestion)
+
+    def _show_suggestion(self, suggestion: PracticeSuggestion | None) -> None:
+        self.suggestion = suggestion
+        self.query_one("#suggest-box").display = suggestion is not None
+        if suggestion is not None:
+            self.query_one("#suggest-reason", Static).update(f"Suggested: {suggestion.reason}")
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
-            return self.resumable is not None or None
+            return self.resumable is not None
         return True
 
     # ------------------------------------------------------------ actions
@@ -180,6 +209,20 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             return
         coach_app(self).start_round(req)
 
+    def action_practise_suggested(self) -> None:
+        """Start the suggested round, with the role, length, timer and job from the form."""
+        suggestion = self.suggestion
+        if suggestion is None:
+            return
+        try:
+            req = self.request()
+        except JobError as exc:
+            self.notify(str(exc), title="Job description", severity="error")
+            return
+        req.round = suggestion.round
+        req.focus_kind = suggestion.focus_kind
+        coach_app(self).start_round(req)
+
     def action_resume(self) -> None:
         if self.resumable is not None:
             coach_app(self).resume_session(self.resumable.id)
@@ -193,6 +236,10 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
         self.action_start_round()
+
+    @on(Button.Pressed, "#suggest")
+    def _suggest_pressed(self) -> None:
+        self.action_practise_suggested()
 
     @on(Button.Pressed, "#resume")
     def _resume_pressed(self) -> None:
