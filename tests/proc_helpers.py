@@ -29,6 +29,7 @@ import sys
 import termios
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from pathlib import Path
@@ -118,6 +119,35 @@ class _AnsweringScreen(pyte.Screen):
 
     def write_process_input(self, data: str) -> None:
         self._reply(data)
+
+    def draw(self, data: str) -> None:
+        """Draw like a terminal that keeps format characters (U+200D, U+200F…).
+
+        pyte stops drawing a run at any zero-width character that is not a
+        combining mark, silently losing the rest of the run; a real terminal
+        draws on. So each "Cf" character is attached to the cell before the
+        cursor (as pyte does for combining marks) and the run goes on.
+        """
+        start = 0
+        for i, char in enumerate(data):
+            if unicodedata.category(char) == "Cf":
+                if i > start:
+                    super().draw(data[start:i])
+                self._attach(char)
+                start = i + 1
+        if start < len(data):
+            super().draw(data[start:])
+
+    def _attach(self, char: str) -> None:
+        x, y = self.cursor.x, self.cursor.y
+        if x:
+            line, col = self.buffer[y], x - 1
+        elif y:
+            line, col = self.buffer[y - 1], self.columns - 1
+        else:
+            return
+        cell = line[col]
+        line[col] = cell._replace(data=cell.data + char)
 
 
 class PtyProcess:

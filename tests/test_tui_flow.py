@@ -212,3 +212,19 @@ async def test_a_failing_practice_review_is_reported_and_the_round_goes_on(monke
         shown = screen_text(app)
         assert "backend exploded" in shown and "Question 2 of 2" in shown
     assert only_session(app).answers[0].status == "submitted"
+
+
+async def test_typed_format_characters_are_kept_in_the_answer() -> None:
+    """U+200D (inside 👩‍💻) and U+200F are not "printable" to Python; TextArea alone drops them."""
+
+    app, _ = make_app(start="practice", flags={"questions": 2})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one("#answer", TextArea)
+        for ch in "I 👩\u200d💻 \u200fok":
+            name = ch if ch.isprintable() else "format"
+            editor.post_message(events.Key(key=name, character=ch))
+            await pilot.pause()
+        await settle(pilot)
+        assert editor.text == "I 👩\u200d💻 \u200fok"
+        assert editor.cursor_location == (0, len(editor.text))

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,6 +45,24 @@ from coach.tui.widgets.soft_timer import SoftTimer
 AUTOSAVE_S = 0.5
 FOLLOW_UP_TIMEOUT_S = 8.0
 FOLLOW_UP_SUFFIX = ".follow-up"
+
+
+class AnswerEditor(TextArea):
+    """The answer box: a TextArea that also keeps typed format characters.
+
+    TextArea inserts only keys whose character Python calls printable, so a
+    zero-width joiner (U+200D, inside 👩‍💻), a right-to-left mark (U+200F) or
+    any other format character ("Cf") typed at the terminal would be dropped
+    and the saved answer would differ from what the candidate wrote.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        char = event.character
+        if not self.read_only and char is not None and len(char) == 1 and unicodedata.category(char) == "Cf":
+            event.stop()
+            event.prevent_default()  # TextArea's own handler (which would drop it) does not run
+            start, end = self.selection
+            self.replace(char, start, end, maintain_selection_offset=False)
 
 
 @dataclass(frozen=True)
@@ -142,7 +161,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
                 if self.session.timed:
                     yield SoftTimer(app.clock, None, id="timer")
             yield Static("", id="question")
-            yield TextArea(
+            yield AnswerEditor(
                 "",
                 id="answer",
                 soft_wrap=True,
