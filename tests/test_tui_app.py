@@ -236,3 +236,47 @@ async def test_no_suggestion_without_a_recurring_kind() -> None:
         assert app.screen.suggestion is None
         assert not app.screen.query_one("#suggest-box").display
         assert "Suggested" not in screen_text(app)
+
+
+# ------------------------------------------------------------ home keys and the job box
+
+
+async def test_letters_type_into_the_job_box_and_the_footer_shows_what_works_there() -> None:
+    from textual.widgets import TextArea
+
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Start round" in footer and "History" in footer and "Done typing" not in footer
+        job = app.screen.query_one("#job", TextArea)
+        job.focus()
+        await settle(pilot)
+        for ch in "nrhsd":
+            await pilot.press(ch)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert job.text == "nrhsd"
+        footer = screen_text(app).splitlines()[-1]
+        assert "^s" in footer and "Start round" in footer and "Done typing" in footer
+        assert "History" not in footer and "Settings" not in footer
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#start")
+        await pilot.press("h")
+        await settle(pilot)
+        assert not isinstance(app.screen, HomeScreen)  # History (or its notice) opened
+
+
+async def test_ctrl_s_in_the_job_box_starts_the_round_with_that_job() -> None:
+    from textual.widgets import TextArea
+
+    app, clock = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        app.screen.query_one("#job", TextArea).focus()
+        await type_answer(pilot, clock, "Data analyst at a bank")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert app.screen.session.job == "Data analyst at a bank"

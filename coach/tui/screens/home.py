@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from coach.models import ROUND_TITLES, ROUNDS, Session
 from coach.tui.context import JobError, RoundRequest, resolve_job
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from coach.store import SessionSummary
 
 MAX_QUESTIONS = 12
+#: Bound to plain letters: off while a text field has the cursor.
+LETTER_ACTIONS = frozenset({"start_round", "resume", "history", "settings", "debrief_real"})
+#: Only while a text field has the cursor.
+FIELD_ACTIONS = frozenset({"start_from_field", "leave_field"})
 MAX_PROBLEMS_SHOWN = 3
 
 
@@ -41,12 +45,19 @@ def resume_label(session: Session) -> str:
 
 class HomeScreen(WorkerErrorsToApp, Screen[None]):
     CSS_PATH = "home.tcss"
+    # Single-letter keys for the screen, like a menu; they would type letters
+    # into the job box, so while it has the cursor they are off (and not in the
+    # footer) and the footer shows what does work there: ctrl+s starts the
+    # round (as it submits an answer on the interview screen), Esc leaves the
+    # box, and then the letters work again.
     BINDINGS = [
         Binding("n", "start_round", "Start round", id="home.start"),
         Binding("r", "resume", "Resume", id="home.resume"),
         Binding("h", "history", "History", id="home.history"),
         Binding("s", "settings", "Settings", id="home.settings"),
-        Binding("d", "app.debrief_real", "Real interview", id="home.debrief-real"),
+        Binding("d", "debrief_real", "Real interview", id="home.debrief-real"),
+        Binding("ctrl+s", "start_from_field", "Start round", id="home.start-from-field"),
+        Binding("escape", "leave_field", "Done typing", id="home.leave-field"),
     ]
 
     def __init__(self) -> None:
@@ -183,7 +194,21 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             self.query_one("#suggest-reason", Static).update(f"Suggested: {suggestion.reason}")
         self.refresh_bindings()
 
+    def typing(self) -> bool:
+        """True while the cursor is in a text field (where letters are text)."""
+        return isinstance(self.focused, (TextArea, Input))
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LETTER_ACTIONS and self.typing():
+            return False
+        if action in FIELD_ACTIONS:
+            return self.typing()
         if action == "resume":
             return self.resumable is not None
         return True
@@ -222,6 +247,15 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         req.round = suggestion.round
         req.focus_kind = suggestion.focus_kind
         coach_app(self).start_round(req)
+
+    def action_start_from_field(self) -> None:
+        self.action_start_round()
+
+    def action_leave_field(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    def action_debrief_real(self) -> None:
+        coach_app(self).action_debrief_real()
 
     def action_resume(self) -> None:
         if self.resumable is not None:
