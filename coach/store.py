@@ -771,57 +771,75 @@ class Store:
 
     def list_sessions(self) -> list[SessionSummary]:
         """Every session file, newest first; unreadable ones included with ``.error``."""
-        stats = self._scan()
-        if not stats:
-            return []
-        cached = self._read_index()
-        rows: list[SessionSummary] = []
-        fresh: dict[str, list[Any]] = {}
-        for name, sig in stats.items():
-            path = self.sessions_dir / name
-            entry = cached.get(name)
-            if entry is not None and entry[:3] == list(sig):
-                row = self._row_from_entry(entry, path)
-                if row is not None:
-                    rows.append(row)
-                    continue
-            row = self._summarize_file(path, sig)
-            if row is None:
-                continue  # an id being claimed this instant: not a session yet
-            rows.append(row)
-            fresh[name] = [*sig, row.to_json()]
-        stale = set(cached) - set(stats)
-        if fresh or stale:
-            self._update_index(upserts=fresh, removals=stale)
+        rows = [row for batch in self.iter_summaries() for row in batch]
         rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         return rows
 
-    def _scan(self) -> dict[str, tuple[int, int, int]]:
-        """File name -> (mtime_ns, size, inode) for every session file; cleans old temp litter."""
-        found: dict[str, tuple[int, int, int]] = {}
+    def iter_summaries(self, batch: int = 200) -> Iterator[list[SessionSummary]]:
+        """Every session file's row in lists of up to ``batch``, newest file name first.
+
+        For screens that should show the newest sessions before the rest are
+        read: one ``scandir`` (with stats), the index read once, then each
+        batch is summarized (from the index, else the file's header, else a
+        full parse) only when asked for. Ids sort by time, so file-name order
+        is newest first; unlike :meth:`list_sessions` (sorted by
+        ``created_at``), a file whose name is not a coach id, e.g. a copy,
+        sits where its name sorts. Unreadable files are rows with ``.error``.
+        The index is brought up to date once the last batch has been taken
+        (or with what was read so far, if the caller stops early).
+
+        Files are stat'ed a batch at a time too: 10,000 stats up front cost a
+        thread that shares the GIL with a busy UI far more than their syscall
+        time, since each one gives the GIL away and waits to get it back.
+        """
+        if batch < 1:
+            raise ValueError(f"batch must be at least 1, not {batch}")
+        names = self._scan_names()
+        if not names:
+            return
+        cached = self._read_index()
+        names.sort(reverse=True)
+        fresh: dict[str, list[Any]] = {}
+        finished = False
         try:
-            entries = os.scandir(self.sessions_dir)
+            for start in range(0, len(names), batch):
+                rows: list[SessionSummary] = []
+                for name in names[start : start + batch]:
+                    path = self.sessions_dir / name
+                    sig = _stat_sig(path)
+                    if sig is None:
+                        continue  # deleted while we looked
+                    entry = cached.get(name)
+                    if entry is not None and entry[:3] == list(sig):
+                        row = self._row_from_entry(entry, path)
+                        if row is not None:
+                            rows.append(row)
+                            continue
+                    row = self._summarize_file(path, sig)
+                    if row is None:
+                        continue  # an id being claimed this instant: not a session yet
+                    rows.append(row)
+                    fresh[name] = [*sig, row.to_json()]
+                if rows:
+                    yield rows
+            finished = True
+        finally:
+            stale = set(cached) - set(names) if finished else set()
+            if fresh or stale:
+                self._update_index(upserts=fresh, removals=stale)
+
+    def _scan_names(self) -> list[str]:
+        """Every session file's name (one directory read, no stats); cleans old temp litter."""
+        try:
+            entries = os.listdir(self.sessions_dir)
         except FileNotFoundError:
-            return found
+            return []
         except OSError as exc:
             raise StoreError(self.sessions_dir, f"cannot read ({exc.strerror or exc})") from None
-        litter = False
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if is_temp_name(name):
-                    litter = True
-                    continue
-                if not name.endswith(SUFFIX) or name.startswith("."):
-                    continue
-                try:
-                    st = entry.stat()
-                except FileNotFoundError:
-                    continue  # deleted while we looked
-                found[name] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if litter:
+        names = [n for n in entries if n.endswith(SUFFIX) and not n.startswith(".")]
+        if any(is_temp_name(n) for n in entries):
             remove_stale_temps(self.sessions_dir)
-        return found
+        return names
 
     def _row_from_entry(self, entry: list[Any], path: Path) -> SessionSummary | None:
         """A cached row, or None if the entry is malformed (then the file is reparsed)."""
@@ -848,10 +866,12 @@ class Store:
         return summarize(session, path)
 
     def latest(self, status: str | None = None) -> SessionSummary | None:
-        """The newest readable session (with ``status``, if given)."""
-        for row in self.list_sessions():
-            if row.error is None and (status is None or row.status == status):
-                return row
+        """The newest readable session (with ``status``, if given); reads only as far as it must."""
+        for batch in self.iter_summaries():
+            batch.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+            for row in batch:
+                if row.error is None and (status is None or row.status == status):
+                    return row
         return None
 
     def resumable(self) -> list[SessionSummary]:
@@ -865,8 +885,14 @@ class Store:
         new round can avoid what the user has just seen.
         """
         seen: set[str] = set()
-        rows = [r for r in self.list_sessions() if r.error is None][: max(sessions, 0)]
-        for row in rows:
+        rows: list[SessionSummary] = []
+        if sessions > 0:
+            for batch in self.iter_summaries(batch=max(sessions, 50)):
+                batch.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+                rows.extend(r for r in batch if r.error is None)
+                if len(rows) >= sessions:
+                    break
+        for row in rows[:sessions]:
             try:
                 session = read_session_file(row.path)
             except StoreError:
@@ -940,6 +966,15 @@ class Store:
             return
         self._update_index({path.name: [st.st_mtime_ns, st.st_size, st.st_ino, row.to_json()]}, ())
         _INDEXED[path] = row
+
+
+def _stat_sig(path: Path) -> tuple[int, int, int] | None:
+    """(mtime_ns, size, inode) of a file, None if it has gone; what the index is checked against."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 def _is_file(path: Path) -> bool:

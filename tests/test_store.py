@@ -463,6 +463,51 @@ def test_missing_index_and_deleted_files(store: Store) -> None:
     assert list(json.loads(store.index_path.read_text())["entries"]) == [f"{b.id}.toml"]
 
 
+def test_iter_summaries_gives_newest_first_batches_lazily_and_indexes_at_the_end(
+    store: Store, monkeypatch
+) -> None:
+    made = [store.create("phone", "general") for _ in range(7)]
+    broken = store.sessions_dir / "99990101T000000000-bad.toml"  # newest name of all
+    broken.write_text("round = \n")
+    store.index_path.unlink()
+    parsed: list[str] = []
+    real_header = store_mod.read_header_summary
+
+    def counting(path, size):
+        parsed.append(path.name)
+        return real_header(path, size)
+
+    monkeypatch.setattr(store_mod, "read_header_summary", counting)
+    batches = store.iter_summaries(batch=3)
+    first = next(batches)
+    # only the first batch has been read, and the index is not written yet
+    assert len(parsed) == 3 and not store.index_path.exists()
+    assert first[0].path == broken and first[0].error
+    rest = [row for b in batches for row in b]
+    rows = first + rest
+    assert [len(first)] + [len(b) for b in store.iter_summaries(batch=3)][1:] == [3, 3, 2]
+    assert [r.id for r in rows[1:]] == [s.id for s in reversed(made)]
+    assert rows == store.list_sessions()  # the same rows as a listing (same order here)
+    entries = json.loads(store.index_path.read_text())["entries"]
+    assert set(entries) == {p.name for p in files(store)}
+    parsed.clear()
+    assert [r.id for b in store.iter_summaries(batch=3) for r in b] == [r.id for r in rows]
+    assert parsed == []  # from the index: no file is read
+    with pytest.raises(ValueError):
+        next(store.iter_summaries(batch=0))
+
+
+def test_iter_summaries_stopped_early_keeps_what_it_read_in_the_index(store: Store) -> None:
+    made = [store.create("phone", "general") for _ in range(5)]
+    store.index_path.unlink()
+    batches = store.iter_summaries(batch=2)
+    next(batches)
+    batches.close()
+    entries = json.loads(store.index_path.read_text())["entries"]
+    assert set(entries) == {f"{s.id}.toml" for s in made[-2:]}
+    assert len(store.list_sessions()) == 5
+
+
 def test_stale_temp_litter_is_cleaned_on_listing(store: Store) -> None:
     s = store.create("phone", "general")
     temp = fsutil.temp_name_for(store.resolve(s.id))
