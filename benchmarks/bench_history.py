@@ -7,15 +7,17 @@ realistic session files and times ``Store.list_sessions`` cold and warm; its
 figures become rows here. Then the real app (CoachApp, home screen first) runs
 headless under ``App.run_test`` at 80x24 on that same data directory. Each run presses `h` on the home
 screen and times until the history table holds its first page of rows and that
-frame has been drawn:
+frame has been drawn (the screen shows the store's first batch while it reads
+the rest):
 
 - warm: the store's listing index is current (every opening after the first);
 - cold: index.json removed first (the first opening ever, or after it was lost).
 
-While the table fills page by page, a 10 ms timer on the event loop records the
-largest gap between its ticks (a frozen screen shows up as a long gap). Once
-every row is in, page-down is pressed repeatedly and each press is timed until
-the next frame is drawn.
+Until every summary has been read (the table itself holds only a window of
+rows that grows as the cursor nears its end), a 10 ms timer on the event loop
+records the largest gap between its ticks (a frozen screen shows up as a long
+gap). Then page-down is pressed repeatedly (rows are added on the way) and each
+press is timed until the next frame is drawn.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ async def open_history(cold: bool, scroll: bool) -> dict[str, list[float]]:
     from textual.widgets import DataTable
 
     from coach.tui.app import CoachApp, LaunchOptions
-    from coach.tui.screens.history import PAGE, HistoryScreen
+    from coach.tui.screens.history import HistoryScreen
 
     app = CoachApp(LaunchOptions(), cursor_blink=False, handle_signals=False)
     out: dict[str, list[float]] = {"first_page": [], "gap": [], "all_rows": [], "page_down": []}
@@ -100,7 +102,7 @@ async def open_history(cold: bool, scroll: bool) -> dict[str, list[float]]:
         def tick() -> None:
             now = time.perf_counter()
             gaps.append(now - last_tick[0])
-            if now - last_tick[0] > 0.05 and os.environ.get("BENCH_DEBUG"): print(f"  {now:.3f} GAP {1000*(now-last_tick[0]):.0f} ms")
+            if now - last_tick[0] > 0.03 and os.environ.get("BENCH_DEBUG"): print(f"  {now:.3f} GAP {1000*(now-last_tick[0]):.0f} ms")
             last_tick[0] = now
 
         timer = app.set_interval(0.01, tick)
@@ -115,16 +117,17 @@ async def open_history(cold: bool, scroll: bool) -> dict[str, list[float]]:
         while not screen.is_mounted or not screen.query(DataTable):
             await asyncio.sleep(0.002)
         table = screen.query_one(DataTable)
-        while not (screen.loaded and table.row_count >= min(PAGE, len(screen.shown))):
+        while not (table.row_count or screen.loaded):  # the first batch's page is in
             await asyncio.sleep(0.002)
             if time.perf_counter() - start > 60:
                 raise TimeoutError("history's first page never arrived")
         await next_frame(screen)  # that page composed and drawn
         out["first_page"].append(time.perf_counter() - start)
-        while table.row_count < len(screen.shown):
+        while not screen.loaded:
             await asyncio.sleep(0.01)
             if time.perf_counter() - start > 120:
-                raise TimeoutError(f"history stopped filling at {table.row_count} rows")
+                raise TimeoutError(f"history stopped loading at {len(screen.summaries)} sessions")
+        await next_frame(screen)
         out["all_rows"].append(time.perf_counter() - start)
         timer.stop()
         out["gap"].append(max(gaps) if gaps else 0.0)
@@ -205,8 +208,10 @@ def run(full: bool = False, sessions: int = 10_000, runs: int | None = None) -> 
             unit="s", budget="≤ 0.5 s", passed=ok, fmt="{:.3f}"),
         row(f"history first page after opening, {n} sessions (no index: first ever)", r["cold"]["first_page"],
             unit="s", budget="≤ 0.5 s", passed=ok, fmt="{:.3f}"),
-        row(f"history: all {n} rows in the table (index current)", r["warm"]["all_rows"], unit="s", fmt="{:.2f}"),
-        row("history: largest event-loop gap while opening and filling (10 ms timer)",
+        row(f"history: all {n} sessions loaded, filters see them all (index current)", r["warm"]["all_rows"],
+            unit="s", fmt="{:.2f}", note="the table holds a window of rows that grows as the cursor nears its end"),
+        row(f"history: all {n} sessions loaded (no index)", r["cold"]["all_rows"], unit="s", fmt="{:.2f}"),
+        row("history: largest event-loop gap while opening and loading (10 ms timer)",
             [g * ms for g in r["warm"]["gap"]], unit="ms", budget="≤ 50 ms (smooth)",
             passed=lambda v: v <= 50, fmt="{:.0f}"),
         row("history: largest event-loop gap, no index", [g * ms for g in r["cold"]["gap"]],

@@ -44,8 +44,10 @@ def store(tmp_path: Path) -> Store:
 
 
 async def wait_loaded(pilot, screen: HistoryScreen) -> None:
+    """Every summary read, and the table holding its window (all rows, or at least a page)."""
     for _ in range(100):
-        if screen.loaded and screen.query_one(DataTable).row_count == len(screen.shown):
+        rows = screen.query_one(DataTable).row_count
+        if screen.loaded and rows == min(len(screen.shown), max(rows, history_mod.PAGE)):
             return
         await pilot.pause(0.02)
     raise AssertionError("history never finished loading")
@@ -178,11 +180,11 @@ async def test_export_writes_markdown_into_exports(store: Store) -> None:
         assert any(str(path) in str(n.message) for n in pilot.app._notifications)
 
 
-async def test_many_sessions_first_page_then_the_rest_without_parsing(
+async def test_many_sessions_a_window_of_rows_that_grows_near_its_end_without_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(tmp_path / "many")
-    total = history_mod.PAGE * 2 + 50
+    total = history_mod.BATCH * 2 + 50
     for i in range(total):
         persist(store, session(f"2026{i:07d}-x", round=("phone", "second", "final")[i % 3]))
     store.list_sessions()  # builds the index, as any earlier run would have
@@ -193,24 +195,76 @@ async def test_many_sessions_first_page_then_the_rest_without_parsing(
     monkeypatch.setattr("coach.store.read_session_file", no_parsing)
     screen = HistoryScreen(store)
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
-        for _ in range(200):
-            if screen.loaded:
-                break
-            await pilot.pause(0.02)
-        screen._apply_filters()  # synchronous: exactly one page goes in first
-        assert screen.query_one(DataTable).row_count == history_mod.PAGE
         await wait_loaded(pilot, screen)
-        assert screen.query_one(DataTable).row_count == total
-        screen._apply_filters()
+        table = screen.query_one(DataTable)
+        # every summary is in memory, only the first page is in the table
+        assert len(screen.summaries) == len(screen.shown) == total
+        assert table.row_count == history_mod.PAGE
+        assert ids(screen) == [s.id for s in screen.shown[: history_mod.PAGE]]
+        assert f"{total:,} of {total:,} sessions" == str(screen.query_one("#history-status").content)
+        await pilot.press("ctrl+end")  # the last row in the table: the next page comes in
+        await pilot.pause()
+        assert table.row_count == 2 * history_mod.PAGE
+        for _ in range(10):
+            await pilot.press("ctrl+end")
+            await pilot.pause()
+        assert table.row_count == total == len(set(ids(screen)))
+        assert ids(screen) == [s.id for s in screen.shown]
+        await pilot.press("ctrl+home")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        screen._apply_filters()  # synchronous: exactly one page goes in
+        assert table.row_count == history_mod.PAGE
+        await pilot.pause()  # laid out for 100 rows
+        table.scroll_end(animate=False, immediate=True)  # scrolling (the mouse wheel) also tops up
+        await pilot.pause()
+        assert table.row_count == 2 * history_mod.PAGE
         first = screen.shown[0]
-        screen._delete(first)  # while later pages are still to come
-        await wait_loaded(pilot, screen)
+        screen._delete(first)
+        await pilot.pause()
         total -= 1
         assert not first.path.exists()
-        assert screen.query_one(DataTable).row_count == total == len(set(ids(screen)))
+        assert table.row_count >= 2 * history_mod.PAGE - 1 and len(screen.shown) == total
+        assert ids(screen) == [s.id for s in screen.shown[: table.row_count]]
         await pilot.press("r")  # filtering the summaries is enough for a round filter
         await wait_loaded(pilot, screen)
-        assert screen.query_one(DataTable).row_count == len(range(0, total, 3))
+        assert len(screen.shown) == len(range(0, total, 3))
+        assert table.row_count == history_mod.PAGE
+        assert all(s.round == "phone" for s in screen.shown)
+
+
+async def test_first_batch_shows_while_the_rest_is_still_being_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    real = store.iter_summaries
+    go_on = threading.Event()
+
+    def slow(batch: int = 200):
+        batches = real(batch=2)
+        yield next(batches)
+        assert go_on.wait(10), "the test never let the listing go on"
+        yield from batches
+
+    monkeypatch.setattr(store, "iter_summaries", slow)
+    screen = HistoryScreen(store)
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        for _ in range(100):
+            if screen.query_one(DataTable).row_count:
+                break
+            await pilot.pause(0.02)
+        assert not screen.loaded
+        assert ids(screen) == ["20260317T093000000-dddd", "20260316T093000000-cccc"]
+        status = str(screen.query_one("#history-status").content)
+        assert status == "2 of 2 sessions · loading…"
+        await pilot.press("r")  # phone: not among what is loaded yet
+        assert ids(screen) == []
+        assert "loading…" in str(screen.query_one("#history-status").content)
+        go_on.set()
+        await wait_loaded(pilot, screen)
+        assert ids(screen) == ["20260315T093000000-bbbb"]  # the filter saw the later batch
+        assert str(screen.query_one("#history-status").content) == "1 of 4 sessions"
 
 
 def test_cycle_and_filter_helpers(store: Store) -> None:
@@ -279,10 +333,11 @@ async def test_via_coach_app_history(isolated_env: dict[str, Path]) -> None:
 async def test_a_listing_failure_is_shown_not_fatal(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from coach.store import StoreError
 
-    def broken() -> list:
+    def broken(batch: int = 200):
         raise StoreError(store.sessions_dir, "permission denied")
+        yield []
 
-    monkeypatch.setattr(store, "list_sessions", broken)
+    monkeypatch.setattr(store, "iter_summaries", broken)
     screen = HistoryScreen(store)
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.app.workers.wait_for_complete()
@@ -290,3 +345,26 @@ async def test_a_listing_failure_is_shown_not_fatal(store: Store, monkeypatch: p
         status = str(screen.query_one("#history-status").content)
         assert status.startswith("Cannot list sessions:") and "permission denied" in status
         assert pilot.app.is_running
+
+
+async def test_an_unexpected_listing_failure_reaches_the_apps_notice(
+    isolated_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker.StateChanged does not bubble: the screen forwards it to CoachApp.worker_changed."""
+    from coach.tui.app import CoachApp, LaunchOptions
+
+    persist(Store(isolated_env["data"]), session("20260314T093000000-aaaa"))
+
+    def broken(self, batch: int = 200):
+        raise RuntimeError("index exploded")
+        yield []
+
+    monkeypatch.setattr(Store, "iter_summaries", broken)
+    app = CoachApp(LaunchOptions(start="history"), cursor_blink=False, handle_signals=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, HistoryScreen)
+        assert any("index exploded" in str(n.message) for n in app._notifications)

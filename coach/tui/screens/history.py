@@ -1,12 +1,20 @@
 """The history screen: every saved session, newest first, to open, replay, export or delete.
 
-It has to stay smooth with 10,000 sessions on a shared box, so it never parses
-session files to list them: `Store.list_sessions()` answers from its index, in
-a thread worker, and the table is filled a page at a time (the first page
-straight away, the rest in chunks between frames). Filters and search work on
-those summaries only. A file that cannot be read is still listed, with the
-reason, because silently hiding someone's session is worse than showing an
-error.
+It has to open fast and stay smooth with 10,000 sessions on a shared box:
+
+- A thread worker takes the summaries newest first in batches
+  (`Store.iter_summaries`: from the index, else the files' headers; never a
+  full parse of every file), and each batch is shown as it arrives, so the
+  first page is up before the rest is read, even on the first opening ever.
+- Every summary stays in memory (filters and search see them all once
+  loaded; the status line says "loading…" until then), but the table holds
+  only a window of rows: one page at first, one more each time the cursor or
+  the scroll position nears the end of what is in it. Adding thousands of
+  rows to a DataTable stalls the event loop for hundreds of milliseconds
+  (every row is measured, the screen relaid out), a page does not.
+
+A file that cannot be read is still listed, with the reason, because silently
+hiding someone's session is worse than showing an error.
 """
 
 from __future__ import annotations
@@ -25,12 +33,17 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from coach.models import ROUNDS
+from coach.tui.screens import WorkerErrorsToApp
 
 if TYPE_CHECKING:
     from coach.store import SessionSummary, Store
 
-#: Rows added at once: the first page shows at once, later pages between frames.
-PAGE = 200
+#: Summaries the store reads per batch (each batch is shown as it arrives).
+BATCH = 200
+#: Rows added to the table at once: the first page, then one more whenever the
+#: cursor or the scroll position comes within MARGIN rows of the last one in it.
+PAGE = 60
+MARGIN = 30
 
 COLUMNS = ("Date", "Round", "Role", "Kind", "Status", "First pointer", "Backend")
 STATUSES = ("in-progress", "complete", "abandoned", "unreadable")
@@ -186,7 +199,7 @@ class ConfirmDelete(ModalScreen[bool]):
 # ---------------------------------------------------------------- screen
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(WorkerErrorsToApp, Screen[None]):
     """Saved sessions, newest first, with filters, search and per-session actions."""
 
     CSS_PATH = "history.tcss"
@@ -211,7 +224,7 @@ class HistoryScreen(Screen[None]):
         self.shown: list[SessionSummary] = []
         self.filters = Filters()
         self.loaded = False
-        self._fill_generation = 0
+        self._unreadable = 0
 
     @property
     def store(self) -> Store:
@@ -235,66 +248,106 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
         table.focus()
+        self.watch(table, "scroll_y", self._scrolled, init=False)
         self._show_filters()
         self.load()
 
-    # -- loading and filling
+    # -- loading
 
-    @work(thread=True, exclusive=True, group="history-load")
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def load(self) -> None:
-        """List sessions off the UI thread; the index makes this cheap, not free."""
+        """Read summaries off the UI thread, newest first, handing each batch over as it is read.
+
+        `call_from_thread` waits until the batch is on screen, which paces the
+        reading to what the UI can take. Failures other than a store or OS
+        error reach the app's worker-error notice (`WorkerErrorsToApp`).
+        """
+        from textual.worker import get_current_worker
+
         from coach.store import StoreError
 
+        worker = get_current_worker()
+        batches = self.store.iter_summaries(batch=BATCH)
         try:
-            summaries = self.store.list_sessions()
+            for batch in batches:
+                if worker.is_cancelled:
+                    return  # the screen has gone; what was read is in the index
+                self.app.call_from_thread(self._add_batch, batch)
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
-        self.app.call_from_thread(self._loaded, summaries)
+        finally:
+            batches.close()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded)
 
     def _load_failed(self, reason: str) -> None:
         self.query_one("#history-status", Static).update(f"Cannot list sessions: {reason}")
         self.notify(reason, title="History", severity="error")
 
-    def _loaded(self, summaries: list[SessionSummary]) -> None:
-        self.summaries = list(summaries)
+    def _add_batch(self, batch: list[SessionSummary]) -> None:
+        """One more batch of (older) summaries: kept, filtered, shown if the table wants rows."""
+        self.summaries.extend(batch)
+        self._unreadable += sum(1 for s in batch if s.error)
+        self.shown.extend(filter_summaries(batch, self.filters))
+        self._top_up()
+        self._show_status()
+
+    def _loaded(self) -> None:
         self.loaded = True
-        self._apply_filters()
+        self._show_status()
+
+    # -- the table's window of rows
 
     def _apply_filters(self) -> None:
+        """Filter every summary read so far and put the first page of them in the table."""
         self.shown = filter_summaries(self.summaries, self.filters)
-        table = self.query_one(DataTable)
-        table.clear()
-        self._fill_generation += 1
-        self._fill(self._fill_generation, 0)
+        self.query_one(DataTable).clear()
+        self._top_up()
         self._show_filters()
+        self._show_status()
 
-    def _fill(self, generation: int, start: int) -> None:
-        """Add one page of rows, then schedule the next unless filters changed."""
-        if generation != self._fill_generation:
-            return
+    def _near_end(self, table: DataTable[str]) -> bool:
+        """Whether the cursor or the bottom of the view is within MARGIN rows of the last row."""
+        last = table.row_count - 1
+        if table.cursor_row >= last - MARGIN:
+            return True
+        bottom = table.scroll_y + table.scrollable_content_region.height
+        return bottom >= last - MARGIN
+
+    def _top_up(self) -> None:
+        """Add rows from `shown` until the table holds a page, or a page more when near its end.
+
+        The table's rows are always ``shown[:table.row_count]``, so a row's
+        index is its index in `shown`.
+        """
         table = self.query_one(DataTable)
-        page = self.shown[start : start + PAGE]
-        for summary in page:
+        have = table.row_count
+        if have >= len(self.shown):
+            return
+        want = max(PAGE, have + PAGE if have and self._near_end(table) else 0)
+        for summary in self.shown[have:want]:
             table.add_row(*row_cells(summary), key=row_key(summary))
-        end = start + len(page)
-        self._show_status(end)
-        if end < len(self.shown):
-            self.set_timer(0.01, lambda: self._fill(generation, end))
 
-    def _show_status(self, rows: int) -> None:
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _cursor_moved(self) -> None:
+        self._top_up()
+
+    def _scrolled(self) -> None:
+        self._top_up()
+
+    def _show_status(self) -> None:
         total, shown = len(self.summaries), len(self.shown)
-        unreadable = sum(1 for s in self.summaries if s.error)
+        more = "" if self.loaded else " · loading…"
         if not total:
-            text = "No saved sessions yet. Start a round from the home screen."
+            text = ("No saved sessions yet. Start a round from the home screen." if self.loaded
+                    else "Loading sessions…")
         elif not shown:
-            text = f"No session matches {self.filters.describe()} ({total:,} in all)."
+            text = f"No session matches {self.filters.describe()} ({total:,} in all{more})."
         else:
-            text = f"{shown:,} of {total:,} sessions"
-            if rows < shown:
-                text += f" (listing {rows:,}…)"
-        if unreadable:
-            text += f" · {unreadable} unreadable"
+            text = f"{shown:,} of {total:,} sessions{more}"
+        if self._unreadable:
+            text += f" · {self._unreadable} unreadable"
         self.query_one("#history-status", Static).update(text)
 
     def _show_filters(self) -> None:
@@ -310,8 +363,7 @@ class HistoryScreen(Screen[None]):
     def _search_changed(self, event: Input.Changed) -> None:
         self.filters = Filters(self.filters.round, self.filters.role, self.filters.status,
                                event.value)
-        if self.loaded:
-            self._apply_filters()
+        self._apply_filters()
 
     @on(Input.Submitted, "#history-search")
     def _search_done(self) -> None:
@@ -324,10 +376,7 @@ class HistoryScreen(Screen[None]):
         values = {"round": self.filters.round, "role": self.filters.role,
                   "status": self.filters.status, "text": self.filters.text, **changes}
         self.filters = Filters(**values)
-        if self.loaded:
-            self._apply_filters()
-        else:
-            self._show_filters()
+        self._apply_filters()
 
     def action_cycle_round(self) -> None:
         self._set_filters(round=cycle(self.filters.round, ROUNDS))
@@ -448,13 +497,14 @@ class HistoryScreen(Screen[None]):
             self.notify(str(exc), title="Delete failed", severity="error")
             return
         table = self.query_one(DataTable)
-        still_filling = table.row_count < len(self.shown)
         self.summaries = [s for s in self.summaries if s is not summary]
-        if still_filling:
-            # Pages still being added count on positions in `shown`: start over.
-            self._apply_filters()
-        else:
-            self.shown = [s for s in self.shown if s is not summary]
-            table.remove_row(row_key(summary))
-            self._show_status(table.row_count)
+        if summary.error:
+            self._unreadable -= 1
+        index = next((i for i, s in enumerate(self.shown) if s is summary), None)
+        if index is not None:
+            del self.shown[index]
+            if index < table.row_count:
+                table.remove_row(row_key(summary))
+        self._top_up()
+        self._show_status()
         self.notify("Session deleted.")
