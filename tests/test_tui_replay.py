@@ -305,3 +305,39 @@ def test_answer_rendering_marks_evidence_and_caret() -> None:
     assert str(mid) == "abc" and (1, 2, "reverse") in {(s.start, s.end, str(s.style)) for s in mid.spans}
     assert progress_bar(5, 10, width=4) == "━━──"
     assert progress_bar(0, 0, width=3) == "━━━"
+
+
+async def test_a_failing_attempts_worker_is_reported_by_the_app(
+    isolated_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker.StateChanged does not bubble: the screen forwards it to CoachApp.worker_changed."""
+    from coach.store import StoreError
+    from coach.tui.app import CoachApp, LaunchOptions
+
+    store = Store(isolated_env["data"])
+    persist(store, session(SID))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("attempt search exploded")
+
+    monkeypatch.setattr("coach.tui.screens.replay.find_attempts", broken)
+    app = CoachApp(LaunchOptions(start="replay", session_ref=SID), cursor_blink=False, handle_signals=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReplayScreen)
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ReplayScreen)
+        assert any("attempt search exploded" in str(n.message) for n in app._notifications)
+
+        def denied(*args, **kwargs):
+            raise StoreError(store.sessions_dir, "permission denied")
+
+        monkeypatch.setattr("coach.tui.screens.replay.find_attempts", denied)
+        app.screen.attempts.clear()
+        await pilot.press("c", "c")  # closed and opened again: searched again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#replay-compare").content)
+        assert "Cannot look for other attempts:" in text and "permission denied" in text

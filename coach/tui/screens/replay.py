@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static
 
 from coach.models import ROUND_TITLES, Answer, Session
 from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
+from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.screens.history import resolve_store
 from coach.tui.widgets.replay_answer import ReplayAnswer
 from coach.tui.widgets.replay_compare import Attempt, ReplayCompare, find_attempts
@@ -40,7 +41,7 @@ FPS = 30
 SEEK_MS = 5000
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(WorkerErrorsToApp, Screen[None]):
     """Replays one session (the latest when ``session_ref`` is None)."""
 
     CSS_PATH = "replay.tcss"
@@ -322,10 +323,23 @@ class ReplayScreen(Screen[None]):
         index = self.attempt_index % len(attempts)
         view.show_attempt(attempts[index], index=index, count=len(attempts), this=answer)
 
-    @work(thread=True, group="replay-attempts")
+    @work(thread=True, group="replay-attempts", exit_on_error=False)
     def _find_attempts(self, question_id: str, session_id: str) -> None:
-        found = find_attempts(self.store, question_id, exclude=session_id)
+        """Other attempts, off the UI thread. A store error is said in the pane;
+        anything else reaches the app's worker-error notice (`WorkerErrorsToApp`)."""
+        from coach.store import StoreError
+
+        try:
+            found = find_attempts(self.store, question_id, exclude=session_id)
+        except (StoreError, OSError) as exc:
+            self.app.call_from_thread(self._attempts_failed, question_id, str(exc))
+            return
         self.app.call_from_thread(self._attempts_found, question_id, found)
+
+    def _attempts_failed(self, question_id: str, reason: str) -> None:
+        answer = self.answer
+        if self.comparing and answer is not None and answer.question_id == question_id:
+            self.query_one(ReplayCompare).show_message(f"Cannot look for other attempts: {reason}")
 
     def _attempts_found(self, question_id: str, found: list[Attempt]) -> None:
         self.attempts[question_id] = found

@@ -17,7 +17,9 @@ from textual.widgets import Static
 from coach.models import Answer
 
 if TYPE_CHECKING:
-    from coach.store import Store
+    from collections.abc import Iterator
+
+    from coach.store import SessionSummary, Store
 
 #: Stop after this many attempts: enough to see progress, bounded work.
 MAX_ATTEMPTS = 10
@@ -40,7 +42,7 @@ def find_attempts(store: Store, question_id: str, *, exclude: str,
 
     needle = question_id.encode("utf-8")
     found: list[Attempt] = []
-    for summary in store.list_sessions():
+    for summary in _newest_first(store):
         if summary.error or summary.id == exclude or not summary.n_answers:
             continue
         try:
@@ -59,6 +61,12 @@ def find_attempts(store: Store, question_id: str, *, exclude: str,
         if len(found) >= limit:
             break
     return found
+
+
+def _newest_first(store: Store) -> Iterator[SessionSummary]:
+    """Summaries newest first, read a batch at a time: the search usually stops early."""
+    for batch in store.iter_summaries(batch=100):
+        yield from batch
 
 
 def words(text: str) -> int:
