@@ -41,13 +41,12 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
+from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 from coach.models import ROUNDS, Bank, Id, NonEmpty, QuestionType, RoundPlan, Strict, Question
 
 QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 GENERAL_ROLE = "general"
 ANY_ROLE = "any"
-MIN_QUESTIONS = 1
-MAX_QUESTIONS = 12
 
 # ------------------------------------------------------------------ problems
 

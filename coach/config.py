@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from coach import paths
+from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 
 MASK = "********"
 
@@ -105,7 +106,9 @@ class Settings(BaseModel):
         default="second", description="default round type: phone, second or final"
     )
     role: str = Field(default="general", min_length=1, description="default role to practise for")
-    questions: int = Field(default=5, ge=1, le=30, description="default number of questions in a round")
+    questions: int = Field(
+        default=5, ge=MIN_QUESTIONS, le=MAX_QUESTIONS, description="default number of questions in a round"
+    )
     timed: bool = Field(default=False, description="show a soft timer per question by default")
     openai: OpenAISettings = Field(
         default_factory=OpenAISettings, description="the openai backend (any OpenAI-compatible server)"

@@ -231,6 +231,32 @@ def test_set_can_fix_a_bad_value(user_file: Path) -> None:
     assert load_settings(env={}).questions == 3
 
 
+def test_questions_bound_is_the_planners_so_every_accepted_value_can_be_planned(user_file: Path) -> None:
+    from coach import banks
+
+    assert (cfg.MIN_QUESTIONS, cfg.MAX_QUESTIONS) == (banks.MIN_QUESTIONS, banks.MAX_QUESTIONS)
+    top = banks.MAX_QUESTIONS
+    set_user_value("questions", str(top))
+    settings = load_settings(env={})
+    assert settings.questions == top and not settings_problems(settings)
+    plan = banks.plan_round(banks.load_banks(), settings.round, settings.role, settings.questions, seed=1)
+    assert len(plan.questions) == top
+    with pytest.raises(ConfigError, match="bad value for 'questions'"):
+        set_user_value("questions", str(top + 1))
+    write(user_file, f"questions = {top + 1}\n")  # written by an older coach, or by hand
+    settings = load_settings(env={})
+    assert settings.questions == 5  # the default, and the problem is reported
+    assert settings_problems(settings)[0].startswith(f"{user_file}: bad value for 'questions': ")
+    flagged = load_settings({"questions": top + 1}, env={})
+    assert flagged.questions == 5 and "--questions" in settings_problems(flagged)[-1]
+
+
+def test_config_module_does_not_import_the_banks_or_models() -> None:
+    code = "import sys, coach.config; print(sorted(m for m in ('coach.banks', 'coach.models') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 # ------------------------------------------------------------------ masking
 
 
