@@ -25,12 +25,7 @@ from coach.feedback.kinds import Kind
 SCHEMA_VERSION = 1
 
 RoundType = Literal["phone", "second", "final"]
-ROUNDS: tuple[str, ...] = ("phone", "second", "final")
-ROUND_TITLES: dict[str, str] = {
-    "phone": "Phone screen",
-    "second": "Competency round",
-    "final": "Final round",
-}
+from coach.rounds import ROUND_TITLES, ROUNDS  # noqa: E402  (pydantic-free, re-exported)
 
 QuestionType = Literal["behavioral", "situational", "motivational", "technical-light", "closing"]
 SessionStatus = Literal["in-progress", "complete", "abandoned"]

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -24,14 +24,17 @@ from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.worker import Worker, WorkerState
 
-from coach.models import Answer, Session
 from coach.tui.clock import Clock
 from coach.tui.commands import CoachCommands
 from coach.tui.context import AppContext, RoundRequest
-from coach.tui.drafts import DraftKeeper
 from coach.tui.screens.home import HomeScreen
-from coach.tui.screens.interview import InterviewOutcome, InterviewScreen
 from coach.tui.screens.too_small import TooSmallScreen, too_small
+
+if TYPE_CHECKING:
+    # pydantic (coach.models) and the interview screen load when a round starts.
+    from coach.models import Session
+    from coach.tui.drafts import DraftKeeper
+    from coach.tui.screens.interview import InterviewOutcome
 
 #: After a hang-up the terminal may be gone; if a clean exit has not finished
 #: by then, leave anyway (the draft is already on disk).
@@ -72,7 +75,14 @@ class CoachApp(App[None]):
     ) -> None:
         super().__init__()
         self.options = options or LaunchOptions()
-        self.ctx = ctx or AppContext.load(self.options.flags)
+        # Settings, banks and store (pydantic, TOML files) load on a thread
+        # while Textual starts; the first screen that needs them waits.
+        self._ctx = ctx
+        self._ctx_error: BaseException | None = None
+        self._ctx_thread: threading.Thread | None = None
+        if ctx is None:
+            self._ctx_thread = threading.Thread(target=self._load_context, name="coach-context", daemon=True)
+            self._ctx_thread.start()
         self.clock = clock or Clock()
         self.cursor_blink = cursor_blink
         self.seed = seed
@@ -82,6 +92,24 @@ class CoachApp(App[None]):
         self._watchdog: threading.Timer | None = None
 
     # ------------------------------------------------------------ start-up
+
+    def _load_context(self) -> None:
+        try:
+            self._ctx = AppContext.load(self.options.flags)
+        except BaseException as exc:  # re-raised where the context is first used
+            self._ctx_error = exc
+
+    @property
+    def ctx(self) -> AppContext:
+        if self._ctx is None and self._ctx_thread is not None:
+            self._ctx_thread.join()
+        if self._ctx is None:
+            raise self._ctx_error or RuntimeError("the app context was not loaded")
+        return self._ctx
+
+    @ctx.setter
+    def ctx(self, value: AppContext) -> None:
+        self._ctx = value
 
     def on_mount(self) -> None:
         self._apply_theme()
@@ -180,6 +208,7 @@ class CoachApp(App[None]):
 
     def _create_session(self, req: RoundRequest) -> Session:
         from coach.banks import plan_round
+        from coach.models import Answer
 
         ctx = self.ctx
         plan = plan_round(
@@ -198,6 +227,8 @@ class CoachApp(App[None]):
         self.open_interview(session)
 
     def open_interview(self, session: Session) -> None:
+        from coach.tui.screens.interview import InterviewScreen
+
         self.push_screen(InterviewScreen(session, self.ctx.banks.questions()), self._interview_done)
 
     def _interview_done(self, outcome: InterviewOutcome | None) -> None:
@@ -274,6 +305,7 @@ class CoachApp(App[None]):
     async def action_export(self) -> None:
         """Export the session on screen (if any), else the latest one, as Markdown."""
         from coach.export import save_export
+        from coach.models import Session
 
         session: Session | None = getattr(self.screen, "session", None)
         store = self.ctx.store

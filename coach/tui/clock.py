@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from coach.models import utcnow
+
+
+def utcnow() -> datetime:
+    """`coach.models.utcnow`, imported on first use (keeps pydantic off the start-up path)."""
+    from coach.models import utcnow as now
+
+    return now()
 
 
 @dataclass(frozen=True)

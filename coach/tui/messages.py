@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from coach.feedback import Progress
-from coach.models import Feedback, Session
+if TYPE_CHECKING:
+    from coach.feedback import Progress
+    from coach.models import Feedback, Session
 
 
 @dataclass

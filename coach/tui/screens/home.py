@@ -17,12 +17,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from coach.models import ROUND_TITLES, ROUNDS, Session
+from coach.rounds import ROUND_TITLES, ROUNDS
 from coach.tui.context import JobError, RoundRequest, resolve_job
 from coach.tui.messages import SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 
 if TYPE_CHECKING:
+    from coach.models import Session
     from coach.patterns import PracticeSuggestion
     from coach.store import SessionSummary
 
