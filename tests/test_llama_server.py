@@ -206,6 +206,7 @@ def _analyze(lines: list[dict], base_url: str, tmp_path: Path) -> list[dict]:
         input=stdin, capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
     )
     assert out.returncode == 0, out.stderr
+    assert out.stderr == "", "a clean batch run prints nothing on stderr"
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 

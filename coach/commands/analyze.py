@@ -153,6 +153,9 @@ def _run_backend(name: str, args, lines: Iterable[str], out: TextIO, defaults) -
         return process(lines, out, lambda req: loop.run_until_complete(backend.review(req)), defaults)
     finally:
         loop.run_until_complete(backend.aclose())
+        # Finalise the HTTP client's async generators here, as asyncio.run
+        # would, so nothing warns about pending tasks on stderr at exit.
+        loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
 
 
