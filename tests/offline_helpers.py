@@ -19,8 +19,23 @@ def load_devset() -> list[dict]:
 
 
 def request_for(row: dict) -> ReviewRequest:
-    item = AnswerItem(question_id=row["id"], question=row["question"], answer=row["answer"], type=row.get("type"))
-    return ReviewRequest(items=(item,), round=row.get("round"), job=row.get("job"))
+    """The review request for a dev-set line: one answer, or a whole round when the line has ``items``."""
+    if "items" in row:
+        items = tuple(
+            AnswerItem(question_id=it["question_id"], question=it["question"], answer=it.get("answer", ""),
+                       type=it.get("type"), follow_up_of=it.get("follow_up_of"), skipped=bool(it.get("skipped")))
+            for it in row["items"]
+        )
+    else:
+        items = (AnswerItem(question_id=row["id"], question=row["question"], answer=row["answer"], type=row.get("type")),)
+    return ReviewRequest(items=items, round=row.get("round"), job=row.get("job"))
+
+
+def answer_text(row: dict, question_id: str | None) -> str:
+    """The answer a pointer about ``question_id`` quotes."""
+    if "items" not in row:
+        return row["answer"]
+    return next((it.get("answer", "") for it in row["items"] if it["question_id"] == question_id), "")
 
 
 @dataclass
@@ -54,13 +69,16 @@ def score(rows: list[dict], split: str) -> Score:
     hits = 0
     misses = []
     for row in rows:
-        got = analyze(request_for(row)).pointers[0].kind
+        first = analyze(request_for(row)).pointers[0]
+        got = first.kind
         expected = "good" if row.get("good") else row["accept"][0]
         confusion[expected][got] += 1
-        if got in row["accept"]:
+        # A round line may also say which answer the first pointer must be about.
+        about = row.get("accept_question")
+        if got in row["accept"] and (about is None or first.question_id == about):
             hits += 1
         else:
-            misses.append((row["id"], got, row["accept"]))
+            misses.append((row["id"], got if about is None else f"{got}@{first.question_id}", row["accept"]))
     return Score(split, len(rows), hits, dict(confusion), misses)
 
 
