@@ -28,6 +28,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coach.feedback import ReviewRequest
+
+# Reading a job description is shared with the offline engine (coach.feedback.signals),
+# so the fit debrief and the offline no-job-link pointer name the same requirements.
+from coach.feedback.signals import JOB_STOPWORDS as _JOB_STOPWORDS
+from coach.feedback.signals import JOB_WORD_RE as _WORD_RE
+from coach.feedback.signals import has_word as _has_word
+from coach.feedback.signals import job_key_terms, term_touched
 from coach.models import Answer, AnswerNote, Feedback, Pointer, RealInterview, Session, Strength
 
 if TYPE_CHECKING:
@@ -152,33 +159,6 @@ def record_real(
 
 
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#/.'-]*[A-Za-z0-9+#]|[A-Za-z]")
-_BULLET_RE = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s+")
-_SPLIT_RE = re.compile(
-    r"[,;:()]|\b(?:and|or|with|of|in|for|to|on|using|including|such as|e\.g\.|like)\b",
-    re.IGNORECASE,
-)
-
-#: Words that say nothing about what a job needs; they never become key terms.
-_JOB_STOPWORDS = frozenset(
-    """
-    a an the and or with of in for to on at by from as is are be been being you your yours
-    we our us they their it its this that these those who what which will would can could
-    should must may might able ability abilities strong excellent good great solid proven
-    demonstrated track record experience experienced years year yrs plus knowledge
-    understanding familiarity familiar skills skill working work works role roles team teams
-    including such e.g etc ideally preferably preferred nice have has having required
-    requirements responsibilities qualifications desirable essential bonus
-    all any other new well both across within using use based level high highly key
-    environment related relevant equivalent similar hands-on hands comfortable passion
-    passionate love looking join help helping ensure make making get building day
-    ambitious motivated self-starter fast-paced dynamic opportunity company candidate
-    person people someone somebody ideal also into about more most least very
-    """.split()
-)
-
-_SUFFIXES = ("ments", "ment", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "s")
-
 _MOTIVATION_Q = re.compile(
     r"\bwhy\b.*\b(?:role|job|position|company|us|here|apply|applying|applied|join|interested|want)\b"
     r"|\bwhat\b.*\b(?:attracts?|interests?|excites?|draws?|drew|appeals?)\b"
@@ -190,86 +170,6 @@ _REASON_WORDS = re.compile(
     r"want to|keen|love to|looking forward|chance to|opportunity to|why)\b",
     re.IGNORECASE,
 )
-
-
-def _stem(word: str) -> str:
-    """A crude stem so "stakeholders" meets "stakeholder" and "managed" meets "management".
-
-    At most one suffix comes off and the stem keeps most of the word, so
-    "experiments" never shrinks far enough to match "experience".
-    """
-    w = word.lower()
-    if word[:1].isupper() and len(word) > 1:
-        # A name ("Looker", "Python") or an acronym ("SQL"): match it whole,
-        # or "looker" would meet "looking".
-        return w[:-1] if len(w) > 3 and w.endswith("s") and not word.isupper() else w
-    floor = max(3, len(w) - 4)
-    for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= floor:
-            w = w[: -len(suffix)]
-            break
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
-    return w
-
-
-def _has_word(text_lower: str, word: str) -> bool:
-    stem = _stem(word)
-    pattern = r"(?<![a-z0-9])" + re.escape(stem)
-    if word[:1].isupper() and len(word) > 1:
-        pattern += r"(?:s|'s|’s)?(?![a-z0-9])"
-    return re.search(pattern, text_lower) is not None
-
-
-def _requirement_lines(job: str) -> list[str]:
-    """Bulleted lines if the job has any (that is where requirements live), else its sentences."""
-    lines = [ln for ln in job.splitlines() if _BULLET_RE.match(ln)]
-    if lines:
-        return [_BULLET_RE.sub("", ln) for ln in lines]
-    return [m.group(0) for m in _SENTENCE_RE.finditer(job)]
-
-
-def job_key_terms(job: str | None, limit: int = 8) -> list[str]:
-    """The job description's key requirements as short terms, in the order it lists them.
-
-    A requirement line is cut at commas and joining words, generic job-ad
-    words are dropped, and what is left (up to three words) is a term:
-    "3+ years of experience with Python and SQL" gives "Python" and "SQL".
-    """
-    if not job:
-        return []
-    terms: list[str] = []
-    seen: set[str] = set()
-    for line in _requirement_lines(job):
-        for chunk in _SPLIT_RE.split(line):
-            words = [
-                w.strip(".'")
-                for w in _WORD_RE.findall(chunk)
-                if w.lower().strip(".'") not in _JOB_STOPWORDS and not w[0].isdigit()
-            ]
-            words = [w for w in words if w]
-            if not words:
-                continue
-            if len(words) > 3:
-                words = words[:3]
-            if len(words) == 1 and words[0].islower() and words[0].endswith(("ing", "ed")):
-                continue  # a lone verb ("designing") is not a requirement by itself
-            key = " ".join(_stem(w) for w in words)
-            if key in seen or (len(words) == 1 and len(words[0]) < 2):
-                continue
-            seen.add(key)
-            terms.append(" ".join(words))
-            if len(terms) >= limit:
-                return terms
-    return terms
-
-
-def term_touched(term: str, text: str) -> bool:
-    """Whether ``text`` mentions ``term``: more than half of its words, loosely stemmed."""
-    lower = text.lower()
-    words = term.split()
-    hits = sum(1 for w in words if _has_word(lower, w))
-    return hits * 2 > len(words)
 
 
 def _quote(text: str) -> str:

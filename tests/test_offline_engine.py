@@ -186,3 +186,22 @@ def test_offline_backend_reports_done_and_is_registered():
     assert isinstance(backend, OfflineBackend) and backend.name == "offline"
     fb = asyncio.run(backend.review(ReviewRequest(items=(AnswerItem("a", STORY_Q, GENERIC),)), seen.append))
     assert fb.backend == "offline" and [p.stage for p in seen] == ["done"]
+
+
+RETAIL_JOB = ("Data Analyst, Retail Insights. You will build dashboards in Looker, write SQL against our warehouse, "
+              "run A/B test readouts for the e-commerce team and present findings to non-technical stakeholders.")
+
+
+def test_job_link_names_the_requirements_not_the_title_and_agrees_with_the_real_debrief():
+    from coach.feedback.offline import job_terms
+    from coach.real import job_key_terms
+
+    terms = job_terms(RETAIL_JOB)
+    assert list(terms[:8]) == job_key_terms(RETAIL_JOB)
+    assert {"Looker", "SQL", "A/B test readouts", "dashboards"} <= set(terms)
+    assert not {"analyst", "retail", "insights"} & {w.lower() for t in terms for w in t.split()}
+    fb = one("I love working with people and I am a fast learner who enjoys a challenge. I want to grow my career.",
+             "Why do you want this role?", round="phone", job=RETAIL_JOB, type="motivational")
+    tip = fb.pointers[0].tip
+    assert fb.pointers[0].kind == "no-job-link"
+    assert "Looker" in tip and "SQL" in tip and "Retail" not in tip

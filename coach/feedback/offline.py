@@ -543,22 +543,13 @@ def rule_structure(c: Ctx) -> Finding | None:
 
 
 def job_terms(job: str | None, limit: int = 14) -> tuple[str, ...]:
-    """Key terms of a job description: its most repeated specific words, in order of weight."""
-    if not job:
-        return ()
-    text = S.strip_controls(job)[:20000]
-    counts: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for i, m in enumerate(S.WORD_RE.finditer(text)):
-        raw = m.group()
-        w = raw.lower().replace("’", "'")
-        if len(w) < 3 or w in S.STOPWORDS or w in S.JOB_BOILERPLATE or not w.isalpha():
-            continue
-        weight = 1.5 if raw[0].isupper() and i > 0 else 1.0
-        counts[w] = counts.get(w, 0.0) + weight
-        first.setdefault(w, i)
-    ranked = sorted(counts, key=lambda w: (-counts[w], first[w]))
-    return tuple(ranked[:limit])
+    """Key requirements of a job description, as the real-interview debrief reads them.
+
+    One reader for both paths (`signals.job_key_terms`, also used by coach.real):
+    requirement phrases in the order the job lists them ("Looker", "SQL",
+    "A/B test readouts"), never the title's words.
+    """
+    return tuple(S.job_key_terms(job, limit)) if job else ()
 
 
 def rule_no_job_link(c: Ctx) -> Finding | None:
@@ -571,7 +562,7 @@ def rule_no_job_link(c: Ctx) -> Finding | None:
     answer_stems = {stem(t) for t in c.text.tokens}
     link = S.JOB_LINK.search(c.text.lower)
     if c.job_terms:
-        matched = [t for t in c.job_terms if stem(t) in answer_stems]
+        matched = [t for t in c.job_terms if S.term_touched(t, c.text.lower)]
         if len(matched) >= 2 or (matched and link):
             return None
         severity = 0.8 if not matched and not link else 0.58
@@ -587,7 +578,8 @@ def rule_no_job_link(c: Ctx) -> Finding | None:
         severity += 0.05
     m = S.I_RE.search(c.text.lower)
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
-    return c.find("no-job-link", severity, evidence, "no link to the role", terms=list(c.job_terms[:3]), linked=bool(link))
+    missing = [t for t in c.job_terms if t not in matched] if c.job_terms else []
+    return c.find("no-job-link", severity, evidence, "no link to the role", terms=missing[:3], linked=bool(link))
 
 
 RULES: tuple[Callable[[Ctx], Finding | None], ...] = (

@@ -299,10 +299,12 @@ def _negative(f, q: str, ctx) -> tuple[str, str]:
 def _no_job_link(f, q: str, ctx) -> tuple[str, str]:
     terms = f.facts.get("terms") or []
     if terms:
-        named = ", ".join(terms[:-1]) + (" and " if len(terms) > 1 else "") + terms[-1]
+        quoted = [f"“{t}”" for t in terms]
+        named = ", ".join(quoted[:-1]) + (" and " if len(quoted) > 1 else "") + quoted[-1]
         return (KINDS["no-job-link"].title,
-                f"The job description stresses {named}, but your answer doesn't touch any of them. Tie one thing "
-                f"you've done to one of those — “At my last job I…, which is the {terms[0]} work this role needs.”")
+                f"The job asks for {named}, and this answer doesn't touch {'it' if len(terms) == 1 else 'them'}. "
+                f"Tie one thing you've done to one of those — “At my last job I…, which is the {terms[0]} "
+                "side of this role.”")
     if f.facts.get("linked"):
         return (KINDS["no-job-link"].title,
                 "You mention the role but not what you'd bring to it. Name one thing from the job and one "
