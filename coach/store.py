@@ -89,7 +89,7 @@ replaced by deleting it explicitly.
 
 **The index** maps each file name to ``(mtime_ns, size, inode)`` and the
 summary parsed from it. It is never trusted blindly: a listing stats every file
-(one ``scandir``) and reparses only those whose stat changed, so a stale,
+(a batch at a time) and reparses only those whose stat changed, so a stale,
 missing or corrupt index costs time, never correctness. Every atomic save makes
 a new inode, so even two same-size saves inside one mtime tick are told apart.
 Writers take ``flock(index.lock)``, re-read the index from disk, apply only
@@ -97,6 +97,25 @@ their own entries and write it back atomically, so two processes saving
 different sessions cannot drop each other's entries. Autosaves (every second
 while typing) do *not* rewrite the index when the session's summary is
 unchanged; the next listing notices the new stat and refreshes that one entry.
+
+**Index layout** (version 2): still one JSON document (``json.load`` and
+``jq`` read it whole), but laid out one entry per line, newest file name first,
+so it can be read a line at a time::
+
+    {"version": 2, "entries": {
+    "20261126T160255123-4242-a1b2c3.toml": [mtime_ns, size, inode, {summary}],
+    "20261126T153001000-4242-9f8e7d.toml": [...]
+    }}
+
+The first line must be exactly that header and the last exactly ``}}``.
+A listing reads only as many lines as the batches it has been asked for need
+(the first page of History parses ~200 lines, not 10,000), each line with its
+own small ``json.loads``, giving the GIL away every :data:`_INDEX_YIELD_LINES`
+lines: one ``json.loads`` of a 10,000-entry document held the GIL for
+30-90 ms, a frozen UI thread. A line that does not parse is ignored (its file
+is summarized from disk) and the index is rewritten when the listing ends; an
+index with another header (version 1 was one line) is rebuilt the same way.
+Writers merge lines without parsing the entries (only each line's key).
 """
 
 from __future__ import annotations
@@ -108,10 +127,12 @@ import os
 import secrets
 import stat
 import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
+from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +145,11 @@ SESSIONS_DIR = "sessions"
 INDEX_FILE = "index.json"
 LOCK_FILE = "index.lock"
 SUFFIX = ".toml"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+_INDEX_HEAD = b'{"version": %d, "entries": {\n' % INDEX_VERSION
+_INDEX_TAIL = b"}}\n"
+_INDEX_YIELD_LINES = 100  # index lines parsed between two GIL hand-overs (~0.3 ms of work)
+_IN_PROGRESS_MARK = '"status": "in-progress"'  # as json.dumps writes it; quotes in values are escaped
 _ID_TIME_FORMAT = "%Y%m%dT%H%M%S"
 _FRESH_EMPTY_S = 5.0  # an empty file younger than this is an id being claimed right now
 
@@ -797,14 +822,17 @@ class Store:
         names = self._scan_names()
         if not names:
             return
-        cached = self._read_index()
         names.sort(reverse=True)
+        index = _IndexReader(self.index_path)
         fresh: dict[str, list[Any]] = {}
         finished = False
         try:
             for start in range(0, len(names), batch):
+                chunk = names[start : start + batch]
+                index.read_through(chunk[-1])  # the index lines this batch needs, no more
+                cached = index.entries
                 rows: list[SessionSummary] = []
-                for name in names[start : start + batch]:
+                for name in chunk:
                     path = self.sessions_dir / name
                     sig = _stat_sig(path)
                     if sig is None:
@@ -822,11 +850,17 @@ class Store:
                     fresh[name] = [*sig, row.to_json()]
                 if rows:
                     yield rows
+            index.read_rest()
             finished = True
         finally:
-            stale = set(cached) - set(names) if finished else set()
-            if fresh or stale:
-                self._update_index(upserts=fresh, removals=stale)
+            index.close()
+            removals: set[str] = set()
+            if finished:
+                on_disk = set(names)
+                removals = {n for n in index.entries if n not in on_disk}
+                removals |= index.bad_keys - fresh.keys()
+            if fresh or removals or (finished and index.damaged):
+                self._update_index(upserts=fresh, removals=removals)
 
     def _scan_names(self) -> list[str]:
         """Every session file's name (one directory read, no stats); cleans old temp litter."""
@@ -875,8 +909,76 @@ class Store:
         return None
 
     def resumable(self) -> list[SessionSummary]:
-        """Readable sessions still in progress, newest first."""
-        return [r for r in self.list_sessions() if r.error is None and r.status == "in-progress"]
+        """Readable sessions still in progress, newest first; cheap with a current index.
+
+        One directory read and one pass over the index that parses only the
+        lines saying ``"status": "in-progress"`` (the others are only checked
+        for their key), then a stat of those candidates. Files the index does
+        not cover (new, or their line is damaged) and candidates whose stat
+        changed are summarized from disk, and the index is brought up to date.
+
+        The price: a file the index records as *not* in progress is not
+        stat'ed, so one edited behind coach's back into "in-progress" shows up
+        here only after the next full listing (History, ``coach history``)
+        refreshes its entry. Coach's own saves rewrite the entry whenever the
+        status changes, so in normal use the answer is exact.
+        """
+        names = self._scan_names()
+        if not names:
+            return []
+        on_disk = set(names)
+        seen: set[str] = set()
+        rows: list[SessionSummary] = []
+        fresh: dict[str, list[Any]] = {}
+
+        def add(name: str, entry: list[Any] | None) -> None:
+            path = self.sessions_dir / name
+            sig = _stat_sig(path)
+            if sig is None:
+                return
+            row = None
+            if entry is not None and entry[:3] == list(sig):
+                row = self._row_from_entry(entry, path)
+            if row is None:
+                row = self._summarize_file(path, sig)
+                if row is None:
+                    return
+                fresh[name] = [*sig, row.to_json()]
+            if row.error is None and row.status == "in-progress":
+                rows.append(row)
+
+        index = _IndexReader(self.index_path)
+        try:
+            for line in index.lines():
+                if _IN_PROGRESS_MARK_B not in line:
+                    key = _line_key(line)
+                    if key is not None and line.rstrip(b",").endswith(b"}]"):
+                        seen.add(key)  # recorded as not in progress
+                    else:
+                        index.damaged = True
+                    continue
+                parsed = index.parse(line)
+                if parsed is not None and parsed[0] in on_disk:
+                    seen.add(parsed[0])
+                    add(*parsed)
+        finally:
+            index.close()
+        for name in sorted(on_disk - seen, reverse=True):
+            add(name, None)
+        if fresh:
+            self._update_index(upserts=fresh, removals=())
+        rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return rows
+
+    def iter_newest(self, batch: int = 200) -> Iterator[SessionSummary]:
+        """Rows one at a time, newest first (by file name across batches), reading only as far as the caller goes.
+
+        For callers that want "the newest N sessions such that ...": stop
+        iterating (``break``) and nothing further is read or stat'ed.
+        """
+        for rows in self.iter_summaries(batch=batch):
+            rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+            yield from rows
 
     def recent_question_ids(self, sessions: int = 10) -> set[str]:
         """Ids of questions shown in the ``sessions`` newest readable sessions.
@@ -909,21 +1011,6 @@ class Store:
 
     # ------------------------------------------------------------- index
 
-    def _read_index(self) -> dict[str, list[Any]]:
-        """The cached entries, or {} when the index is missing, corrupt or from another version."""
-        try:
-            data = json.loads(self.index_path.read_bytes())
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            return {}  # rebuilt from the files on this listing
-        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-            return {}
-        entries = data.get("entries")
-        if not isinstance(entries, dict):
-            return {}
-        return {k: v for k, v in entries.items() if isinstance(v, list) and len(v) == 4}
-
     @contextlib.contextmanager
     def _index_lock(self) -> Iterator[None]:
         """Exclusive flock on index.lock for a read-modify-write of the index."""
@@ -937,18 +1024,20 @@ class Store:
     def _update_index(self, upserts: dict[str, list[Any]], removals: Iterable[str]) -> None:
         """Merge our entries into the index as it is on disk now, under the lock.
 
-        The index is only a cache, so failing to write it (disk full, read-only
-        data dir) costs speed, not data: the error is swallowed on purpose.
+        The other lines are carried over as they are (only their keys are
+        read); ours replace theirs. The index is only a cache, so failing to
+        write it (disk full, read-only data dir) costs speed, not data: the
+        error is swallowed on purpose.
         """
         try:
             with self._index_lock():
-                entries = self._read_index()
-                entries.update(upserts)
+                lines = _index_lines(self.index_path)
+                for name, entry in upserts.items():
+                    lines[name] = _entry_line(name, entry)
                 for name in removals:
-                    if not (self.sessions_dir / name).exists():
-                        entries.pop(name, None)
-                body = json.dumps({"version": INDEX_VERSION, "entries": entries}, ensure_ascii=False)
-                atomic_write_bytes(self.index_path, body.encode("utf-8"))
+                    if name in lines and not (self.sessions_dir / name).exists():
+                        del lines[name]
+                atomic_write_bytes(self.index_path, _index_body(lines))
         except OSError:
             return  # a cache we could not write; next listing reparses what changed
 
@@ -966,6 +1055,151 @@ class Store:
             return
         self._update_index({path.name: [st.st_mtime_ns, st.st_size, st.st_ino, row.to_json()]}, ())
         _INDEXED[path] = row
+
+
+_IN_PROGRESS_MARK_B = _IN_PROGRESS_MARK.encode()
+
+
+class _IndexReader:
+    """index.json read lazily, a line at a time, newest name first (see "Index layout").
+
+    ``entries`` holds the usable entries read so far. ``damaged`` is set when
+    the header is wrong (another version, not ours, empty), a line does not
+    parse or the closing line is missing: the caller rewrites the index once
+    it has read everything. ``bad_keys`` names unusable lines whose key could
+    still be read, so they can be dropped even if their file has gone.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.entries: dict[str, list[Any]] = {}
+        self.bad_keys: set[str] = set()
+        self.damaged = False
+        self._last: str | None = None
+        self._count = 0
+        self._file: Any = None
+        try:
+            self._file = open(path, "rb")  # noqa: SIM115 -- closed by close()
+            head = self._file.readline()
+        except FileNotFoundError:
+            return  # no index yet: not damaged, just empty
+        except OSError:
+            self.damaged = True
+            self.close()
+            return
+        if head != _INDEX_HEAD:
+            self.damaged = True  # version 1, another program's file, or junk: rebuilt
+            self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def lines(self) -> Iterator[bytes]:
+        """The raw entry lines left (no newline, trailing comma kept), giving the GIL away now and then."""
+        while self._file is not None:
+            try:
+                line = self._file.readline()
+            except OSError:
+                line = b""
+            if line in (_INDEX_TAIL, _INDEX_TAIL.rstrip()):
+                self.close()
+                return
+            if not line.endswith(b"\n"):
+                self.damaged = True  # cut short: no closing line
+                self.close()
+                if not line:
+                    return
+            self._count += 1
+            if self._count % _INDEX_YIELD_LINES == 0:
+                time.sleep(0)  # let the UI thread have the GIL between small pieces of work
+            yield line.rstrip(b"\n")
+
+    def parse(self, line: bytes) -> tuple[str, list[Any]] | None:
+        """One entry line as (name, entry), kept in ``entries``; None (and noted) if unusable."""
+        body = line[:-1] if line.endswith(b",") else line
+        try:
+            item = json.loads(b"{" + body + b"}")
+        except ValueError:  # also UnicodeDecodeError
+            item = None
+        if not isinstance(item, dict) or len(item) != 1:
+            self.damaged = True
+            key = _line_key(line)
+            if key is not None:
+                self.bad_keys.add(key)
+            return None
+        ((key, entry),) = item.items()
+        self._last = key
+        if not _valid_entry(entry):
+            self.damaged = True
+            self.bad_keys.add(key)
+            return None
+        self.entries[key] = entry
+        return key, entry
+
+    def read_through(self, lowest: str) -> None:
+        """Read lines until every entry whose name sorts at or above ``lowest`` is in (or the end)."""
+        for line in self.lines():
+            self.parse(line)
+            if self._last is not None and self._last < lowest:
+                return
+
+    def read_rest(self) -> None:
+        for line in self.lines():
+            self.parse(line)
+
+
+def _valid_entry(entry: Any) -> bool:
+    """``[mtime_ns, size, inode, {summary}]`` with int stats (the summary is checked when used)."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 4
+        and all(type(v) is int for v in entry[:3])
+        and isinstance(entry[3], dict)
+    )
+
+
+def _line_key(line: bytes) -> str | None:
+    """The file name an index line is about, without parsing its entry; None if unreadable."""
+    if not line.startswith(b'"'):
+        return None
+    try:
+        text = line.decode("utf-8")
+        key, end = scanstring(text, 1)
+    except ValueError:  # also UnicodeDecodeError
+        return None
+    return key if text.startswith(": [", end) else None
+
+
+def _entry_line(name: str, entry: list[Any]) -> bytes:
+    """One index line (no comma, no newline); ASCII-only, so any name or title round-trips."""
+    return f"{json.dumps(name)}: {json.dumps(entry)}".encode("ascii")
+
+
+def _index_lines(path: Path) -> dict[str, bytes]:
+    """The index on disk as name -> raw line (entries not parsed); {} if missing or not version 2."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    if not data.startswith(_INDEX_HEAD):
+        return {}
+    out: dict[str, bytes] = {}
+    for n, line in enumerate(data[len(_INDEX_HEAD) :].split(b"\n")):
+        if n % (10 * _INDEX_YIELD_LINES) == 0:
+            time.sleep(0)
+        body = line[:-1] if line.endswith(b",") else line
+        key = _line_key(body)
+        if key is not None:
+            out[key] = body
+    return out
+
+
+def _index_body(lines: dict[str, bytes]) -> bytes:
+    """The whole index file: header, lines newest name first, closing line."""
+    ordered = [lines[name] for name in sorted(lines, reverse=True)]
+    middle = b",\n".join(ordered) + b"\n" if ordered else b""
+    return _INDEX_HEAD + middle + _INDEX_TAIL
 
 
 def _stat_sig(path: Path) -> tuple[int, int, int] | None:

@@ -423,11 +423,10 @@ def test_listing_is_newest_first_with_summary_fields(store: Store) -> None:
 def test_index_is_used_but_never_trusted_blindly(store: Store) -> None:
     s = store.create("phone", "general")
     store.list_sessions()
-    index = json.loads(store.index_path.read_text())
-    name = f"{s.id}.toml"
+    text = store.index_path.read_text()
     # Lie in the index: same stat signature but a wrong role -> the cache is used...
-    index["entries"][name][3]["role"] = "cached-role"
-    fsutil.atomic_write_text(store.index_path, json.dumps(index))
+    assert text.count('"role": "general"') == 1
+    fsutil.atomic_write_text(store.index_path, text.replace('"role": "general"', '"role": "cached-role"'))
     assert store.list_sessions()[0].role == "cached-role"
     # ...but as soon as the file changes, its stat changes and it is reparsed.
     loaded = store.load(s.id)
@@ -537,6 +536,180 @@ def test_concurrent_saves_do_not_clobber_the_index(tmp_path: Path) -> None:
     store = Store(Path(root))
     entries = json.loads(store.index_path.read_text())["entries"]
     assert len(entries) == 120  # every save's entry survived the other process's writes
+
+
+# ------------------------------------------------ index layout (version 2)
+
+
+def _index_lines(store: Store) -> list[str]:
+    return store.index_path.read_text().split("\n")
+
+
+def _assert_index_layout(store: Store) -> dict:
+    """One JSON document, header line, one entry per line newest name first, closing line; its entries."""
+    text = store.index_path.read_text()
+    doc = json.loads(text)  # still one JSON document for any other reader
+    lines = text.split("\n")
+    assert lines[0] == f'{{"version": {store_mod.INDEX_VERSION}, "entries": {{'
+    assert lines[-2:] == ["}}", ""]
+    entry_lines = lines[1:-2]
+    keys = [json.loads("{" + line.rstrip(",") + "}").popitem()[0] for line in entry_lines]
+    assert keys == sorted(doc["entries"], reverse=True) and len(keys) == len(doc["entries"])
+    return doc["entries"]
+
+
+def test_index_is_one_entry_per_line_newest_first(store: Store) -> None:
+    made = [store.create("phone", "general") for _ in range(4)]
+    store.list_sessions()
+    entries = _assert_index_layout(store)
+    assert list(entries) == [f"{s.id}.toml" for s in reversed(made)]
+
+
+def test_old_version_1_index_is_rebuilt_in_the_new_layout(store: Store) -> None:
+    made = [store.create("phone", "general") for _ in range(3)]
+    st_ = {f"{s.id}.toml": os.stat(store.resolve(s.id)) for s in made}
+    # What coach wrote before: one line, version 1, entries whose stat still matches but whose
+    # summary lies; a version-1 index is not read at all, so the lie never shows.
+    old = {
+        "version": 1,
+        "entries": {
+            name: [s.st_mtime_ns, s.st_size, s.st_ino,
+                   {**summary.to_json(), "role": "from-the-old-index"}]
+            for (name, s), summary in zip(st_.items(), [store_mod.summarize(m, store.resolve(m.id)) for m in made])
+        },
+    }
+    store.index_path.write_text(json.dumps(old))
+    rows = store.list_sessions()
+    assert [r.id for r in rows] == [s.id for s in reversed(made)]
+    assert {r.role for r in rows} == {"general"}
+    assert set(_assert_index_layout(store)) == set(st_)
+
+
+def test_a_corrupt_index_line_is_ignored_and_rebuilt(store: Store, monkeypatch) -> None:
+    made = [store.create("phone", "general") for _ in range(5)]
+    store.list_sessions()
+    good = store.index_path.read_text()
+    lines = good.split("\n")
+    victim = f"{made[2].id}.toml"
+    at = next(i for i, line in enumerate(lines) if line.startswith(json.dumps(victim)))
+    lines[at] = lines[at][: len(lines[at]) // 2]  # cut in the middle of its summary
+    lines.insert(1, "not json at all,")  # and a line with no key at all
+    store.index_path.write_text("\n".join(lines))
+    summarized: list[str] = []
+    real = store_mod.read_header_summary
+    monkeypatch.setattr(store_mod, "read_header_summary",
+                        lambda path, size: (summarized.append(path.name), real(path, size))[1])
+    rows = store.list_sessions()
+    assert [r.id for r in rows] == [s.id for s in reversed(made)] and all(r.error is None for r in rows)
+    assert summarized == [victim]  # only the file behind the bad line was read; the others came from the index
+    _assert_index_layout(store)
+    assert store.index_path.read_text() == good  # rebuilt exactly
+
+
+def test_index_cut_short_or_with_a_bad_line_for_a_gone_file_is_rewritten(store: Store) -> None:
+    made = [store.create("phone", "general") for _ in range(3)]
+    store.list_sessions()
+    good = store.index_path.read_text()
+    gone = f"{made[0].id}.toml"
+    store.resolve(made[0].id).unlink()
+    lines = good.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(json.dumps(gone)))
+    lines[at] = lines[at].replace("[", "[[", 1)  # its key reads, its entry does not
+    store.index_path.write_text("\n".join(lines[:-2]))  # and no closing line
+    assert [r.id for r in store.list_sessions()] == [made[2].id, made[1].id]
+    assert set(_assert_index_layout(store)) == {f"{made[1].id}.toml", f"{made[2].id}.toml"}
+
+
+def test_first_batch_reads_only_the_index_lines_it_needs(store: Store, monkeypatch) -> None:
+    made = [store.create("phone", "general") for _ in range(9)]
+    store.list_sessions()
+    parsed: list[str] = []
+    real = store_mod._IndexReader.parse
+    monkeypatch.setattr(store_mod._IndexReader, "parse",
+                        lambda self, line: (parsed.append(line[:40]), real(self, line))[1])
+    batches = store.iter_summaries(batch=3)
+    first = next(batches)
+    assert [r.id for r in first] == [s.id for s in reversed(made)][:3]
+    assert len(parsed) <= 4  # three entries, plus the one line that shows the batch is complete
+    assert [r.id for b in batches for r in b] == [s.id for s in reversed(made)][3:]
+    assert len(parsed) == 9
+
+
+def _save_and_list(root: str, barrier, prefix: str, n: int) -> None:
+    st_ = Store(Path(root))
+    barrier.wait()
+    for i in range(n):
+        st_.save(Session(id=f"{prefix}-{i:03d}", round="second", role="general"))
+        if i % 10 == 0:
+            st_.index_path.unlink(missing_ok=True)  # rebuilt by the listing, amid the other's saves
+            st_.list_sessions()
+
+
+def test_concurrent_writers_and_rebuilding_listings_keep_every_entry(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(3)
+    root = str(tmp_path / "shared")
+    procs = [ctx.Process(target=_save_many, args=(root, barrier, "a", 50)),
+             ctx.Process(target=_save_many, args=(root, barrier, "b", 50)),
+             ctx.Process(target=_save_and_list, args=(root, barrier, "c", 30))]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    store = Store(Path(root))
+    # Read before any listing in this process: every writer merged under the lock, and each
+    # rebuilding listing saw every file saved before it began, so nothing was dropped.
+    names = {f"{p}-{i:03d}.toml" for p, n in (("a", 50), ("b", 50), ("c", 30)) for i in range(n)}
+    assert set(_assert_index_layout(store)) == names
+    rows = store.list_sessions()
+    assert len(rows) == 130 and all(r.error is None for r in rows)
+    assert len(_assert_index_layout(store)) == 130
+
+
+def test_resumable_parses_only_in_progress_lines(store: Store, monkeypatch) -> None:
+    open_ = [store.create("phone", "general") for _ in range(2)]
+    for _ in range(5):
+        s = store.create("phone", "general")
+        s.status = "complete"
+        store.save(s)
+    store.list_sessions()
+    parsed: list[bytes] = []
+    real = store_mod._IndexReader.parse
+    monkeypatch.setattr(store_mod._IndexReader, "parse",
+                        lambda self, line: (parsed.append(line), real(self, line))[1])
+    assert [r.id for r in store.resumable()] == [s.id for s in reversed(open_)]
+    assert len(parsed) == 2
+
+
+def test_resumable_sees_files_the_index_does_not_and_stat_changes(store: Store) -> None:
+    a = store.create("phone", "general")
+    b = store.create("phone", "general")
+    store.list_sessions()
+    # b finished behind the index's back (written in place: new stat, index not told)
+    path = store.resolve(b.id)
+    path.write_text(path.read_text().replace('status = "in-progress"', 'status = "complete"'))
+    # c written by another coach whose index write was lost
+    other = Store(store.root)
+    c = Session(id="29990101T000000000-1-aaaaaa", round="second", role="general")
+    other.save(c)
+    lines = [line for line in store.index_path.read_text().split("\n") if not line.startswith(f'"{c.id}')]
+    store.index_path.write_text("\n".join(lines).replace(",\n}}", "\n}}"))
+    assert [r.id for r in store.resumable()] == [c.id, a.id]
+    assert f"{c.id}.toml" in _assert_index_layout(store)  # and the index learnt about c
+
+
+def test_iter_newest_stops_reading_when_the_caller_stops(store: Store, monkeypatch) -> None:
+    made = [store.create("phone", "general") for _ in range(6)]
+    store.index_path.unlink()
+    read: list[str] = []
+    real = store_mod.read_header_summary
+    monkeypatch.setattr(store_mod, "read_header_summary",
+                        lambda path, size: (read.append(path.name), real(path, size))[1])
+    rows = store.iter_newest(batch=2)
+    assert [next(rows).id, next(rows).id] == [made[5].id, made[4].id]
+    rows.close()
+    assert len(read) == 2
 
 
 def test_autosave_with_unchanged_summary_skips_index_write(store: Store, monkeypatch) -> None:
