@@ -205,3 +205,40 @@ def test_job_link_names_the_requirements_not_the_title_and_agrees_with_the_real_
     tip = fb.pointers[0].tip
     assert fb.pointers[0].kind == "no-job-link"
     assert "Looker" in tip and "SQL" in tip and "Retail" not in tip
+
+
+DIFFICULT_CUSTOMER = (
+    "A customer was rude to me on the phone because his order was late, and he refused to give his order number. "
+    "I stayed calm, apologised, found the order by his email address and booked a courier for the next morning. "
+    "He called back to thank me and has ordered from us every month since."
+)
+
+
+def test_describing_a_difficult_person_is_not_negative_when_the_question_asks_for_one():
+    fb = one(DIFFICULT_CUSTOMER, "Tell me about a time you dealt with a difficult customer.")
+    assert "negative" not in {p.kind for p in fb.pointers}
+    assert all(p.kind != "negative" for n in fb.notes for p in n.pointers)
+
+
+def test_the_same_description_is_criticism_where_nobody_asked():
+    fb = one(DIFFICULT_CUSTOMER, "Tell me about a project you are proud of.")
+    assert "negative" in {p.kind for n in fb.notes for p in n.pointers}
+
+
+@pytest.mark.parametrize("remark", [
+    "Honestly he was lazy and incompetent, so I did his share.",
+    "My old boss was terrible at planning, so I did his share.",
+    "The company was a joke about planning, so I did the work myself.",
+])
+def test_verdicts_on_people_are_negative_even_when_invited(remark):
+    answer = "Last year a colleague kept missing his deadlines on our shared report. " + remark + (
+        " I set up a weekly check-in and we delivered the next three reports on time.")
+    fb = one(answer, "Tell me about a time you worked with a difficult colleague.")
+    assert fb.pointers[0].kind == "negative"
+
+
+def test_self_criticism_is_not_negative_talk_about_others():
+    answer = ("When I started at the bakery I was useless at the till and slow with the card machine. I asked my "
+              "manager for two quiet shifts to practise, and by the end of the month I was the fastest on the team.")
+    fb = one(answer, "Tell me about a time you had to learn something quickly.")
+    assert all(p.kind != "negative" for n in fb.notes for p in n.pointers)

@@ -346,18 +346,47 @@ def rule_no_questions(c: Ctx) -> Finding | None:
     return c.find("no-questions", severity, evidence, "no question asked", declined=declined)
 
 
+def _about_others(c: Ctx, m) -> bool:
+    """Whether the word at ``m`` is said of someone else (not of the candidate, not of a thing).
+
+    The nearest person word before it in its sentence decides ("my old boss was terrible",
+    "a guy who was lazy"); "I was useless at Excel then" is about the speaker.
+    """
+    s, e = c.text.sentence_at(m.start())
+    others = self_ = -1
+    for o in S.OTHERS_RE.finditer(c.text.lower, s, m.start()):
+        others = o.start()
+    for i in S.SELF_RE.finditer(c.text.lower, s, m.start()):
+        self_ = i.start()
+    if others >= 0 or self_ >= 0:
+        return others > self_
+    return bool(S.OTHERS_RE.search(c.text.lower, m.end(), e))
+
+
 def rule_negative(c: Ctx) -> Finding | None:
-    """Blaming or running down others: sentences that pair a negative word with other people."""
-    hits = []
-    for m in S.NEGATIVE_WORDS.finditer(c.text.lower):
-        s, e = c.text.sentence_at(m.start())
-        if S.OTHERS_RE.search(c.text.lower[s:e]):
-            hits.append((m, s, e))
+    """Running others down: a verdict on someone, or criticism the question didn't ask for.
+
+    Describing a difficult person is the answer when the question asks about one
+    ("a difficult customer", "a conflict with a colleague"): "he was rude", "she
+    refused to share the file" set the scene. What a recruiter notes is a verdict
+    on someone's character or competence ("lazy", "useless", "the company was a
+    joke") or blame, which reads the same whatever the question; and critical
+    description where nobody asked for it ("why are you leaving?", "a project
+    you're proud of").
+    """
+    invited = bool(S.INVITES_DIFFICULT_Q.search(c.q.text.lower()))
+    hits = [m for m in S.JUDGEMENT_WORDS.finditer(c.text.lower) if _about_others(c, m)]
+    verdicts = len(hits)
+    if not invited:
+        hits += [m for m in S.DESCRIBING_WORDS.finditer(c.text.lower) if _about_others(c, m)]
     if not hits:
         return None
-    m, s, e = hits[0]
-    severity = 0.78 + 0.06 * min(3, len(hits) - 1)
-    return c.find("negative", severity, c.text.verbatim(s, e), f"{len(hits)} critical remarks", word=c.text.said(m), count=len(hits))
+    first = min(range(len(hits)), key=lambda i: hits[i].start())
+    m = hits[first]
+    s, e = c.text.sentence_at(m.start())
+    severity = (0.78 if verdicts else 0.7) + 0.06 * min(3, len(hits) - 1)
+    return c.find("negative", severity, c.text.verbatim(s, e), f"{len(hits)} critical remarks", word=c.text.said(m),
+                  count=len(hits), invited=invited, verdict=first < verdicts)
 
 
 def story_signals(c: Ctx) -> dict:

@@ -388,20 +388,39 @@ FILLERS = words_re(
     r"anyways", r"anyway", r"totally", r"super",
 )
 
-NEGATIVE_WORDS = words_re(
+#: Verdicts on people or an employer: character and competence judgements and blame. A
+#: recruiter hears these as the candidate running others down, whatever the question asked.
+JUDGEMENT_WORDS = words_re(
     r"lazy", r"incompetent", r"useless", r"stupid", r"idiots?", r"terrible", r"awful", r"toxic",
-    r"clueless", r"horrible", r"didn't care", r"did not care", r"never listened", r"did nothing",
-    r"refused to", r"couldn't be bothered", r"rude", r"annoying", r"micromanag\w*", r"worst",
-    r"hated", r"their fault", r"his fault", r"her fault", r"not my fault", r"wasn't my fault",
-    r"blamed", r"dumb", r"pathetic", r"ridiculous", r"unprofessional", r"no idea what (?:he|she|they) (?:was|were) doing",
-    r"drove me crazy", r"couldn't stand", r"can't stand", r"selfish", r"arrogant", r"disorganized mess",
-    r"total mess", r"bad manager", r"bad boss", r"a joke", r"slackers?", r"freeloaders?",
-    r"never did (?:his|her|their) (?:part|share|work)", r"dead weight",
+    r"clueless", r"horrible", r"didn't care", r"did not care", r"couldn't be bothered",
+    r"their fault", r"his fault", r"her fault", r"not my fault", r"wasn't my fault",
+    r"dumb", r"pathetic", r"no idea what (?:he|she|they) (?:was|were) doing", r"selfish", r"arrogant",
+    r"disorganized mess", r"total mess", r"bad manager", r"bad boss", r"a joke", r"slackers?", r"freeloaders?",
+    r"never did (?:his|her|their) (?:part|share|work)", r"dead weight", r"a bully", r"hopeless",
+)
+#: Words that describe a hard situation or someone's behaviour ("he was rude", "she refused to").
+#: Expected when the question asks about a difficult person or a conflict; critical otherwise.
+DESCRIBING_WORDS = words_re(
+    r"never listened", r"did nothing", r"refused to", r"rude", r"annoying", r"micromanag\w*", r"worst",
+    r"hated", r"blamed", r"ridiculous", r"unprofessional", r"drove me crazy", r"couldn't stand", r"can't stand",
 )
 OTHERS_RE = words_re(
-    r"he", r"she", r"they", r"them", r"his", r"her", r"their", r"boss", r"manager", r"coworkers?",
+    r"he", r"she", r"they", r"them", r"his", r"her", r"their", r"boss", r"manager", r"managers", r"coworkers?",
     r"co-workers?", r"colleagues?", r"teammates?", r"team members?", r"group members?", r"employer",
     r"company", r"management", r"professor", r"supervisor", r"client", r"customer", r"people",
+    r"guy", r"guys", r"girl", r"man", r"woman", r"person", r"who", r"staff", r"department", r"volunteers?",
+    r"developers?", r"engineers?", r"lecturers?", r"teachers?", r"tutors?", r"classmates?", r"partners?",
+    r"landlord", r"leadership", r"directors?", r"the team", r"my team", r"our team", r"the group", r"the other team",
+    r"everyone", r"nobody", r"the office", r"the school", r"the university", r"the business",
+)
+#: Who the nearest subject is: the candidate ("I was useless at Excel") or someone else.
+SELF_RE = words_re(r"I", r"I'm", r"I was", r"me", r"myself")
+#: Questions that ask the candidate to describe a difficult person, a conflict or a complaint.
+INVITES_DIFFICULT_Q = words_re(
+    r"difficult", r"challeng\w*", r"ethic\w*", r"dilemma", r"unfair", r"wrongdoing",
+    r"rude", r"angry", r"upset", r"irate", r"unhappy", r"frustrated", r"demanding", r"conflict", r"disagree\w*",
+    r"clash\w*", r"tension", r"complain\w*", r"didn't pull", r"not pulling", r"underperform\w*",
+    r"hard to work with", r"criticism", r"critici[sz]ed", r"push ?back", r"pushed back", r"dispute",
 )
 
 #: Interview topics and the everyday words people use for them (prefixes), so that an

@@ -291,9 +291,13 @@ def _off_topic(f, q: str, ctx) -> tuple[str, str]:
 
 def _negative(f, q: str, ctx) -> tuple[str, str]:
     word = f.facts.get("word", "")
+    if f.facts.get("verdict") or not word:
+        return (KINDS["negative"].title,
+                f"Calling others “{word}” can make the interviewer wonder how you'd talk about them. Describe what "
+                "they did in neutral words — what happened, not what they're like — then spend your words on what you did about it.")
     return (KINDS["negative"].title,
-            f"Calling others “{word}” can make the interviewer wonder how you'd talk about them. Describe what "
-            "happened neutrally in one sentence, then spend your words on what you did about it.")
+            f"The question didn't ask about anyone difficult, so “{_short(f.evidence, 10)}” stands out as criticism. "
+            "Leave it out, or keep it to one neutral sentence, and put the spotlight on what you did.")
 
 
 def _no_job_link(f, q: str, ctx) -> tuple[str, str]:
