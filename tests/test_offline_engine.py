@@ -242,3 +242,18 @@ def test_self_criticism_is_not_negative_talk_about_others():
               "manager for two quiet shifts to practise, and by the end of the month I was the fastest on the team.")
     fb = one(answer, "Tell me about a time you had to learn something quickly.")
     assert all(p.kind != "negative" for n in fb.notes for p in n.pointers)
+
+
+def test_tips_quote_phrases_in_the_candidates_own_casing():
+    answer = ("I think I led the move to the new rota, I guess. I think it went fine, maybe, and I Guess people "
+              "liked it. Basically, I think it was basically okay, basically.")
+    fb = one(answer, "Tell me about a time you led a change.")
+    tips = " ".join(p.tip for n in fb.notes for p in n.pointers)
+    assert "“i think”" not in tips and "“i guess”" not in tips
+    assert "“I guess”" in tips or "“I think”" in tips
+    for n in fb.notes:
+        for p in n.pointers:
+            for quoted in p.tip.split("“")[1:]:
+                phrase = quoted.split("”")[0]
+                if p.kind in ("hedging", "filler") and phrase in answer.lower() and phrase not in answer:
+                    raise AssertionError(f"{phrase!r} is not as the candidate typed it")

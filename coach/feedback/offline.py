@@ -539,8 +539,7 @@ def rule_hedging(c: Ctx) -> Finding | None:
         return None
     severity = 0.35 + min(0.5, 0.06 * len(hits) + 0.04 * rate + 0.05 * len(strong))
     m = (strong or hits)[0]
-    phrases = sorted({h.group().lower() for h in hits})
-    return c.find("hedging", severity, c.text.sentence_quote(m.start()), f"{len(hits)} hedges", phrases=phrases, count=len(hits))
+    return c.find("hedging", severity, c.text.sentence_quote(m.start()), f"{len(hits)} hedges", phrases=_as_said(c, strong + hits), count=len(hits))
 
 
 def rule_filler(c: Ctx) -> Finding | None:
@@ -551,9 +550,17 @@ def rule_filler(c: Ctx) -> Finding | None:
     if len(hits) < 3 or rate < 2.5:
         return None
     severity = 0.35 + min(0.55, 0.05 * len(hits) + 0.05 * rate)
-    phrases = sorted({h.group().lower() for h in hits})
+    phrases = _as_said(c, hits)
     densest = max(c.text.sentences, key=lambda se: sum(1 for h in hits if se[0] <= h.start() < se[1]))
     return c.find("filler", severity, c.text.verbatim(*densest), f"{len(hits)} fillers", phrases=phrases, count=len(hits))
+
+
+def _as_said(c: Ctx, hits: list) -> list[str]:
+    """Distinct phrases in the order given, each quoted as the candidate first typed it ("I think", not "i think")."""
+    seen: dict[str, str] = {}
+    for h in hits:
+        seen.setdefault(h.group(), c.text.said(h))
+    return list(seen.values())
 
 
 def rule_structure(c: Ctx) -> Finding | None:

@@ -279,7 +279,7 @@ def _filler(f, q: str, ctx) -> tuple[str, str]:
     shown = ", ".join(f"“{p}”" for p in phrases[:3]) or "crutch words"
     count = f.facts.get("count", 0)
     return (KINDS["filler"].title,
-            f"{shown} come up {count} times here; in the room, that's what people remember. Practise the answer "
+            f"{shown} {'comes' if len(phrases) == 1 else 'come'} up {count} times here; in the room, that's what people remember. Practise the answer "
             "once out loud and pause where you'd reach for one.")
 
 
