@@ -257,3 +257,50 @@ def test_tips_quote_phrases_in_the_candidates_own_casing():
                 phrase = quoted.split("”")[0]
                 if p.kind in ("hedging", "filler") and phrase in answer.lower() and phrase not in answer:
                     raise AssertionError(f"{phrase!r} is not as the candidate typed it")
+
+
+LED = ("At my last job I led the move of our month-end billing reports from spreadsheets into a small database. "
+       "I designed the tables, wrote the import scripts and trained the three analysts who used them. Month-end "
+       "close went from four days to a day and a half, and my manager asked me to do the same for payroll.")
+
+
+def _skip(qid, question, follow_up_of=None):
+    return AnswerItem(qid, question, "", skipped=True, follow_up_of=follow_up_of)
+
+
+def test_a_skipped_main_question_leads_over_a_skipped_follow_up():
+    items = (AnswerItem("m1", "Tell me about a time you led a project.", LED),
+             _skip("f1", "What would you do differently next time?", follow_up_of="m1"),
+             _skip("m2", "Describe a time you received difficult feedback."))
+    fb = analyze(ReviewRequest(items=items, round="second"))
+    assert (fb.pointers[0].kind, fb.pointers[0].question_id) == ("no-answer", "m2")
+
+
+def test_several_skips_are_counted_kindly():
+    items = (_skip("m1", "Tell me about yourself."), _skip("m2", "Why are you interested in this role?"),
+             AnswerItem("m3", "Tell me about a time you led a project.", LED),
+             _skip("m4", "Describe a time you worked under pressure."),
+             AnswerItem("m5", "Do you have any questions for us?", "What does a good first three months look like?",
+                        type="closing"))
+    fb = analyze(ReviewRequest(items=items, round="phone"))
+    first = fb.pointers[0]
+    assert first.kind == "no-answer" and first.question_id == "m1"
+    assert "3 of 5 questions" in first.tip
+    assert "fail" not in first.tip.lower() and "reject" not in first.tip.lower()
+
+
+def test_a_skipped_follow_up_after_a_strong_answer_does_not_outrank_a_real_weakness():
+    items = (AnswerItem("m1", "Tell me about a time you led a project.", LED),
+             _skip("f1", "What would you do differently next time?", follow_up_of="m1"),
+             AnswerItem("m2", "Tell me about a time you had to persuade someone.", GENERIC))
+    fb = analyze(ReviewRequest(items=items, round="second"))
+    assert fb.pointers[0].kind == "no-example" and fb.pointers[0].question_id == "m2"
+    notes = {n.question_id: [p.kind for p in n.pointers] for n in fb.notes}
+    assert notes["f1"] == ["no-answer"]
+
+
+def test_a_skipped_follow_up_alone_is_still_said():
+    items = (AnswerItem("m1", "Tell me about a time you led a project.", LED),
+             _skip("f1", "What would you do differently next time?", follow_up_of="m1"))
+    fb = analyze(ReviewRequest(items=items, round="second"))
+    assert any(p.kind == "no-answer" and p.question_id == "f1" for p in fb.pointers)

@@ -661,24 +661,65 @@ _ORDER = {k: i for i, k in enumerate((
 ))}
 
 
+#: Why an answer counts as not given at all (junk and placeholders are answers, if poor ones).
+_UNANSWERED = ("skipped", "blank", "no words")
+#: Severity of a skipped follow-up after a strong main answer: a note, and a pointer only
+#: when nothing in the round is a real weakness (those start at about 0.5).
+SKIPPED_FOLLOW_UP_AFTER_STRONG = 0.45
+#: A skipped follow-up to a weak or missing main answer: below a skipped main question.
+SKIPPED_FOLLOW_UP = 0.75
+
+
+def _unanswered(found: list[Finding]) -> bool:
+    return bool(found) and found[0].kind == "no-answer" and found[0].facts.get("reason") in _UNANSWERED
+
+
+def weigh_unanswered(per_answer: list[tuple[AnswerItem, list[Finding]]]) -> None:
+    """Round context for unanswered items, in place.
+
+    A skipped main question is the gap an interviewer notices most; a skipped
+    follow-up matters less, and after a strong main answer it is a note, not a
+    headline over a real weakness elsewhere. Every unanswered item's finding
+    carries the round's count, so the tip can say "you skipped 3 of 5".
+    """
+    by_id = {item.question_id: found for item, found in per_answer}
+    mains = [(item, found) for item, found in per_answer if not item.follow_up_of]
+    follows = [(item, found) for item, found in per_answer if item.follow_up_of]
+    skipped_main = sum(1 for _i, found in mains if _unanswered(found))
+    skipped_follow = sum(1 for _i, found in follows if _unanswered(found))
+    if not skipped_main and not skipped_follow:
+        return
+    for item, found in per_answer:
+        if not _unanswered(found):
+            continue
+        f = found[0]
+        f.facts.update(skipped=skipped_main, total=len(mains), skipped_follow=skipped_follow,
+                       follow_up=bool(item.follow_up_of))
+        if item.follow_up_of:
+            main = by_id.get(item.follow_up_of)
+            strong = main is not None and not _unanswered(main) and all(
+                g.severity < 0.6 and g.kind != "no-answer" for g in main)
+            f.severity = SKIPPED_FOLLOW_UP_AFTER_STRONG if strong else SKIPPED_FOLLOW_UP
+            f.facts["after_strong"] = strong
+
+
+def _per_answer(request: ReviewRequest) -> list[tuple[AnswerItem, list[Finding]]]:
+    terms = job_terms(request.job)
+    per_answer = [(item, answer_findings(item, request.round, request.role, terms)) for item in request.items]
+    weigh_unanswered(per_answer)
+    return per_answer
+
+
 def findings(request: ReviewRequest) -> list[Finding]:
     """Per-answer findings for the whole request, answer by answer, most severe first."""
-    terms = job_terms(request.job)
-    out: list[Finding] = []
-    for item in request.items:
-        out.extend(answer_findings(item, request.round, request.role, terms))
-    return out
+    return [f for _item, found in _per_answer(request) for f in found]
 
 
 def analyze(request: ReviewRequest):
     """The offline debrief: one or two ranked pointers, an optional strength, per-answer notes."""
     from coach.feedback.rank import build_feedback
 
-    terms = job_terms(request.job)
-    per_answer = [
-        (item, answer_findings(item, request.round, request.role, terms)) for item in request.items
-    ]
-    return build_feedback(request, per_answer, terms)
+    return build_feedback(request, _per_answer(request), job_terms(request.job))
 
 
 class OfflineBackend(Backend):

@@ -165,6 +165,20 @@ def _no_answer(f, q: str, ctx) -> tuple[str, str]:
                 "The offline rules can only read English, so they couldn't look at this answer. If the interview "
                 "will be in English, practise it in English; an LLM backend can review answers in other languages.")
     if reason in ("blank", "skipped", "no words"):
+        skipped, total = f.facts.get("skipped", 0), f.facts.get("total", 0)
+        if f.facts.get("follow_up"):
+            if f.facts.get("after_strong"):
+                return ("Stay with the follow-up",
+                        f"Your main answer gave them plenty, then the follow-up “{topic(q)}” went unanswered. Follow-ups "
+                        "are where interviewers dig in; two sentences — what you'd keep, what you'd change — are enough.")
+            return ("Use the follow-up as a second chance",
+                    f"The follow-up “{topic(q)}” was left blank. It's a second go at the question: answer it in two or "
+                    "three sentences with one thing you actually did.")
+        if skipped >= 2:
+            return ("Give every question a real answer",
+                    f"You skipped {skipped} of {total} questions, including “{topic(q)}”. That's fine while you "
+                    "practise — next round, try a short answer to each: the nearest experience you have, in two or "
+                    "three honest sentences, tells them far more than a pass.")
         return ("Give every question a real answer",
                 f"“{topic(q)}” was left without an answer. When a question stumps you, take a breath, pick the "
                 "nearest experience you have and say how it relates; a short honest answer beats silence.")
