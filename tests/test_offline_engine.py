@@ -304,3 +304,32 @@ def test_a_skipped_follow_up_alone_is_still_said():
              _skip("f1", "What would you do differently next time?", follow_up_of="m1"))
     fb = analyze(ReviewRequest(items=items, round="second"))
     assert any(p.kind == "no-answer" and p.question_id == "f1" for p in fb.pointers)
+
+
+OUTAGE = "We had an outage once where the API was slow. The team looked at the logs and it was fixed."
+
+
+def test_short_story_that_hides_the_candidate_leads_with_ownership_and_notes_list_everything():
+    fb = one(OUTAGE, "Tell me about a mistake you made at work and what you did about it.", type="behavioral")
+    assert fb.pointers[0].kind == "ownership"
+    assert "what you did yourself" in fb.pointers[0].title.lower()
+    assert fb.pointers[0].evidence in OUTAGE
+    note = [p.kind for p in fb.notes[0].pointers]
+    assert note[:2] == ["ownership", "too-short"]
+    assert "vague-impact" in note or "no-result" in note
+    assert len(note) <= 4
+
+
+def test_very_short_answers_still_lead_with_length():
+    answer = "We disagreed about the design. The team voted and it was sorted."
+    fb = one(answer, "Tell me about a disagreement in your team.", type="behavioral")
+    assert fb.pointers[0].kind == "too-short"
+    assert "ownership" in [p.kind for p in fb.notes[0].pointers]
+
+
+def test_a_short_story_where_the_candidate_acts_leads_with_length():
+    answer = ("Last month a customer couldn't find her booking. I searched by her phone number, found it under a "
+              "misspelled surname and corrected the spelling for her.")
+    fb = one(answer, "Tell me about a time you helped a customer with a problem.", type="behavioral")
+    assert fb.pointers[0].kind == "too-short"
+    assert "ownership" not in [p.kind for p in fb.notes[0].pointers]

@@ -467,22 +467,28 @@ def _generic_mode(text: Text):
 
 def rule_no_result(c: Ctx) -> Finding | None:
     """A story with no ending: nothing about how it turned out or what was learned."""
-    # Below the too-short floor, a missing ending is part of the answer being thin.
-    if not c.q.story or c.text.n_words < 45:
+    # Below the too-short floor a missing ending is part of the answer being thin: a note
+    # (severity under too-short's), never the lead.
+    if not c.q.story or c.text.n_words < 15:
         return None
+    short = c.text.n_words < 45
     sig = story_signals(c)
-    if not _is_story(sig):
+    if not (sig["past"] >= 2 if short else _is_story(sig)):
         return None
     cut = len(c.text.clean) // 3
     if S.OUTCOME_MARKERS.search(c.text.lower, cut) or S.NUMBER_RE.search(c.text.lower, len(c.text.clean) // 2):
         return None  # an ending, or a figure late in the story (a grade, a count, a percentage)
     s, e = c.text.sentences[-1]
-    return c.find("no-result", 0.74, c.text.verbatim(s, e), "story without an ending")
+    return c.find("no-result", 0.45 if short else 0.74, c.text.verbatim(s, e), "story without an ending", short=short)
 
 
 def rule_vague_impact(c: Ctx) -> Finding | None:
-    """The story ends, but only with 'it went well': no scale, number or before/after."""
-    if c.q.closing or c.q.fit or c.text.n_words < 30:
+    """The story ends, but only with 'it went well': no scale, number or before/after.
+
+    A story answer is read for its ending from 12 words (a short answer's ending is
+    still worth a note); other answers from 30.
+    """
+    if c.q.closing or c.q.fit or c.text.n_words < (12 if c.q.story else 30):
         return None
     cut = len(c.text.clean) // 3
     outcome = None
@@ -506,17 +512,54 @@ def rule_vague_impact(c: Ctx) -> Finding | None:
                   phrase=c.text.said(vague or outcome), vague=bool(vague))
 
 
+#: Below this many words a story is too thin for "we" against "I" counts; whether the
+#: candidate appears in it at all still shows (see `_absent_ownership`).
+OWNERSHIP_FLOOR = 30
+#: From this many words, a short story in which the candidate never acts leads with
+#: ownership rather than length (rank.py, "Short answers").
+ABSENT_LEADS_FROM = 15
+
+
+def _i_events(text: Text) -> int:
+    """Clauses in which the candidate ('I') does something that happened."""
+    toks = [t.replace("’", "'") for t in text.tokens]
+    return sum(1 for i, t in enumerate(toks) if t == "i" and _clause(toks, i) == "event")
+
+
+def _absent_ownership(c: Ctx) -> Finding | None:
+    """A short story told entirely through 'we', 'the team' or the passive: the candidate never acts.
+
+    Counting "we" against "I" needs a longer answer; in a short one the plainer
+    signal is that no clause has the candidate doing anything while others (or
+    nobody: "it was fixed") do.
+    """
+    n = c.text.n_words
+    if not c.q.story or n < 12 or n >= 45 or _i_events(c.text):
+        return None
+    agents = [m for m in S.WE_RE.finditer(c.text.lower)]
+    passive = [m for m in S.PASSIVE_RE.finditer(c.text.lower) if not S.PASSIVE_EXCEPT.match(c.text.lower, m.start())]
+    if len(agents) + len(passive) < 2 or not (agents or len(passive) >= 2):
+        return None
+    severity = 0.82 if n >= ABSENT_LEADS_FROM else 0.55
+    at = (passive or agents)[-1].start() if passive else agents[-1].start()
+    return c.find("ownership", severity, c.text.sentence_quote(at), "the candidate never acts",
+                  we=len(agents), me=0, passive=len(passive), mode="absent")
+
+
 def rule_ownership(c: Ctx) -> Finding | None:
     """'We', 'the team' or the passive voice where the candidate's own actions should be."""
-    if c.q.closing or c.q.fit or c.text.n_words < 30:
+    if c.q.closing or c.q.fit:
         return None
+    absent = _absent_ownership(c)
+    if c.text.n_words < OWNERSHIP_FLOOR:
+        return absent
     we = _count(S.WE_RE, c.text)
     me = _count(S.I_RE, c.text) - _count(S.I_THINK_RE, c.text)
     passive = [m for m in S.PASSIVE_RE.finditer(c.text.lower) if not S.PASSIVE_EXCEPT.match(c.text.lower, m.start())]
     we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
     passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
     if not (we_heavy or passive_heavy):
-        return None
+        return absent
     if we_heavy:
         severity = 0.5 + min(0.3, 0.05 * (we - me))
         best = max(c.text.sentences, key=lambda se: len(S.WE_RE.findall(c.text.lower, se[0], se[1])))
@@ -526,6 +569,8 @@ def rule_ownership(c: Ctx) -> Finding | None:
         evidence = c.text.sentence_quote(passive[0].start())
     if not c.q.story:
         severity -= 0.1
+    if absent is not None and absent.severity > severity:
+        return absent
     return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")
 
 

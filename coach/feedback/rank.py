@@ -5,6 +5,25 @@ five answers matters more than a one-off, but the single worst answer still
 gets its due (it is the one they'll remember). The round type shifts weight
 toward what that stage judges: fit and the job link on a phone screen,
 stories and outcomes in a competency round, the closing questions in a final.
+
+Short answers. The headline for an answer is the single change that would most
+improve it, and "make it longer" is only that change when nothing more specific
+is missing. A short story in which the candidate never acts ("the team looked at
+the logs and it was fixed") would grow into a longer story that still hides
+them; "say what you did yourself" fixes the missing part and the length at once.
+So, for a story answer of 15-44 words with no clause where "I" does something
+and others (or the passive voice) acting instead, ownership leads over
+too-short (`offline.ABSENT_LEADS_FROM`); under 15 words there is too little to
+judge anything but length, and too-short leads. Whatever leads, the per-answer
+notes list every finding at or above `REPORT_THRESHOLD`, up to four, most
+severe first: rules for a missing or vague ending also read short stories, at
+severities that keep them below too-short, so a thin answer's note names its
+length, its missing "I" and its missing outcome together.
+
+Skipped questions. A skipped main question outranks a skipped follow-up; a
+follow-up skipped after a strong main answer is a note that leads only when
+nothing else in the round is a real weakness (`offline.weigh_unanswered`); the
+tip counts the round's skips ("you skipped 3 of 5 questions").
 """
 
 from __future__ import annotations

@@ -243,6 +243,11 @@ def _vague_impact(f, q: str, ctx) -> tuple[str, str]:
 
 
 def _ownership(f, q: str, ctx) -> tuple[str, str]:
+    if f.facts.get("mode") == "absent":
+        return ("Say what you did yourself",
+                f"In “{_short(f.evidence)}” others act, or things just get done, and you never appear. Tell it with "
+                "you in it — “I checked…, I found…, I changed…” — and give it room: three or four sentences on what "
+                "you did and how it ended.")
     if f.facts.get("mode") == "we":
         we, me = f.facts.get("we", 0), max(0, f.facts.get("me", 0))
         return (KINDS["ownership"].title,
