@@ -234,45 +234,85 @@ async def test_no_suggestion_without_a_recurring_kind() -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         assert app.screen.suggestion is None
-        assert not app.screen.query_one("#suggest-box").display
+        assert not app.screen.query("#suggest-box")
         assert "Suggested" not in screen_text(app)
 
 
-# ------------------------------------------------------------ home keys and the job box
+# ------------------------------------------------------------ home and the round form
 
 
-async def test_letters_type_into_the_job_box_and_the_footer_shows_what_works_there() -> None:
+async def test_home_names_the_round_enter_starts_and_enter_starts_it() -> None:
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Competency round · general · 5 questions · no timer" in shown
+        assert "feedback: offline rules" in shown
+        assert not app.screen.query("#resume-box") and not app.screen.query("#problems")
+        assert app.screen.focused is app.screen.query_one("#start")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen)
+        assert len(app.screen.session.answers) >= 5
+
+
+async def test_home_summary_follows_the_configured_defaults(isolated_env) -> None:
+    cfg = paths.user_config_file()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('round = "final"\nquestions = 3\ntimed = true\n')
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert "Final round · general · 3 questions · soft timer" in screen_text(app)
+
+
+async def test_letters_type_into_the_forms_job_box_and_esc_keeps_the_choice() -> None:
     from textual.widgets import TextArea
+
+    from coach.tui.screens.round_form import RoundFormScreen
 
     app, _ = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
-        assert "Start round" in footer and "History" in footer and "Done typing" not in footer
-        job = app.screen.query_one("#job", TextArea)
+        assert "Start round" in footer and "Change" in footer and "History" in footer
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RoundFormScreen)
+        form.query_one("#role", Select).value = "software-engineer"
+        job = form.query_one("#job", TextArea)
         job.focus()
         await settle(pilot)
         for ch in "nrhsd":
             await pilot.press(ch)
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        assert job.text == "nrhsd"
+        assert app.screen is form and job.text == "nrhsd"
         footer = screen_text(app).splitlines()[-1]
-        assert "^s" in footer and "Start round" in footer and "Done typing" in footer
-        assert "History" not in footer and "Settings" not in footer
+        assert "^s" in footer and "Start round" in footer and "Back" in footer
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen.focused is app.screen.query_one("#start")
+        assert isinstance(app.screen, HomeScreen)
+        shown = " ".join(screen_text(app).split())
+        assert "Competency round · software-engineer · 5 questions · no timer · job description (1 word)" in shown
+        await pilot.press("c")  # the form opens with what was chosen
+        await settle(pilot)
+        assert app.screen.query_one("#job", TextArea).text == "nrhsd"
+        assert app.screen.query_one("#role", Select).value == "software-engineer"
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
         assert not isinstance(app.screen, HomeScreen)  # History (or its notice) opened
 
 
-async def test_ctrl_s_in_the_job_box_starts_the_round_with_that_job() -> None:
+async def test_ctrl_s_in_the_form_starts_the_round_with_that_job() -> None:
     from textual.widgets import TextArea
 
     app, clock = make_app()
     async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("c")
         await settle(pilot)
         app.screen.query_one("#job", TextArea).focus()
         await type_answer(pilot, clock, "Data analyst at a bank")
@@ -280,3 +320,73 @@ async def test_ctrl_s_in_the_job_box_starts_the_round_with_that_job() -> None:
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
         assert app.screen.session.job == "Data analyst at a bank"
+
+
+async def test_a_job_path_that_names_nothing_keeps_the_form_open(tmp_path) -> None:
+    from textual.widgets import TextArea
+
+    from coach.tui.screens.round_form import RoundFormScreen
+
+    app, _ = make_app()
+    async with app.run_test(notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one("#job", TextArea).text = str(tmp_path / "nope.txt")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RoundFormScreen)
+        assert "no such file" in screen_text(app)
+
+
+def test_glance_agrees_with_load_settings(isolated_env, monkeypatch) -> None:
+    """The home screen's first frame reads settings without pydantic; it must say what load_settings says."""
+    from coach.config import load_settings
+    from coach.tui.context import Glance, glance
+
+    def same(flags=None) -> None:
+        s = load_settings(flags)
+        g = glance(flags)
+        assert (g.backend, g.model, g.base_url, g.theme, g.round, g.role, g.questions, g.timed,
+                g.practice_mode, g.follow_ups, g.data_path()) == (
+            s.backend, s.openai.model, s.openai.base_url, s.theme, s.round, s.role, s.questions,
+            s.timed, s.practice_mode, s.follow_ups, s.data_path())
+
+    defaults = load_settings()
+    assert Glance().questions == defaults.questions and Glance().round == defaults.round
+    same()
+    cfg = paths.user_config_file()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('round = "phone"\nquestions = 99\npractice_mode = true\ntheme = "nord"\n'
+                   '[openai]\nmodel = "m1"\nbase_url = "http://localhost:8080/v1"\n')
+    same()  # questions = 99 is refused by both: the default stays
+    monkeypatch.setenv("COACH_BACKEND", "openai")
+    monkeypatch.setenv("COACH_QUESTIONS", "7")
+    monkeypatch.setenv("COACH_FOLLOW_UPS", "false")
+    monkeypatch.setenv("COACH_ROUND", "nonsense")
+    same()
+    same({"role": "software-engineer", "questions": 2, "timed": True, "data_dir": "~/elsewhere"})
+
+
+def test_launch_flags_agree_with_config_flags() -> None:
+    import argparse
+
+    from coach.config import flags_from_args as config_flags
+    from coach.tui.context import flags_from_args
+
+    for ns in (argparse.Namespace(), argparse.Namespace(data_dir="/d", backend="openai", round="final",
+                                                        role="x", questions=3, timed=True),
+               argparse.Namespace(timed=False, questions=None)):
+        assert flags_from_args(ns) == config_flags(ns)
+
+
+def test_the_app_module_imports_no_pydantic() -> None:
+    """The home screen paints before pydantic (settings, models, store) is imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys, coach.tui, coach.tui.app, coach.tui.screens.home; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or "
+            "m in ('coach.models', 'coach.config', 'coach.store', 'coach.banks')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -31,7 +31,13 @@ async def answer(pilot, clock, text: str) -> None:
 async def start_round(pilot, n: int) -> None:
     await settle(pilot)
     assert isinstance(pilot.app.screen, HomeScreen)
+    await pilot.press("c")  # the round form
+    await settle(pilot)
     pilot.app.screen.query_one("#questions", Select).value = n
+    await pilot.press("escape")  # back home, keeping the choice
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, HomeScreen)
+    assert f"{n} question" in screen_text(pilot.app)
     await pilot.press("n")
     await settle(pilot)
     assert isinstance(pilot.app.screen, InterviewScreen)

@@ -22,11 +22,12 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Resize
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from coach.tui.clock import Clock
 from coach.tui.commands import CoachCommands
-from coach.tui.context import AppContext, RoundRequest
+from coach.tui.context import AppContext, Glance, RoundRequest, glance
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.too_small import TooSmallScreen, too_small
 
@@ -35,6 +36,19 @@ if TYPE_CHECKING:
     from coach.models import Session
     from coach.tui.drafts import DraftKeeper
     from coach.tui.screens.interview import InterviewOutcome
+
+class ContextReady(Message):
+    """The context thread finished (loaded, or failed: then `CoachApp.ctx` raises)."""
+
+
+def _glance_of(ctx: AppContext) -> Glance:
+    s = ctx.settings
+    return Glance(
+        backend=s.backend, model=s.openai.model, base_url=s.openai.base_url, theme=s.theme,
+        round=s.round, role=s.role, questions=s.questions, timed=s.timed,
+        practice_mode=s.practice_mode, follow_ups=s.follow_ups, data_dir=s.data_path(),
+    )
+
 
 #: After a hang-up the terminal may be gone; if a clean exit has not finished
 #: by then, leave anyway (the draft is already on disk).
@@ -75,14 +89,15 @@ class CoachApp(App[None]):
     ) -> None:
         super().__init__()
         self.options = options or LaunchOptions()
-        # Settings, banks and store (pydantic, TOML files) load on a thread
-        # while Textual starts; the first screen that needs them waits.
+        # Settings, banks and store (pydantic, TOML files: ~0.1 s) load on a
+        # thread started once the home screen has painted from `glance` (a
+        # cheap read of the few settings it shows); whatever needs them first
+        # waits for them (`ctx`).
         self._ctx = ctx
         self._ctx_error: BaseException | None = None
         self._ctx_thread: threading.Thread | None = None
-        if ctx is None:
-            self._ctx_thread = threading.Thread(target=self._load_context, name="coach-context", daemon=True)
-            self._ctx_thread.start()
+        self._ctx_lock = threading.Lock()
+        self.glance: Glance = glance(self.options.flags) if ctx is None else _glance_of(ctx)
         self.clock = clock or Clock()
         self.cursor_blink = cursor_blink
         self.seed = seed
@@ -93,15 +108,30 @@ class CoachApp(App[None]):
 
     # ------------------------------------------------------------ start-up
 
+    def load_context(self) -> None:
+        """Start loading the context on a thread (once); `ContextReady` is posted when done."""
+        with self._ctx_lock:
+            if self._ctx is not None or self._ctx_thread is not None:
+                return
+            self._ctx_thread = threading.Thread(target=self._load_context, name="coach-context", daemon=True)
+            self._ctx_thread.start()
+
     def _load_context(self) -> None:
         try:
             self._ctx = AppContext.load(self.options.flags)
         except BaseException as exc:  # re-raised where the context is first used
             self._ctx_error = exc
+        self.post_message(ContextReady())
+
+    @property
+    def ctx_loaded(self) -> bool:
+        return self._ctx is not None
 
     @property
     def ctx(self) -> AppContext:
-        if self._ctx is None and self._ctx_thread is not None:
+        if self._ctx is None:
+            self.load_context()
+            assert self._ctx_thread is not None
             self._ctx_thread.join()
         if self._ctx is None:
             raise self._ctx_error or RuntimeError("the app context was not loaded")
@@ -112,7 +142,7 @@ class CoachApp(App[None]):
         self._ctx = value
 
     def on_mount(self) -> None:
-        self._apply_theme()
+        self._apply_theme(self.glance.theme, quiet=True)
         if self.handle_signals:
             self._install_signal_handlers()
         start = self.options.start
@@ -128,11 +158,24 @@ class CoachApp(App[None]):
             self.action_debrief_real()
         self.call_after_refresh(self.check_size)
 
-    def _apply_theme(self) -> None:
-        theme = self.ctx.settings.theme
+    def on_context_ready(self, message: ContextReady) -> None:
+        """The context loaded after the first frame: theme, then home, catch up with it."""
+        if self._ctx is None:
+            error = self._ctx_error
+            self.notify(f"{error}" or type(error).__name__, title="Could not load settings",
+                        severity="error", timeout=10)
+            return
+        self._apply_theme(self._ctx.settings.theme)
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, HomeScreen):
+            home.context_ready()
+
+    def _apply_theme(self, theme: str | None = None, *, quiet: bool = False) -> None:
+        theme = theme or self.ctx.settings.theme
         if theme in self.available_themes:
-            self.theme = theme
-        else:
+            if self.theme != theme:
+                self.theme = theme
+        elif not quiet:  # the glance's guess: the context says it once loaded
             self.notify(f"theme {theme!r} is not known; using {self.theme}", severity="warning")
 
     # ------------------------------------------------------------ signals

@@ -8,10 +8,16 @@ for the home screen instead of stopping the app.
 
 from __future__ import annotations
 
+import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from coach import paths
+from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
+from coach.rounds import ROUND_TITLES, ROUNDS
 
 if TYPE_CHECKING:
     from coach.banks import LoadedBanks
@@ -30,6 +36,154 @@ class RoundRequest:
     job: str | None = None
     #: A pointer kind the questions should exercise (a suggested practice round).
     focus_kind: str | None = None
+
+
+def round_summary(round: str, role: str, questions: int, timed: bool) -> str:
+    """One line naming a round: "Competency round · general · 5 questions · no timer"."""
+    noun = "question" if questions == 1 else "questions"
+    timer = "soft timer" if timed else "no timer"
+    return f"{ROUND_TITLES.get(round, round)} · {role} · {questions} {noun} · {timer}"
+
+
+def backend_label(name: str, model: str | None = None, base_url: str | None = None) -> str:
+    """How a backend is described on screen (honest provenance)."""
+    if name == "offline":
+        return "offline rules"
+    if name == "openai":
+        where = f" at {base_url}" if base_url else ""
+        return f"openai · {model}{where}"
+    return name
+
+
+@dataclass
+class Glance:
+    """The few settings the home screen's first frame shows, read without pydantic.
+
+    `AppContext.load` (pydantic settings, every bank, the store) costs about
+    0.1 s; the home screen paints from this first and the context loads after
+    the first frame. Precedence is the same as `coach.config.load_settings`
+    (flags > COACH_* environment > user file > system file > defaults); a value
+    that would not validate is skipped here as it is there. Should the two
+    ever disagree, the context wins: the home screen redraws from it once
+    loaded, and only it is used to plan and store rounds.
+    """
+
+    backend: str = "offline"
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    theme: str = "textual-dark"
+    round: str = "second"
+    role: str = "general"
+    questions: int = 5
+    timed: bool = False
+    practice_mode: bool = False
+    follow_ups: bool = True
+    data_dir: Path | None = None
+
+    def data_path(self) -> Path:
+        return self.data_dir if self.data_dir is not None else paths.default_user_data_dir()
+
+    def backend_label(self) -> str:
+        return backend_label(self.backend, self.model, self.base_url)
+
+    def default_request(self) -> RoundRequest:
+        return RoundRequest(round=self.round, role=self.role, questions=self.questions, timed=self.timed)
+
+
+#: Settings key -> Glance field, for the keys the first frame needs.
+_GLANCE_KEYS: dict[str, str] = {
+    "backend": "backend", "theme": "theme", "round": "round", "role": "role",
+    "questions": "questions", "timed": "timed", "practice_mode": "practice_mode",
+    "follow_ups": "follow_ups", "data_dir": "data_dir",
+    "openai.model": "model", "openai.base_url": "base_url",
+}
+_TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
+_FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
+
+
+def _glance_value(key: str, raw: Any) -> Any:
+    """The value ``raw`` gives ``key``, or None when the full loader would refuse it."""
+    default = getattr(Glance, _GLANCE_KEYS[key])
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower() if isinstance(raw, (str, int)) else ""
+        return True if text in _TRUE else False if text in _FALSE else None
+    if key == "questions":
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            n = raw
+        elif isinstance(raw, str) and raw.strip().isdigit():
+            n = int(raw)
+        else:
+            return None
+        return n if MIN_QUESTIONS <= n <= MAX_QUESTIONS else None
+    if key == "data_dir":
+        return Path(raw).expanduser() if isinstance(raw, (str, Path)) and str(raw) else None
+    if not isinstance(raw, str) or not raw:
+        return None
+    if key == "round" and raw not in ROUNDS:
+        return None
+    return raw
+
+
+def glance(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Glance:
+    """What `load_settings(flags, env)` would say about the home screen's keys, cheaply."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+
+    def offer(key: str, raw: Any) -> None:
+        value = _glance_value(key, raw)
+        if value is not None:
+            values[_GLANCE_KEYS[key]] = value
+
+    for path in (paths.system_config_file(), paths.user_config_file()):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # missing, unreadable or not TOML: load_settings reports it, as a problem
+        for key in _GLANCE_KEYS:
+            section, _, name = key.rpartition(".")
+            table = data.get(section) if section else data
+            if isinstance(table, dict) and name in table:
+                offer(key, table[name])
+    for key in _GLANCE_KEYS:
+        raw = env.get("COACH_" + key.replace(".", "_").upper())
+        if raw:  # empty means "not set", as in load_settings
+            offer(key, raw)
+    for key, raw in (flags or {}).items():
+        if raw is not None and key in _GLANCE_KEYS:
+            offer(key, raw)
+    return Glance(**values)
+
+
+def flags_from_args(args: Any) -> dict[str, Any]:
+    """The settings flags on an argparse namespace, as `coach.config.flags_from_args` gives them.
+
+    Repeated here so the app's start does not import coach.config (pydantic);
+    tests/test_tui_app.py checks that the two agree.
+    """
+    flags: dict[str, Any] = {}
+    for key in ("data_dir", "backend", "round", "role", "questions"):
+        value = getattr(args, key, None)
+        if value is not None:
+            flags[key] = value
+    if getattr(args, "timed", False) is True:
+        flags["timed"] = True
+    return flags
+
+
+def has_sessions(data_path: Path) -> bool:
+    """True if the data directory holds any session file (one directory read, no parsing).
+
+    Session files are ``<data dir>/sessions/<id>.toml`` (see coach.store).
+    """
+    try:
+        with os.scandir(data_path / "sessions") as entries:
+            return any(e.name.endswith(".toml") and not e.name.startswith(".") for e in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # a first run: nothing stored yet
+    except OSError:
+        return True  # cannot read it: let the store look, and say why
 
 
 @dataclass
@@ -73,14 +227,8 @@ class AppContext:
 
     def backend_label(self, name: str | None = None) -> str:
         """How the backend in use is described on screen (honest provenance)."""
-        name = name or self.settings.backend
-        if name == "offline":
-            return "offline rules"
-        if name == "openai":
-            o = self.settings.openai
-            where = f" at {o.base_url}" if o.base_url else ""
-            return f"openai · {o.model}{where}"
-        return name
+        o = self.settings.openai
+        return backend_label(name or self.settings.backend, o.model, o.base_url)
 
 
 class JobError(ValueError):

@@ -1,37 +1,47 @@
-"""Home: resume what was interrupted, or set up and start a new round.
+"""Home: resume what was interrupted, or start the round Enter names.
 
-An interrupted round is offered first (and focused) because after a dropped
-SSH link that is what the person came back for. Problems with the config or
-the banks are shown here as a notice so a broken admin file is visible
-without stopping anyone from practising.
+The first frame is deliberately light, because people open coach in a hurry
+(the evening before an interview, over SSH on a shared box): a header with the
+backend in use, the resume offer when there is one (first, and focused: after
+a dropped link that is what the person came back for), one line naming the
+round that Enter starts, and the footer. Everything on it comes from
+`CoachApp.glance` (a cheap read of the settings) and one directory read; the
+full context (pydantic settings, banks, store) loads after the first frame and
+the screen catches up with it only where it differs (config or bank problems,
+a stored round to resume, a suggested round), so on a first run nothing moves
+after the first paint.
+
+The full form (round, role, questions, timer, job description) is a panel
+opened with `c` (`RoundFormScreen`), imported only then: its Select, Checkbox
+and TextArea widgets cost start-up time that most starts never need.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Static
 
-from coach.rounds import ROUND_TITLES, ROUNDS
-from coach.tui.context import JobError, RoundRequest, resolve_job
+from coach.rounds import ROUND_TITLES
+from coach.tui.context import RoundRequest, has_sessions, round_summary
 from coach.tui.messages import SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp, coach_app
+from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from coach.models import Session
     from coach.patterns import PracticeSuggestion
-    from coach.store import SessionSummary
+    from coach.tui.screens.round_form import FormResult
 
-MAX_QUESTIONS = 12
-#: Bound to plain letters: off while a text field has the cursor.
-LETTER_ACTIONS = frozenset({"start_round", "resume", "history", "settings", "debrief_real"})
-#: Only while a text field has the cursor.
-FIELD_ACTIONS = frozenset({"start_from_field", "leave_field"})
 MAX_PROBLEMS_SHOWN = 3
 
 
@@ -44,21 +54,81 @@ def resume_label(session: Session) -> str:
     return f"Resume: {title} · {session.role} · {done} of {len(mains)} answered · {when}"
 
 
+@dataclass
+class RoundChoice:
+    """The round Enter starts: the defaults, or what the form last said."""
+
+    round: str
+    role: str
+    questions: int
+    timed: bool = False
+    #: What was typed in the form's job box (a path or the description itself).
+    job_text: str = ""
+    #: The job description it resolved to (read from the file, or the text).
+    job: str | None = None
+
+    @classmethod
+    def from_request(cls, req: RoundRequest) -> RoundChoice:
+        return cls(req.round, req.role, req.questions, req.timed)
+
+    def request(self) -> RoundRequest:
+        return RoundRequest(self.round, self.role, self.questions, self.timed, self.job)
+
+    def summary(self) -> str:
+        line = round_summary(self.round, self.role, self.questions, self.timed)
+        if self.job:
+            text = self.job_text.strip()
+            if "\n" not in text and Path(text).expanduser().is_file():
+                line += f" · job: {Path(text).name}"
+            else:
+                words = len(self.job.split())
+                line += f" · job description ({words} word{'' if words == 1 else 's'})"
+        return line
+
+
+class StartButton(Static, can_focus=True):
+    """The home screen's "Start round" and the round it starts, on one focusable line.
+
+    Enter (or a click) presses it. Not a `Button` beside a `Static`: an
+    auto-width button's label could reach the screen a frame after the rest,
+    and the home screen's first frame should be its last.
+    """
+
+    BINDINGS = [Binding("enter", "press", "Start round", show=False, id="home.start-enter")]
+
+    class Pressed(Message):
+        pass
+
+    def __init__(self, summary: str, *, id: str | None = None) -> None:
+        super().__init__(self.line(summary), id=id)
+
+    @staticmethod
+    def line(summary: str) -> Content:
+        return Content.assemble((" Start round ", "bold reverse"), "  ", summary)
+
+    def show(self, summary: str) -> None:
+        self.update(self.line(summary))
+
+    def action_press(self) -> None:
+        self.post_message(self.Pressed())
+
+    def on_click(self) -> None:
+        self.action_press()
+
+
 class HomeScreen(WorkerErrorsToApp, Screen[None]):
     CSS_PATH = "home.tcss"
-    # Single-letter keys for the screen, like a menu; they would type letters
-    # into the job box, so while it has the cursor they are off (and not in the
-    # footer) and the footer shows what does work there: ctrl+s starts the
-    # round (as it submits an answer on the interview screen), Esc leaves the
-    # box, and then the letters work again.
+    # Focus is given after the first frame (`_focus_default`), not by
+    # Textual's auto-focus on mount: a widget focused then is drawn blank in
+    # the first frame and filled in the next, one more change than needed.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("n", "start_round", "Start round", id="home.start"),
+        Binding("c", "change", "Change", id="home.change"),
         Binding("r", "resume", "Resume", id="home.resume"),
         Binding("h", "history", "History", id="home.history"),
         Binding("s", "settings", "Settings", id="home.settings"),
         Binding("d", "debrief_real", "Real interview", id="home.debrief-real"),
-        Binding("ctrl+s", "start_from_field", "Start round", id="home.start-from-field"),
-        Binding("escape", "leave_field", "Done typing", id="home.leave-field"),
     ]
 
     def __init__(self) -> None:
@@ -66,97 +136,108 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         self.resumable: Session | None = None
         self.more_resumable = 0
         self.suggestion: PracticeSuggestion | None = None
+        self.choice = RoundChoice.from_request(coach_app(self).glance.default_request())
+        #: True once the form changed the choice (then the loaded defaults do not replace it).
+        self.changed = False
+        #: Widgets mounted only when needed (held: their children mount a moment later).
+        self._resume_parts: tuple[Button, Static] | None = None
+        self._suggest_reason: Static | None = None
+        #: The data directory whose sessions were last looked at (None: not yet).
+        self._looked_in: Path | None = None
 
     def compose(self) -> ComposeResult:
-        ctx = coach_app(self).ctx
-        req = ctx.default_request()
-        roles = ctx.banks.roles()
-        if req.role not in roles:
-            roles.append(req.role)
-        n_options = sorted(set(range(1, MAX_QUESTIONS + 1)) | {req.questions})
-        with VerticalScroll(id="home"):
+        with Vertical(id="home"):
             with Horizontal(id="title-row"):
                 yield Static("coach · interview practice", id="title")
-                yield Static("", id="backend")
-            yield Static("", id="problems", classes="notice")
-            with Vertical(id="resume-box"):
-                yield Button("Resume", id="resume", compact=True)
-                yield Static("", id="resume-more")
-            with Vertical(id="suggest-box"):
-                yield Static("", id="suggest-reason")
-                yield Button("Start the suggested round", id="suggest", compact=True)
-            yield Static("New round", classes="section")
-            with Horizontal(classes="row"):
-                yield Label("Round", classes="label")
-                yield Select(
-                    [(ROUND_TITLES[r], r) for r in ROUNDS],
-                    value=req.round, allow_blank=False, id="round", compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("Role", classes="label")
-                yield Select(
-                    [(r, r) for r in roles], value=req.role, allow_blank=False, id="role", compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Label("Questions", classes="label")
-                yield Select(
-                    [(str(n), n) for n in n_options],
-                    value=req.questions, allow_blank=False, id="questions", compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("Timer", classes="label")
-                yield Checkbox(
-                    "soft timer (warns, never cuts you off)", req.timed, id="timed", compact=True
-                )
-            with Horizontal(classes="row job-row"):
-                yield Label("Job", classes="label")
-                yield TextArea(
-                    "", id="job", soft_wrap=True, tab_behavior="focus", compact=True,
-                    placeholder="optional: a file path, or paste the job description",
-                )
-            yield Button("Start round", id="start", variant="primary", compact=True)
-        yield Footer(compact=True)
+                yield Static(self._backend_line(), id="backend")
+            # The problems notice, the resume offer and the suggestion are
+            # mounted when there is something to show (most starts: never).
+            yield StartButton(self.choice.summary(), id="start")
+            yield Static("Enter or n starts it · c changes round, role, questions, timer, job", id="hint")
+        yield KeyBar(id="footer")
 
     def on_mount(self) -> None:
-        self.query_one("#job", TextArea).cursor_blink = coach_app(self).cursor_blink
-        self.refresh_info()
-        self.query_one("#resume-box").display = False
-        self.query_one("#suggest-box").display = False
-        self.query_one("#start", Button).focus()
-        # Reading recent debriefs is slower than painting: do it after the first frame.
-        self.call_after_refresh(self._find_suggestion)
+        self.call_after_refresh(self._focus_default)
+        app = coach_app(self)
+        if app.ctx_loaded:
+            self.context_ready()
+        elif has_sessions(app.glance.data_path()):
+            app.load_context()  # needed now: there may be a round to resume
+        else:
+            # A first run: nothing to look up; load the rest once the frame is up.
+            self.call_after_refresh(app.load_context)
+
+    def _focus_default(self) -> None:
+        if self.focused is None:
+            (self.query_one("#resume") if self.resumable is not None else self.query_one("#start")).focus()
 
     def on_screen_resume(self) -> None:
+        if coach_app(self).ctx_loaded:
+            self.refresh_info()
+
+    def context_ready(self) -> None:
+        """The app's context has loaded: show what it knows that the glance did not."""
+        ctx = coach_app(self).ctx
+        if not self.changed:
+            choice = RoundChoice.from_request(ctx.default_request())
+            if choice != self.choice:
+                self.choice = choice
+                self.query_one("#start", StartButton).show(choice.summary())
         self.refresh_info()
+        if self._looked_in is not None:
+            self._find_suggestion()
+
+    def _backend_line(self) -> str:
+        app = coach_app(self)
+        if app.ctx_loaded:
+            s = app.ctx.settings
+            label, practice, follow_ups = app.ctx.backend_label(), s.practice_mode, s.follow_ups
+        else:
+            g = app.glance
+            label, practice, follow_ups = g.backend_label(), g.practice_mode, g.follow_ups
+        return (
+            f"feedback: {label}"
+            + (" · practice mode" if practice else "")
+            + ("" if follow_ups else " · no follow-ups")
+        )
 
     def refresh_info(self) -> None:
-        """Backend line, problem notice and the resume offer (after settings or a round)."""
+        """Backend line, problem notice and the resume offer (after loading, settings or a round)."""
         ctx = coach_app(self).ctx
-        s = ctx.settings
-        self.query_one("#backend", Static).update(
-            f"feedback: {ctx.backend_label()}"
-            + (" · practice mode" if s.practice_mode else "")
-            + ("" if s.follow_ups else " · no follow-ups")
-        )
+        self.query_one("#backend", Static).update(self._backend_line())
         problems = ctx.problems
-        notice = self.query_one("#problems", Static)
-        notice.display = bool(problems)
+        found = self.query("#problems")
         if problems:
             lines = problems[:MAX_PROBLEMS_SHOWN]
             if len(problems) > MAX_PROBLEMS_SHOWN:
                 lines.append(f"…and {len(problems) - MAX_PROBLEMS_SHOWN} more (run `coach doctor`)")
-            notice.update("Problems (coach keeps working without these):\n" + "\n".join(lines))
-        self._find_resumable()
+            text = "Problems (coach keeps working without these):\n" + "\n".join(lines)
+            if found:
+                found.first(Static).update(text)
+            else:
+                self.query_one("#home").mount(Static(text, id="problems", classes="notice"), after="#title-row")
+        elif found:
+            found.remove()
+        root = ctx.store.root
+        if has_sessions(root):
+            self._looked_in = root
+            self._find_resumable()
+        elif self.resumable is not None:
+            self._show_resumable(None)
 
     @work(thread=True, exclusive=True, group="home-resumable", exit_on_error=False)
     def _find_resumable(self) -> None:
         store = coach_app(self).ctx.store
-        summaries: list[SessionSummary] = [s for s in store.resumable() if not s.error]
-        self.more_resumable = max(0, len(summaries) - 1)
-        if not summaries:
+        latest = store.latest(status="in-progress")
+        if latest is None:
+            self.more_resumable = 0
             self.app.call_from_thread(self._show_resumable, None)
             return
-        self.post_message(SessionLoaded(store.load(summaries[0].path)))
+        self.post_message(SessionLoaded(store.load(latest.path)))
+        # The count of the others needs the whole listing: after the offer is up.
+        others = sum(1 for s in store.resumable() if s.id != latest.id)
+        if others != self.more_resumable:
+            self.app.call_from_thread(self._show_more, others)
 
     def on_session_loaded(self, message: SessionLoaded) -> None:
         self._show_resumable(message.session)
@@ -164,16 +245,35 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     def _show_resumable(self, session: Session | None) -> None:
         had = self.resumable is not None
         self.resumable = session
-        box = self.query_one("#resume-box")
-        box.display = session is not None
-        if session is not None:
-            self.query_one("#resume", Button).label = resume_label(session)
-            more = self.query_one("#resume-more", Static)
-            more.display = self.more_resumable > 0
-            more.update(f"and {self.more_resumable} more unfinished in History (h)")
-            if not had:
-                self.query_one("#resume", Button).focus()
+        if session is None:
+            self._resume_parts = None
+            self.query("#resume-box").remove()
+            if had and (self.focused is None or self.focused.id == "resume"):
+                self.query_one("#start").focus()
+        else:
+            label = resume_label(session)
+            if self._resume_parts is not None:  # (held, as they may not be mounted yet)
+                self._resume_parts[0].label = label
+                self._show_more(self.more_resumable)
+            else:
+                button = Button(label, id="resume", compact=True)
+                more = Static(self._more_text(), id="resume-more")
+                more.display = self.more_resumable > 0
+                self._resume_parts = (button, more)
+                self.query_one("#home").mount(Vertical(button, more, id="resume-box"), before="#start")
+                if not had:
+                    self.call_after_refresh(button.focus)
         self.refresh_bindings()
+
+    def _more_text(self) -> str:
+        return f"and {self.more_resumable} more unfinished in History (h)"
+
+    def _show_more(self, others: int) -> None:
+        self.more_resumable = others
+        if self._resume_parts is not None:
+            more = self._resume_parts[1]
+            more.display = others > 0
+            more.update(self._more_text())
 
     @work(thread=True, exclusive=True, group="home-suggestion", exit_on_error=False)
     def _find_suggestion(self) -> None:
@@ -186,30 +286,26 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             recurring_kinds(ctx.store), ctx.banks, role=req.role, n=req.questions,
             avoid=ctx.store.recent_question_ids(),
         )
-        self.app.call_from_thread(self._show_suggestion, suggestion)
+        if suggestion is not None or self.suggestion is not None:
+            self.app.call_from_thread(self._show_suggestion, suggestion)
 
     def _show_suggestion(self, suggestion: PracticeSuggestion | None) -> None:
         self.suggestion = suggestion
-        self.query_one("#suggest-box").display = suggestion is not None
-        if suggestion is not None:
-            self.query_one("#suggest-reason", Static).update(f"Suggested: {suggestion.reason}")
-        self.refresh_bindings()
-
-    def typing(self) -> bool:
-        """True while the cursor is in a text field (where letters are text)."""
-        return isinstance(self.focused, (TextArea, Input))
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
-    def on_descendant_blur(self) -> None:
+        if suggestion is None:
+            self._suggest_reason = None
+            self.query("#suggest-box").remove()
+        else:
+            reason = f"Suggested: {suggestion.reason}"
+            if self._suggest_reason is not None:
+                self._suggest_reason.update(reason)
+            else:
+                self._suggest_reason = Static(reason, id="suggest-reason")
+                box = Vertical(self._suggest_reason,
+                               Button("Start the suggested round", id="suggest", compact=True), id="suggest-box")
+                self.query_one("#home").mount(box, after="#hint")
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in LETTER_ACTIONS and self.typing():
-            return False
-        if action in FIELD_ACTIONS:
-            return self.typing()
         if action == "resume":
             return self.resumable is not None
         return True
@@ -217,43 +313,38 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     # ------------------------------------------------------------ actions
 
     def request(self) -> RoundRequest:
-        """The round described by the form; raises JobError for a bad job file."""
-        job = resolve_job(self.query_one("#job", TextArea).text)
-        return RoundRequest(
-            round=str(self.query_one("#round", Select).value),
-            role=str(self.query_one("#role", Select).value),
-            questions=int(self.query_one("#questions", Select).value),  # type: ignore[arg-type]
-            timed=self.query_one("#timed", Checkbox).value,
-            job=job,
-        )
+        """The round Enter starts (the defaults, or what the form last said)."""
+        return self.choice.request()
 
     def action_start_round(self) -> None:
-        try:
-            req = self.request()
-        except JobError as exc:
-            self.notify(str(exc), title="Job description", severity="error")
+        coach_app(self).start_round(self.request())
+
+    def action_change(self) -> None:
+        """Open the full form (round, role, questions, timer, job description)."""
+        from coach.tui.screens.round_form import RoundFormScreen
+
+        self.app.push_screen(RoundFormScreen(self.choice), self._form_done)
+
+    def _form_done(self, result: FormResult | None) -> None:
+        if result is None:
             return
-        coach_app(self).start_round(req)
+        if result.choice != self.choice:
+            self.changed = True
+            self.choice = result.choice
+            self.query_one("#start", StartButton).show(self.choice.summary())
+        self.query_one("#start").focus()
+        if result.start:
+            self.action_start_round()
 
     def action_practise_suggested(self) -> None:
-        """Start the suggested round, with the role, length, timer and job from the form."""
+        """Start the suggested round, with the role, length, timer and job of the round Enter starts."""
         suggestion = self.suggestion
         if suggestion is None:
             return
-        try:
-            req = self.request()
-        except JobError as exc:
-            self.notify(str(exc), title="Job description", severity="error")
-            return
+        req = self.request()
         req.round = suggestion.round
         req.focus_kind = suggestion.focus_kind
         coach_app(self).start_round(req)
-
-    def action_start_from_field(self) -> None:
-        self.action_start_round()
-
-    def action_leave_field(self) -> None:
-        self.query_one("#start", Button).focus()
 
     def action_debrief_real(self) -> None:
         coach_app(self).action_debrief_real()
@@ -268,7 +359,7 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     def action_settings(self) -> None:
         coach_app(self).action_settings()
 
-    @on(Button.Pressed, "#start")
+    @on(StartButton.Pressed)
     def _start_pressed(self) -> None:
         self.action_start_round()
 
