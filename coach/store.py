@@ -830,14 +830,14 @@ class Store:
             for start in range(0, len(names), batch):
                 chunk = names[start : start + batch]
                 index.read_through(chunk[-1])  # the index lines this batch needs, no more
-                cached = index.entries
+                cached = index.entries  # taken out as used: parsed entries are not kept alive
                 rows: list[SessionSummary] = []
                 for name in chunk:
                     path = self.sessions_dir / name
                     sig = _stat_sig(path)
                     if sig is None:
                         continue  # deleted while we looked
-                    entry = cached.get(name)
+                    entry = cached.pop(name, None)
                     if entry is not None and entry[:3] == list(sig):
                         row = self._row_from_entry(entry, path)
                         if row is not None:
@@ -857,7 +857,7 @@ class Store:
             removals: set[str] = set()
             if finished:
                 on_disk = set(names)
-                removals = {n for n in index.entries if n not in on_disk}
+                removals = {n for n in index.keys if n not in on_disk}
                 removals |= index.bad_keys - fresh.keys()
             if fresh or removals or (finished and index.damaged):
                 self._update_index(upserts=fresh, removals=removals)
@@ -1063,7 +1063,8 @@ _IN_PROGRESS_MARK_B = _IN_PROGRESS_MARK.encode()
 class _IndexReader:
     """index.json read lazily, a line at a time, newest name first (see "Index layout").
 
-    ``entries`` holds the usable entries read so far. ``damaged`` is set when
+    ``entries`` holds the usable entries read so far (callers may take them
+    out once used), ``keys`` the names of all of them. ``damaged`` is set when
     the header is wrong (another version, not ours, empty), a line does not
     parse or the closing line is missing: the caller rewrites the index once
     it has read everything. ``bad_keys`` names unusable lines whose key could
@@ -1072,6 +1073,7 @@ class _IndexReader:
 
     def __init__(self, path: Path) -> None:
         self.entries: dict[str, list[Any]] = {}
+        self.keys: set[str] = set()
         self.bad_keys: set[str] = set()
         self.damaged = False
         self._last: str | None = None
@@ -1135,6 +1137,7 @@ class _IndexReader:
             self.bad_keys.add(key)
             return None
         self.entries[key] = entry
+        self.keys.add(key)
         return key, entry
 
     def read_through(self, lowest: str) -> None:

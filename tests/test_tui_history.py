@@ -368,3 +368,40 @@ async def test_an_unexpected_listing_failure_reaches_the_apps_notice(
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, HistoryScreen)
         assert any("index exploded" in str(n.message) for n in app._notifications)
+
+
+class TwoScreens(App[None]):
+    """A base screen with History pushed on top, so History can be left with Esc."""
+
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self._history = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._history)
+
+
+@pytest.mark.parametrize("already_frozen", [False, True])
+async def test_heap_is_frozen_while_history_is_open_and_thawed_after(
+    store: Store, already_frozen: bool
+) -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    if already_frozen:
+        gc.freeze()  # as an app that freezes after start-up would have done
+    try:
+        screen = HistoryScreen(store)
+        async with TwoScreens(screen).run_test(size=(120, 30)) as pilot:
+            await wait_loaded(pilot, screen)
+            assert gc.get_freeze_count() > 0
+            assert screen._froze_heap is not already_frozen
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not screen.is_attached
+            if already_frozen:
+                assert gc.get_freeze_count() > 0  # someone else's freeze is left alone
+            else:
+                assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
