@@ -149,6 +149,7 @@ INDEX_VERSION = 2
 _INDEX_HEAD = b'{"version": %d, "entries": {\n' % INDEX_VERSION
 _INDEX_TAIL = b"}}\n"
 _INDEX_YIELD_LINES = 100  # index lines parsed between two GIL hand-overs (~0.3 ms of work)
+_FILES_PER_YIELD = 8  # files summarized from disk between two GIL hand-overs (each sleep(0) costs ~0.1 ms)
 _IN_PROGRESS_MARK = '"status": "in-progress"'  # as json.dumps writes it; quotes in values are escaped
 _ID_TIME_FORMAT = "%Y%m%dT%H%M%S"
 _FRESH_EMPTY_S = 5.0  # an empty file younger than this is an id being claimed right now
@@ -824,7 +825,8 @@ class Store:
             return
         names.sort(reverse=True)
         index = _IndexReader(self.index_path)
-        fresh: dict[str, list[Any]] = {}
+        fresh: dict[str, bytes] = {}
+        parsed = 0
         finished = False
         try:
             for start in range(0, len(names), batch):
@@ -844,10 +846,13 @@ class Store:
                             rows.append(row)
                             continue
                     row = self._summarize_file(path, sig)
+                    parsed += 1
+                    if parsed % _FILES_PER_YIELD == 0:
+                        time.sleep(0)  # a header parse is ~0.1 ms of Python: let the UI thread in now and then
                     if row is None:
                         continue  # an id being claimed this instant: not a session yet
                     rows.append(row)
-                    fresh[name] = [*sig, row.to_json()]
+                    fresh[name] = _entry_line(name, [*sig, row.to_json()])  # bytes: nothing for the GC to track
                 if rows:
                     yield rows
             index.read_rest()
@@ -929,7 +934,7 @@ class Store:
         on_disk = set(names)
         seen: set[str] = set()
         rows: list[SessionSummary] = []
-        fresh: dict[str, list[Any]] = {}
+        fresh: dict[str, bytes] = {}
 
         def add(name: str, entry: list[Any] | None) -> None:
             path = self.sessions_dir / name
@@ -941,9 +946,11 @@ class Store:
                 row = self._row_from_entry(entry, path)
             if row is None:
                 row = self._summarize_file(path, sig)
+                if len(fresh) % _FILES_PER_YIELD == 0:
+                    time.sleep(0)
                 if row is None:
                     return
-                fresh[name] = [*sig, row.to_json()]
+                fresh[name] = _entry_line(name, [*sig, row.to_json()])
             if row.error is None and row.status == "in-progress":
                 rows.append(row)
 
@@ -1021,7 +1028,7 @@ class Store:
         finally:
             os.close(fd)  # closing releases the lock
 
-    def _update_index(self, upserts: dict[str, list[Any]], removals: Iterable[str]) -> None:
+    def _update_index(self, upserts: dict[str, bytes], removals: Iterable[str]) -> None:
         """Merge our entries into the index as it is on disk now, under the lock.
 
         The other lines are carried over as they are (only their keys are
@@ -1032,8 +1039,7 @@ class Store:
         try:
             with self._index_lock():
                 lines = _index_lines(self.index_path)
-                for name, entry in upserts.items():
-                    lines[name] = _entry_line(name, entry)
+                lines.update(upserts)  # each an _entry_line()
                 for name in removals:
                     if name in lines and not (self.sessions_dir / name).exists():
                         del lines[name]
@@ -1053,7 +1059,8 @@ class Store:
             st = path.stat()
         except OSError:
             return
-        self._update_index({path.name: [st.st_mtime_ns, st.st_size, st.st_ino, row.to_json()]}, ())
+        entry = [st.st_mtime_ns, st.st_size, st.st_ino, row.to_json()]
+        self._update_index({path.name: _entry_line(path.name, entry)}, ())
         _INDEXED[path] = row
 
 
