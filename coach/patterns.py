@@ -179,7 +179,7 @@ def recurring_kinds(
 
     sessions: list[Session] = []
     skipped: list[str] = []
-    for summary in store.list_sessions():
+    for summary in store.iter_newest():  # stops reading once the window is full
         if len(sessions) >= window:
             break
         if summary.error:
