@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from coach import paths
+from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 
 MASK = "********"
@@ -342,21 +343,6 @@ def load_settings(flags: Mapping[str, Any] | None = None, env: Mapping[str, str]
     settings._problems = problems
     settings._sources = sources
     return settings
-
-
-def flags_from_args(args: Any) -> dict[str, Any]:
-    """The settings flags present on an argparse namespace (``--data-dir``, ``--backend``...).
-
-    ``--timed`` is a store_true flag, so only an explicit True overrides config.
-    """
-    flags: dict[str, Any] = {}
-    for key in ("data_dir", "backend", "round", "role", "questions"):
-        value = getattr(args, key, None)
-        if value is not None:
-            flags[key] = value
-    if getattr(args, "timed", False) is True:
-        flags["timed"] = True
-    return flags
 
 
 def settings_from_args(args: Any) -> Settings:

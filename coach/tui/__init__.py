@@ -16,9 +16,10 @@ EXIT_USAGE = 2
 
 def launch(args: Any, start: str = "home", session_ref: str | None = None) -> int:
     """Run the app opening at ``start`` (home, practice, history, replay); return the exit status."""
-    # Not coach.config.flags_from_args: coach.config imports pydantic, which
-    # the app loads after its first frame (see coach.tui.context.glance).
-    from coach.tui.context import JobError, flags_from_args, read_job_file
+    # coach.flags, not coach.config: config imports pydantic, which the app
+    # loads after its first frame (see coach.tui.context.glance).
+    from coach.flags import flags_from_args
+    from coach.tui.context import JobError, read_job_file
 
     job: str | None = None
     job_path = getattr(args, "job", None)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import paths
+from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 from coach.rounds import ROUND_TITLES, ROUNDS
 
@@ -154,22 +155,6 @@ def glance(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None
         if raw is not None and key in _GLANCE_KEYS:
             offer(key, raw)
     return Glance(**values)
-
-
-def flags_from_args(args: Any) -> dict[str, Any]:
-    """The settings flags on an argparse namespace, as `coach.config.flags_from_args` gives them.
-
-    Repeated here so the app's start does not import coach.config (pydantic);
-    tests/test_tui_app.py checks that the two agree.
-    """
-    flags: dict[str, Any] = {}
-    for key in ("data_dir", "backend", "round", "role", "questions"):
-        value = getattr(args, key, None)
-        if value is not None:
-            flags[key] = value
-    if getattr(args, "timed", False) is True:
-        flags["timed"] = True
-    return flags
 
 
 def has_sessions(data_path: Path) -> bool:
