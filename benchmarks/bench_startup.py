@@ -286,7 +286,7 @@ def run(full: bool = False, runs: int | None = None) -> list[Row]:
             OK if ratio <= 1.3 else MISS,
         ),
         row("first frame, home-screen widgets only, no coach code (pty)", w_t, unit="s", fmt="{:.3f}",
-            note=f"{median_spread(w_t)[0] / median_spread(m_t)[0]:.2f}× minimal: Textual's floor for this screen"),
+            note=f"{median_spread(w_t)[0] / median_spread(m_t)[0]:.2f}× minimal: the old form-first home's widgets, for scale"),
         row("RSS at first frame, coach, offline (VmRSS)", [r.rss_kb / 1024 for r in coach_runs],
             unit="MiB", budget="≤ 80 MB", passed=lambda v: v * 1.048576 <= 80, fmt="{:.1f}"),
         row("peak RSS by first frame, coach (VmHWM)", [r.hwm_kb / 1024 for r in coach_runs],
