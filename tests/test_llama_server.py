@@ -45,14 +45,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> LlamaServer:
     srv.stop()
 
 
-def request() -> ReviewRequest:
+def request(role: str = "software-engineer") -> ReviewRequest:
     return ReviewRequest(
         items=(
             AnswerItem("deadline", "Tell me about a time you saved a deadline.", ANSWERS["deadline"]),
             AnswerItem("conflict", "Tell me about a disagreement with a colleague.", ANSWERS["conflict"]),
         ),
         round="second",
-        role="software-engineer",
+        role=role,
         job="Backend engineer: Python, on-call, mentoring.",
     )
 
@@ -62,9 +62,9 @@ def backend(base_url: str, timeout_s: float = 30.0, max_retries: int = 1) -> Ope
     return OpenAIBackend.from_settings(Settings(backend="openai", openai=opts))
 
 
-async def review(b: OpenAIBackend, progress=None):
+async def review(b: OpenAIBackend, progress=None, req: ReviewRequest | None = None):
     try:
-        return await asyncio.wait_for(b.review(request(), progress), HANG_GUARD_S)
+        return await asyncio.wait_for(b.review(req or request(), progress), HANG_GUARD_S)
     finally:
         await b.aclose()
 
@@ -106,18 +106,35 @@ async def test_streaming_progress_arrives_in_order(server: LlamaServer) -> None:
 
 
 async def test_made_up_quotes_are_caught(server: LlamaServer) -> None:
-    seen: list[Progress] = []
-    fb = await review(backend(server.base_url), seen.append)
-    raw = json.loads(next(p.text for p in reversed(seen) if p.stage == "verifying"))
-    invented = [
-        p for p in raw["pointers"]
-        if p["evidence"].strip() and find_span(ANSWERS[p["question_id"]], p["evidence"]) is None
-        and all(find_span(a, p["evidence"]) is None for a in ANSWERS.values())
-    ]
-    assert invented, "the random model should have invented at least one quote"
-    assert sum(not p.verified for p in fb.pointers) == len(invented)
-    assert all(p.evidence == "" for p in fb.pointers if not p.verified)
-    assert "could not be found" in (fb.notice or "")
+    """Whatever the random model quotes, verification keeps only what is really in the answers.
+
+    Which replies hold an invented quote depends on the prompt's exact bytes, so
+    the test asks with a few prompts (the role line differs) and needs at least
+    one invented quote among them; every reply must obey the rules.
+    """
+    invented_total = 0
+    for role in ("software-engineer", "data-analyst", "product-manager", "sales", "general", "support"):
+        seen: list[Progress] = []
+        fb = await review(backend(server.base_url), seen.append, request(role))
+        raw = json.loads(next(p.text for p in reversed(seen) if p.stage == "verifying"))
+        invented = [
+            p for p in raw["pointers"]
+            if p["evidence"].strip() and all(find_span(a, p["evidence"]) is None for a in ANSWERS.values())
+        ]
+        if fb.backend == "openai":
+            assert sum(not p.verified for p in fb.pointers) == len(invented)
+            assert all(p.evidence == "" for p in fb.pointers if not p.verified)
+            if invented:
+                assert "could not be found" in (fb.notice or "")
+        else:  # nothing valid was left, so it fell back, and says why
+            assert invented and fb.notice
+        for p in fb.pointers:
+            if p.verified and p.evidence:
+                assert any(find_span(a, p.evidence) is not None for a in ANSWERS.values())
+        invented_total += len(invented)
+        if invented_total >= 2:
+            break
+    assert invented_total, "the random model should have invented at least one quote"
 
 
 async def test_follow_up_from_the_real_server(server: LlamaServer) -> None:
