@@ -10,8 +10,12 @@ What this screen records, and why:
   is *not* reset by later keys bounds the loss even during nonstop typing.
 
 After an answer: an optional practice-mode pointer (that answer only) and at
-most one follow-up per question (the backend's, else the bank's), which is
-saved as another `Answer` with `follow_up_of` set. Pausing keeps the session
+most one follow-up per question, which is saved as another `Answer` with
+`follow_up_of` set. Like a real interviewer, it probes only where the answer
+is thin: the backend's generated follow-up when it makes one, else the
+offline engine's choice (`choose_follow_up`) among the bank's follow-ups for
+the answer's biggest gap (or its own question for that gap); a complete
+answer gets none. Pausing keeps the session
 "in-progress" so home offers to resume it; resuming continues the edit log
 with offsets after its last edit.
 """
@@ -19,7 +23,6 @@ with offsets after its last edit.
 from __future__ import annotations
 
 import asyncio
-import random
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -416,7 +419,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         return self.session.answer_for(follow_id) is None
 
     async def _add_follow_up(self, answer: Answer) -> None:
-        text = await self._generated_follow_up(answer) or self._bank_follow_up(answer)
+        text = await self._generated_follow_up(answer) or self._offline_follow_up(answer)
         if not text or self.index is None:
             return
         follow = Answer(
@@ -441,13 +444,15 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         except TimeoutError:
             return None
         except Exception as exc:  # a plugin's bug must not end the round
-            self.notify(f"{backend.name}: follow-up failed ({exc}); using the bank's.", severity="warning")
+            self.notify(f"{backend.name}: follow-up failed ({exc}); using the offline choice.", severity="warning")
             return None
         return text.strip() if text and text.strip() else None
 
-    def _bank_follow_up(self, answer: Answer) -> str | None:
-        """One of the bank's follow-ups for the question, stable for this session."""
+    def _offline_follow_up(self, answer: Answer) -> str | None:
+        """The bank's follow-up for the answer's biggest gap (or ours for it); None if nothing to probe."""
+        from coach.feedback.offline import choose_follow_up
+
         q = self.questions.get(answer.question_id)
-        if q is None or not q.follow_ups:
-            return None
-        return random.Random(f"{self.session.id}:{q.id}").choice(q.follow_ups)
+        item = self._request_for(answer).items[0]
+        s = self.session
+        return choose_follow_up(item, q.follow_ups if q else (), s.round, role=s.role, job=s.job)
