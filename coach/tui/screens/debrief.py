@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from coach.feedback import Progress
-from coach.models import ROUND_TITLES, Feedback, Session
+from coach.models import ROUND_TITLES, AnswerNote, Feedback, Session
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for, provenance
@@ -34,6 +34,14 @@ def header_line(session: Session) -> str:
     when = session.created_at.astimezone().strftime("%d %b %Y %H:%M")
     answered = sum(1 for a in session.answers if a.answered)
     return f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered"
+
+
+def offline_notes(session: Session) -> list[AnswerNote]:
+    """Per-answer notes from the offline rules, for feedback that came without any."""
+    from coach.feedback import ReviewRequest
+    from coach.feedback.offline import analyze
+
+    return analyze(ReviewRequest.from_session(session)).notes
 
 
 class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
@@ -136,8 +144,19 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         assert self.session is not None
         notes = self.query_one("#notes", VerticalScroll)
         notes.remove_children()
-        by_question = {n.question_id: n.pointers for n in feedback.notes}
         items: list[Static] = [Static("Per-answer notes (n to go back)", classes="notes-title")]
+        answer_notes = feedback.notes
+        if not answer_notes and feedback.backend != "offline":
+            # This backend (an LLM's debrief) gives no per-answer notes: "nothing to
+            # change" under every answer would be untrue. The offline rules' notes
+            # stand in, labelled as theirs.
+            answer_notes = offline_notes(self.session)
+            who = feedback.backend + (f" · {feedback.model}" if feedback.model else "")
+            items.append(Static(
+                f"Per-answer notes by offline rules (the {who} debrief has none)",
+                classes="notes-provenance",
+            ))
+        by_question = {n.question_id: n.pointers for n in answer_notes}
         for i, answer in enumerate(self.session.answers, 1):
             label = "follow-up" if answer.follow_up_of else f"Q{i}"
             items.append(Static(f"{label}: {answer.question}", classes="note-question"))
