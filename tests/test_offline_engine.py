@@ -64,6 +64,13 @@ def test_story_with_measured_ending_is_not_flagged_for_its_result():
     assert {p.kind for p in fb.pointers}.isdisjoint({"no-result", "vague-impact"})
 
 
+def test_spelled_out_figure_in_the_last_sentence_is_an_ending():
+    """People say results aloud in words: "in about twenty minutes" ends the story."""
+    fb = one(STORY_NO_END + " After that, a whole order was picked in about twenty minutes.")
+    assert "no-result" not in {p.kind for p in fb.pointers}
+    assert "no-result" not in {p.kind for n in fb.notes for p in n.pointers}
+
+
 def test_closing_question_without_questions():
     fb = one("No, I think you covered everything, thanks.", "Do you have any questions for us?", round="final")
     assert fb.pointers[0].kind == "no-questions"

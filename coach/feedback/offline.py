@@ -477,9 +477,16 @@ def rule_no_result(c: Ctx) -> Finding | None:
     if not (sig["past"] >= 2 if short else _is_story(sig)):
         return None
     cut = len(c.text.clean) // 3
-    if S.OUTCOME_MARKERS.search(c.text.lower, cut) or S.NUMBER_RE.search(c.text.lower, len(c.text.clean) // 2):
-        return None  # an ending, or a figure late in the story (a grade, a count, a percentage)
     s, e = c.text.sentences[-1]
+    if (
+        S.OUTCOME_MARKERS.search(c.text.lower, cut)
+        or S.NUMBER_RE.search(c.text.lower, len(c.text.clean) // 2)
+        or S.FIGURE_RE.search(c.text.lower[s:e])
+    ):
+        # An ending; a figure late in the story (a grade, a count, a percentage);
+        # or a spelled-out figure in the last sentence ("undone in four minutes"):
+        # earlier, spelled-out durations are usually part of the actions.
+        return None
     return c.find("no-result", 0.45 if short else 0.74, c.text.verbatim(s, e), "story without an ending", short=short)
 
 

@@ -38,6 +38,14 @@ _CONTROL_TABLE.update({cp: None for cp in range(0x2066, 0x206A)})
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*%?")
 NUMBER_RE = re.compile(r"\d")
+#: A figure: digits, or a number spelled out with what it counts ("four minutes",
+#: "twenty tickets"), the way people say results aloud. Linear: no nested repeats.
+FIGURE_RE = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty"
+    r"|fifty|hundred|thousand|half an?|a dozen) (?:minutes?|hours?|days?|weeks?|months?|years?|percent"
+    r"|times|people|customers|users|clients|tickets|calls|complaints|orders|sales|students|members"
+    r"|volunteers|errors|bugs|incidents|steps|points|places)\b"
+)
 SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
