@@ -177,6 +177,31 @@ async def test_missing_fields_are_named_and_nothing_is_saved(store, written):
         assert store.list_sessions() == []
 
 
+async def test_a_form_problem_is_also_a_notification(store, written, monkeypatch):
+    """At 80×24 the error line can be below the fold; the problem still shows."""
+    shown: list[str] = []
+    monkeypatch.setattr(RealInterviewScreen, "notify", lambda self, message, **kw: shown.append(message))
+    app = RealApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("role" in message for message in shown)
+
+
+async def test_tab_goes_from_a_question_to_its_answer_and_typing_never_drops_the_row(store, written):
+    app = RealApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        rows = list(screen.query(QuestionRow))
+        rows[0].query_one(".question", Input).focus()
+        await _type(pilot, "Why this job")
+        await pilot.press("tab")
+        assert screen.focused is rows[0].query_one(".answer", TextArea)
+        await _type(pilot, "I like data work")
+        assert len(list(screen.query(QuestionRow))) == len(rows)
+        assert rows[0].remembered.answer == "I like data work"
+
+
 async def test_every_binding_has_an_id():
     for cls in (RealInterviewScreen, FeedbackRequestScreen):
         for binding in cls.BINDINGS:

@@ -79,7 +79,12 @@ class QuestionRow(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="question-line"):
             yield Input(placeholder="A question they asked", classes="question")
-            yield Button("Remove", classes="remove-row", compact=True)
+            # Not in the Tab order: Tab goes from the question to its answer, and a
+            # space typed while the button had focus would press it and drop the
+            # row. Keyboard users remove a row with ctrl+r; the mouse still clicks.
+            remove = Button("Remove", classes="remove-row", compact=True)
+            remove.can_focus = False
+            yield remove
         yield TextArea(classes="answer", tab_behavior="focus")
 
     def on_mount(self) -> None:
@@ -274,13 +279,13 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
             # Like the home screen: one line naming a file reads the file.
             fields["job"] = resolve_job(fields["job"]) or ""
         except JobError as exc:
-            error.update(str(exc))
+            self._show_form_error(error, str(exc))
             self.query_one("#job", TextArea).focus()
             return
         problem = self._problem(fields)
         if problem is not None:
             where, message = problem
-            error.update(message)
+            self._show_form_error(error, message)
             target = self.query_one(f"#{where}")
             if where == "rows":
                 rows = list(self.query(QuestionRow))
@@ -290,6 +295,12 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         error.update("")
         self.query_one("#submit", Button).disabled = True
         self.save_and_debrief(fields)
+
+    def _show_form_error(self, error: Static, message: str) -> None:
+        """Say what is wrong where the eye is: at 80×24 the form's error line may be off screen."""
+        error.update(message)
+        error.scroll_visible()
+        self.notify(message, title="Check the form", severity="warning")
 
     @work(exclusive=True, group="real-debrief", exit_on_error=False)
     async def save_and_debrief(self, fields: dict[str, Any]) -> None:
