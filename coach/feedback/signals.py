@@ -581,7 +581,7 @@ _DUTY_VERBS = frozenset(
     maintain support partner collaborate communicate report track define conduct perform prepare
     produce apply implement coordinate handle answer resolve troubleshoot escalate keep
     monitor review plan test deploy train mentor sell negotiate research operate ship explain improve
-    take talk work""".split()
+    take talk work need needs require requires want wants expect use using know""".split()
 )
 
 _JOB_SUFFIXES = ("ments", "ment", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "s")
