@@ -43,7 +43,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from coach.models import ROUNDS
-from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.screens import WorkerErrorsToApp, app_resources
 
 if TYPE_CHECKING:
     from coach.store import SessionSummary, Store
@@ -149,17 +149,7 @@ def row_cells(summary: SessionSummary) -> tuple[str, ...]:
 
 def resolve_store(app: Any, store: Store | None) -> Store:
     """The store to use: the one given, the app's (its context's), or one from the settings."""
-    if store is not None:
-        return store
-    for owner in (getattr(app, "ctx", None), app):
-        app_store = getattr(owner, "store", None)
-        if app_store is not None:
-            return app_store
-    from coach.config import load_settings
-    from coach.store import Store
-
-    settings = getattr(app, "settings", None) or load_settings()
-    return Store.from_settings(settings)
+    return app_resources(app, store)[0]
 
 
 # ----------------------------------------------------------------- modal

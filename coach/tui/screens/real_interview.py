@@ -36,7 +36,7 @@ from coach.real import (
     real_title,
     stage_note,
 )
-from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.screens import WorkerErrorsToApp, app_resources
 
 if TYPE_CHECKING:
     from coach.config import Settings
@@ -48,24 +48,12 @@ START_ROWS = 2
 
 
 def screen_resources(screen: Screen[Any], store: Store | None, settings: Settings | None):
-    """The store and settings: given explicitly, else the app's context, else loaded.
-
-    CoachApp keeps them in ``app.ctx``; a small test app may not, and then the
-    same files are found the usual way (flags > env > config).
-    """
-    ctx = getattr(screen.app, "ctx", None)
-    if settings is None:
-        settings = getattr(ctx, "settings", None)
-    if store is None:
-        store = getattr(ctx, "store", None)
+    """The store and settings: given explicitly, else the app's, else loaded (flags > env > config)."""
+    store, settings = app_resources(screen.app, store, settings)
     if settings is None:
         from coach.config import load_settings
 
         settings = load_settings()
-    if store is None:
-        from coach.store import Store
-
-        store = Store.from_settings(settings)
     return store, settings
 
 
