@@ -33,8 +33,8 @@ def corpus() -> tuple[str, list[str]]:
 
 def throughput(lines: list[str], seconds: float = 3.0) -> float:
     """Answers per second through analyze(), in this process, pinned to one core."""
-    from coach.feedback import AnswerItem, ReviewRequest
-    from coach.feedback.offline import analyze
+    from coach.engine import AnswerItem, ReviewRequest
+    from coach.engine.offline import analyze
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})

@@ -37,7 +37,7 @@ from pathlib import Path
 from unittest import mock
 
 from coach.fsutil import atomic_write_bytes
-from coach.models import Answer, Edit, Feedback, Pointer, Session, replay_edits
+from coach.domain.models import Answer, Edit, Feedback, Pointer, Session, replay_edits
 from coach.store import Store, session_to_toml
 
 WORDS = (

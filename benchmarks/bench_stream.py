@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO / "tests"))
 import llama_helpers as h  # noqa: E402
 
 from coach.config import OpenAISettings, Settings  # noqa: E402
-from coach.feedback import AnswerItem, Progress, ReviewRequest  # noqa: E402
-from coach.feedback.openai import OpenAIBackend  # noqa: E402
+from coach.engine import AnswerItem, Progress, ReviewRequest  # noqa: E402
+from coach.engine.openai import OpenAIBackend  # noqa: E402
 
 REQUEST = ReviewRequest(
     items=(

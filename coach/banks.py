@@ -1,7 +1,7 @@
 """Question banks: load and validate them, and choose the questions for a round.
 
 Banks are TOML files: a top-level ``id``, ``title`` and ``description``, then
-one ``[[questions]]`` table per question (see `coach.models.Question`).
+one ``[[questions]]`` table per question (see `coach.domain.models.Question`).
 
 Where banks come from, in order (later wins):
 
@@ -42,9 +42,8 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
-from coach.models import ROUNDS, Bank, Id, NonEmpty, QuestionType, RoundPlan, Strict, Question
+from coach.domain.models import QUESTION_TYPES, ROUNDS, Bank, Id, NonEmpty, QuestionType, RoundPlan, Strict, Question
 
-QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
 GENERAL_ROLE = "general"
 ANY_ROLE = "any"
 
@@ -637,7 +636,7 @@ def _validate_request(
     banks: LoadedBanks, round: str, role: str, n: int, focus_kind: str | None
 ) -> None:
     """Raise `PlanError` with the valid values for any bad argument."""
-    from coach.feedback.kinds import KIND_IDS
+    from coach.domain.kinds import KIND_IDS
 
     if round not in ROUNDS:
         raise PlanError(f"unknown round {round!r}: choose one of {', '.join(ROUNDS)}")

@@ -15,8 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from coach import __version__
-
-ROUNDS = ("phone", "second", "final")
+from coach.domain.rounds import ROUNDS
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -31,7 +30,7 @@ def backend_help(default: str = "your configured backend") -> str:
     see `_Parser.format_help`. `coach --help` never pays for it.
     """
     try:
-        from coach.feedback import available_backends
+        from coach.engine import available_backends
 
         names = ", ".join(sorted(available_backends()))
     except Exception as exc:  # broken packaging metadata must not break --help; say so instead

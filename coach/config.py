@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from coach import paths
+from coach.domain.rounds import DEFAULT_ROUND, ROUNDS
 from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 
@@ -103,8 +104,8 @@ class Settings(BaseModel):
     )
     follow_ups: bool = Field(default=True, description="ask a probing follow-up after some answers")
     theme: str = Field(default="textual-dark", min_length=1, description="Textual theme name for the app")
-    round: Literal["phone", "second", "final"] = Field(
-        default="second", description="default round type: phone, second or final"
+    round: Literal[ROUNDS] = Field(  # type: ignore[valid-type]
+        default=DEFAULT_ROUND, description="default round type: phone, second or final"
     )
     role: str = Field(default="general", min_length=1, description="default role to practise for")
     questions: int = Field(

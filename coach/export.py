@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from coach.models import ROUND_TITLES, Answer, Feedback, Pointer, Session
+from coach.domain.models import ROUND_TITLES, Answer, Feedback, Pointer, Session
 
 #: Secret-looking tokens: OpenAI-style keys and bearer tokens.
 _KEY_PATTERN = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_-]{16,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{16,}")

@@ -20,11 +20,11 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coach.feedback.kinds import KIND_IDS, KINDS
+from coach.domain.kinds import KIND_IDS, KINDS
 
 if TYPE_CHECKING:
     from coach.banks import LoadedBanks
-    from coach.models import Feedback, RoundPlan, Session
+    from coach.domain.models import Feedback, RoundPlan, Session
     from coach.store import Store
 
 #: How many recent sessions with feedback are looked at by default.
@@ -219,7 +219,7 @@ def suggest_practice(
         return None
     round_ = FOCUS_ROUND.get(top.kind, DEFAULT_FOCUS_ROUND)
     practise = _PRACTISE.get(top.kind, "practise that")
-    from coach.models import ROUND_TITLES
+    from coach.domain.models import ROUND_TITLES
 
     reason = (
         f"“{top.title}” came up in {top.count} of your last {top.window} sessions. "

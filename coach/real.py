@@ -27,38 +27,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coach.feedback import ReviewRequest
+from coach.domain.rounds import OUTCOME_TITLES, OUTCOMES, STAGE_ROUND, STAGE_TITLES, STAGES  # noqa: F401  (re-exported)
+from coach.engine import ReviewRequest
 
-# Reading a job description is shared with the offline engine (coach.feedback.signals),
+# Reading a job description is shared with the offline engine (coach.engine.signals),
 # so the fit debrief and the offline no-job-link pointer name the same requirements.
-from coach.feedback.signals import JOB_STOPWORDS as _JOB_STOPWORDS
-from coach.feedback.signals import JOB_WORD_RE as _WORD_RE
-from coach.feedback.signals import has_word as _has_word
-from coach.feedback.signals import job_key_terms, term_touched
-from coach.models import Answer, AnswerNote, Feedback, Pointer, RealInterview, Session, Strength
+from coach.engine.signals import JOB_STOPWORDS as _JOB_STOPWORDS
+from coach.engine.signals import JOB_WORD_RE as _WORD_RE
+from coach.engine.signals import has_word as _has_word
+from coach.engine.signals import job_key_terms, term_touched
+from coach.domain.models import Answer, AnswerNote, Feedback, Pointer, RealInterview, Session, Strength
 
 if TYPE_CHECKING:
-    from coach.feedback import Backend, ProgressFn
+    from coach.engine import Backend, ProgressFn
     from coach.store import Store
-
-STAGES: tuple[str, ...] = ("cv", "phone", "second", "final")
-OUTCOMES: tuple[str, ...] = ("waiting", "rejected", "offer", "withdrew")
-
-STAGE_TITLES: dict[str, str] = {
-    "cv": "CV screen",
-    "phone": "Phone screen",
-    "second": "Second round",
-    "final": "Final round",
-}
-OUTCOME_TITLES: dict[str, str] = {
-    "waiting": "Waiting to hear",
-    "rejected": "Rejected",
-    "offer": "Offer",
-    "withdrew": "I withdrew",
-}
-
-#: Which practice round a real stage resembles (and is analysed as).
-STAGE_ROUND: dict[str, str] = {"cv": "phone", "phone": "phone", "second": "second", "final": "final"}
 
 #: Evidence quotes are cut to this many characters, at a word boundary.
 MAX_QUOTE = 200
@@ -441,7 +423,7 @@ def _merge(session: Session, fit: FitReport, base: Feedback | None) -> Feedback:
 
 def debrief_offline(session: Session) -> Feedback:
     """The stage-aware debrief from offline rules alone: deterministic, no network."""
-    from coach.feedback.offline import analyze
+    from coach.engine.offline import analyze
 
     request = _request(session)
     base = analyze(request) if _has_items(request) else None
@@ -488,7 +470,7 @@ async def review_any(
     if session.kind == "real":
         return await debrief_real(session, backend, progress)
     if backend is None:
-        from coach.feedback.offline import analyze
+        from coach.engine.offline import analyze
 
         return analyze(_request(session))
     return await backend.review_session(session, progress)

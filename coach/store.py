@@ -139,7 +139,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.fsutil import atomic_write_bytes, ensure_private_dir, is_temp_name, remove_stale_temps
-from coach.models import SCHEMA_VERSION, Answer, Edit, Feedback, Session, utcnow
+from coach.domain.models import SCHEMA_VERSION, Answer, Edit, Feedback, Session, utcnow
 
 SESSIONS_DIR = "sessions"
 INDEX_FILE = "index.json"

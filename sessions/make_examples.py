@@ -18,9 +18,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from coach.banks import load_banks
-from coach.feedback import ReviewRequest
-from coach.feedback.offline import analyze
-from coach.models import Answer, Edit, Session
+from coach.engine import ReviewRequest
+from coach.engine.offline import analyze
+from coach.domain.models import Answer, Edit, Session
 from coach.store import session_to_toml
 
 HERE = Path(__file__).resolve().parent

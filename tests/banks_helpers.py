@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coach.banks import LoadedBanks
-from coach.models import Bank, Question
+from coach.domain.models import Bank, Question
 
 
 def question_toml(qid: str, *, rounds: str = '["phone", "second", "final"]', roles: str = '["any"]',

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from coach.models import Answer, Edit, Feedback, Pointer, Session, Strength
+from coach.domain.models import Answer, Edit, Feedback, Pointer, Session, Strength
 
 BASE = datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc)
 

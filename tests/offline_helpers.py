@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.feedback import AnswerItem, ReviewRequest
-from coach.feedback.offline import analyze
+from coach.engine import AnswerItem, ReviewRequest
+from coach.engine.offline import analyze
 
 DEVSET = Path(__file__).resolve().parent / "data" / "devset.jsonl"
 

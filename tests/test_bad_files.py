@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.models import Answer, Edit, Session
+from coach.domain.models import Answer, Edit, Session
 from coach.store import Store, StoreError, read_session_file
 
 REPO = Path(__file__).resolve().parent.parent

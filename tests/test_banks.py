@@ -19,7 +19,7 @@ from coach.banks import (
     read_bank_file,
     shipped_banks_dir,
 )
-from coach.models import ROUNDS
+from coach.domain.models import ROUNDS
 
 EXPECTED_ROLES = {"general", "software-engineer", "product-manager", "data-analyst", "customer-support", "sales"}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coach import paths
-from coach.models import Answer, Feedback, Pointer
+from coach.domain.models import Answer, Feedback, Pointer
 from coach.store import Store
 
 SECRET = "sk-proj-SECRETSECRET0123456789abcdef"

@@ -54,7 +54,7 @@ def test_subcommand_help_lists_plugins_without_importing_them(plugin_env, comman
     mods = imported_modules(proc.stderr)
     assert "coach_help_plugin" not in mods
     assert not {m for m in mods if m.split(".")[0] in ("textual", "openai", "pydantic")}
-    assert "coach.feedback.openai" not in mods and "coach.feedback.offline" not in mods
+    assert "coach.engine.openai" not in mods and "coach.engine.offline" not in mods
 
 
 def test_analyze_help_says_its_default_is_offline() -> None:
@@ -68,7 +68,7 @@ def test_top_level_help_does_not_scan_entry_points(plugin_env) -> None:
     proc = coach("--help", env=env, importtime=True)
     assert proc.returncode == 0 and "analyze" in proc.stdout
     mods = imported_modules(proc.stderr)
-    assert "importlib.metadata" not in mods and "coach.feedback" not in mods
+    assert "importlib.metadata" not in mods and "coach.engine" not in mods
     assert not {m for m in mods if m.split(".")[0] in ("textual", "openai", "pydantic")}
     assert not marker.exists()
 

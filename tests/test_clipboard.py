@@ -9,8 +9,8 @@ from textual.app import App
 from textual.drivers.headless_driver import HeadlessDriver
 
 from coach.clipboard import SCREEN_CHUNK, copy_to_terminal, osc52_sequence
-from coach.models import RealInterview, Session
-from coach.tui.screens.feedback_request import FeedbackRequestScreen
+from coach.domain.models import RealInterview, Session
+from coach.tui.screens.outreach import OutreachScreen
 
 
 def test_plain_sequence_bytes_are_exact():
@@ -54,7 +54,7 @@ class _RequestApp(App[None]):
         self.tmp = tmp
 
     def on_mount(self) -> None:
-        self.push_screen(FeedbackRequestScreen(self.session, save_dir=self.tmp))
+        self.push_screen(OutreachScreen(self.session, save_dir=self.tmp))
 
 
 async def test_app_copy_writes_the_osc52_escape_to_the_terminal(monkeypatch, tmp_path):
@@ -72,7 +72,7 @@ async def test_app_copy_writes_the_osc52_escape_to_the_terminal(monkeypatch, tmp
     app = _RequestApp(session, tmp_path)
     async with app.run_test() as pilot:
         screen = app.screen
-        assert isinstance(screen, FeedbackRequestScreen)
+        assert isinstance(screen, OutreachScreen)
         await pilot.press("ctrl+o")
         await pilot.pause()
         expected = osc52_sequence(screen.text, env={})

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 SESSION_WORKER = r"""
 import os, sys, time
-from coach.models import Answer
+from coach.domain.models import Answer
 from coach.store import Store
 root, tag, n, gate = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 while not os.path.exists(gate):

@@ -252,7 +252,7 @@ def test_questions_bound_is_the_planners_so_every_accepted_value_can_be_planned(
 
 
 def test_config_module_does_not_import_the_banks_or_models() -> None:
-    code = "import sys, coach.config; print(sorted(m for m in ('coach.banks', 'coach.models') if m in sys.modules))"
+    code = "import sys, coach.config; print(sorted(m for m in ('coach.banks', 'coach.domain.models') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -37,7 +37,7 @@ def test_offline_everything_fine(isolated_env: dict[str, Path]) -> None:
     code, text = run()
     assert code == 0, text
     assert "All good" in text and not lines_with(text, "FAIL")
-    assert "openai: coach.feedback.openai:OpenAIBackend" in text
+    assert "openai: coach.engine.openai:OpenAIBackend" in text
 
 
 def test_exposed_data_files_warn_with_chmod_fix(isolated_env: dict[str, Path]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.models import replay_edits
+from coach.domain.models import replay_edits
 from coach.store import read_session_file
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"

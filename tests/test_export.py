@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from coach.export import REDACTED, redact, render, save_export, to_json, to_markdown
-from coach.models import Pointer, RealInterview, Session
+from coach.domain.models import Pointer, RealInterview, Session
 from tests.history_helpers import CONFLICT_Q, feedback, persist, session
 
 

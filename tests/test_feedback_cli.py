@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from coach.cli import main
-from coach.models import Answer
+from coach.domain.models import Answer
 from coach.store import Store
 
 GENERIC = ("I always try to improve things. I usually ask people what slows them down and then I make a plan. "

@@ -62,8 +62,8 @@ def test_analyze_offline_imports_neither_textual_nor_openai(tmp_path: Path) -> N
     line = json.loads(proc.stdout.splitlines()[0])
     assert line["backend"] == "offline" and line["pointers"]
     assert not tops(modules) & {"textual", "openai"}
-    assert "coach.feedback.openai" not in modules
-    assert "coach.feedback.offline" in modules  # the analysis really happened in this process
+    assert "coach.engine.openai" not in modules
+    assert "coach.engine.offline" in modules  # the analysis really happened in this process
 
 
 def test_analyze_with_openai_configured_but_offline_asked_never_imports_openai(
@@ -90,4 +90,4 @@ def test_app_start_and_quit_in_a_pty_never_imports_openai(tmp_path: Path, backen
     assert "textual" in tops(modules)  # the app really started
     assert "coach.tui.app" in modules
     assert "openai" not in tops(modules)
-    assert "coach.feedback.openai" not in modules
+    assert "coach.engine.openai" not in modules

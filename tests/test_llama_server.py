@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from coach.config import OpenAISettings, Settings
-from coach.feedback import AnswerItem, Progress, ReviewRequest
-from coach.feedback.kinds import KIND_IDS
-from coach.feedback.openai import OpenAIBackend, draft_model, parse_draft
-from coach.feedback.verify import find_span
+from coach.engine import AnswerItem, Progress, ReviewRequest
+from coach.domain.kinds import KIND_IDS
+from coach.engine.openai import OpenAIBackend, draft_model, parse_draft
+from coach.engine.verify import find_span
 from llama_helpers import MODEL_ALIAS, DelayProxy, LlamaServer, free_port, start_server
 
 pytestmark = pytest.mark.llama
@@ -148,7 +148,7 @@ async def test_follow_up_from_the_real_server(server: LlamaServer) -> None:
 
 
 async def test_plain_text_completion_from_the_real_server(server: LlamaServer) -> None:
-    from coach.feedback.openai import LLMFailure
+    from coach.engine.openai import LLMFailure
 
     b = backend(server.base_url)
     try:
@@ -164,7 +164,7 @@ async def test_plain_text_completion_from_the_real_server(server: LlamaServer) -
 
 
 async def test_personalise_through_the_real_server_keeps_the_draft_with_a_notice(server: LlamaServer) -> None:
-    from coach.feedback_request import draft_request, personalise
+    from coach.outreach import draft_request, personalise
 
     draft = draft_request(stage="phone", outcome="rejected", company="Brightwave", role="Data Analyst")
     b = backend(server.base_url)

@@ -37,7 +37,7 @@ SECRET_ANSWER = "My private answer about the reorganisation at Northwind, not fo
 
 CREATE_SESSION = f"""
 from coach.config import load_settings
-from coach.models import Answer
+from coach.domain.models import Answer
 from coach.store import Store
 store = Store.from_settings(load_settings())
 answer = Answer(question_id="gen.proud-achievement", question="What are you proud of?",

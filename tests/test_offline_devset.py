@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from coach.feedback.kinds import OFFLINE_KINDS
+from coach.domain.kinds import OFFLINE_KINDS
 from offline_helpers import load_devset, score, split_rows
 
 
@@ -38,7 +38,7 @@ def test_hit_at_1_dev_and_holdout():
 
 
 def test_every_devset_answer_gets_verbatim_evidence():
-    from coach.feedback.offline import analyze
+    from coach.engine.offline import analyze
     from offline_helpers import answer_text, request_for
 
     for row in load_devset():

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from coach.feedback import AnswerItem, Progress, ReviewRequest, make_backend
-from coach.feedback.kinds import OFFLINE_KINDS
-from coach.feedback.offline import OfflineBackend, analyze, findings
-from coach.models import Feedback
+from coach.engine import AnswerItem, Progress, ReviewRequest, make_backend
+from coach.domain.kinds import OFFLINE_KINDS
+from coach.engine.offline import OfflineBackend, analyze, findings
+from coach.domain.models import Feedback
 
 STORY_Q = "Tell me about a time you improved a process at work."
 GENERIC = (
@@ -200,7 +200,7 @@ RETAIL_JOB = ("Data Analyst, Retail Insights. You will build dashboards in Looke
 
 
 def test_job_link_names_the_requirements_not_the_title_and_agrees_with_the_real_debrief():
-    from coach.feedback.offline import job_terms
+    from coach.engine.offline import job_terms
     from coach.real import job_key_terms
 
     terms = job_terms(RETAIL_JOB)

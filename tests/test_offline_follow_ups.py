@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.feedback import AnswerItem
-from coach.feedback.offline import _PROBES, answer_findings, choose_follow_up
+from coach.engine import AnswerItem
+from coach.engine.offline import _PROBES, answer_findings, choose_follow_up
 
 STORY_Q = "Tell me about a time you improved a process at work."
 FIT_Q = "Why are you interested in this role?"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from coach.feedback import AnswerItem, ReviewRequest
-from coach.feedback.kinds import OFFLINE_KINDS
-from coach.feedback.offline import analyze
+from coach.engine import AnswerItem, ReviewRequest
+from coach.domain.kinds import OFFLINE_KINDS
+from coach.engine.offline import analyze
 
 
 def test_every_real_answer_gets_one_or_two_verbatim_pointers(siop_answers):

@@ -13,8 +13,8 @@ import asyncio
 import pytest
 
 from coach.config import OpenAISettings, Settings
-from coach.feedback.openai import LLMFailure, OpenAIBackend
-from coach.feedback_request import draft_request, personalise
+from coach.engine.openai import LLMFailure, OpenAIBackend
+from coach.outreach import draft_request, personalise
 from llama_helpers import FakeOpenAIServer, Reply, free_port
 
 HANG_GUARD_S = 30

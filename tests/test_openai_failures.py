@@ -14,8 +14,8 @@ import socket
 import pytest
 
 from coach.config import OpenAISettings, Settings
-from coach.feedback import AnswerItem, Progress, ReviewRequest
-from coach.feedback.openai import OpenAIBackend
+from coach.engine import AnswerItem, Progress, ReviewRequest
+from coach.engine.openai import OpenAIBackend
 from llama_helpers import FakeOpenAIServer, Reply, free_port
 
 HANG_GUARD_S = 30

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from coach.config import OpenAISettings, Settings
-from coach.feedback import AnswerItem, ReviewRequest
-from coach.feedback.openai import (
+from coach.engine import AnswerItem, ReviewRequest
+from coach.engine.openai import (
     OFFICIAL_BASE_URL,
     PLACEHOLDER_KEY,
     OpenAIBackend,
@@ -20,8 +20,8 @@ from coach.feedback.openai import (
     draft_model,
     response_schema,
 )
-from coach.feedback.kinds import KIND_IDS
-from coach.models import Pointer
+from coach.domain.kinds import KIND_IDS
+from coach.domain.models import Pointer
 
 SECRET = "sk-very-secret-0123456789"
 
@@ -102,6 +102,6 @@ def test_schema_follows_the_models() -> None:
 
 
 def test_importing_the_backend_does_not_import_openai() -> None:
-    code = "import sys, coach.feedback.openai; print('openai' in sys.modules)"
+    code = "import sys, coach.engine.openai; print('openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True)
     assert out.stdout.strip() == "False"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.feedback.verify import find_span, locate, normalise, verify_draft
+from coach.engine.verify import find_span, locate, normalise, verify_draft
 
 A1 = "We had a launch slipping.\n\nI   rewrote the rollout plan and we hit the date."
 A2 = "I guess I'm kind of a people person & I <always> listen."

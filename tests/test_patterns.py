@@ -8,7 +8,7 @@ import pytest
 
 from coach.banks import load_banks
 from coach.config import load_settings
-from coach.models import Answer, AnswerNote, Feedback, Pointer
+from coach.domain.models import Answer, AnswerNote, Feedback, Pointer
 from coach.patterns import (
     KindCount,
     Patterns,
@@ -113,7 +113,7 @@ def test_nothing_recurs_means_no_suggestion(store: Store):
 
 
 def test_ties_go_to_the_kind_seen_most_recently():
-    from coach.models import Session
+    from coach.domain.models import Session
 
     def session(i: int, kinds: list[str]) -> Session:
         s = Session(id=f"s{i}", round="second", role="general", created_at=T0 + timedelta(hours=i))

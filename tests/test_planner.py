@@ -6,7 +6,7 @@ import pytest
 
 from banks_helpers import loaded, q
 from coach.banks import PlanError, load_banks, plan_round
-from coach.models import ROUNDS
+from coach.domain.models import ROUNDS
 
 ROLES = ["general", "software-engineer", "product-manager", "data-analyst", "customer-support", "sales"]
 

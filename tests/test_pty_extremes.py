@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.models import Answer, Edit, replay_edits
+from coach.domain.models import Answer, Edit, replay_edits
 from coach.store import Store, read_session_file
 from proc_helpers import spawn_coach, wait_for_drafts, wait_for_question_1
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.models import replay_edits
+from coach.domain.models import replay_edits
 from coach.store import Store, read_session_file
 from proc_helpers import (
     ALT_SCREEN_EXIT,

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from coach.config import load_settings
-from coach.feedback import ReviewRequest
-from coach.feedback.offline import analyze
-from coach.models import Feedback, Pointer
+from coach.engine import ReviewRequest
+from coach.engine.offline import analyze
+from coach.domain.models import Feedback, Pointer
 from coach.real import (
     RealInterviewError,
     build_answers,

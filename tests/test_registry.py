@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.feedback import BUILTIN_BACKENDS, Backend, BackendError, available_backends, backend_class, make_backend
+from coach.engine import BUILTIN_BACKENDS, Backend, BackendError, available_backends, backend_class, make_backend
 
 ENTRY_POINTS = """\
 [coach.backends]
@@ -26,7 +26,7 @@ offline = coach_test_plugin_ok:GoodBackend
 """
 
 OK_MODULE = '''
-from coach.feedback import Backend
+from coach.engine import Backend
 
 class GoodBackend(Backend):
     name = "good"
@@ -60,8 +60,8 @@ def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_builtins_listed_without_import() -> None:
     code = (
-        "import sys; from coach.feedback import available_backends; names = available_backends();"
-        " print(sorted(names), 'coach.feedback.openai' in sys.modules, 'coach.feedback.offline' in sys.modules)"
+        "import sys; from coach.engine import available_backends; names = available_backends();"
+        " print(sorted(names), 'coach.engine.openai' in sys.modules, 'coach.engine.offline' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['offline', 'openai'] False False"

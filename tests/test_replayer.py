@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.models import Answer, Edit, replay_edits
+from coach.domain.models import Answer, Edit, replay_edits
 from coach.tui.replayer import (
     CHECKPOINT_EVERY,
     SPEEDS,

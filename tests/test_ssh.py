@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.models import replay_edits
+from coach.domain.models import replay_edits
 from coach.store import Store, read_session_file
 from multiuser_helpers import SshServer, ThrowawayUser, pids_of, shared_venv, ssh_tools_missing, throwaway_users
 from proc_helpers import RESUME_RE, PtyProcess, child_env, wait_for_drafts, wait_for_question_1

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach import fsutil, store as store_mod
-from coach.models import SCHEMA_VERSION, Answer, Edit, Feedback, Pointer, Session, Strength
+from coach.domain.models import SCHEMA_VERSION, Answer, Edit, Feedback, Pointer, Session, Strength
 from coach.store import (
     MIGRATIONS,
     SessionSummary,

@@ -181,7 +181,7 @@ async def test_palette_and_home_key_open_the_real_interview_form() -> None:
 
 def _stored_with_recurring(kind: str, sessions: int = 3) -> None:
     from coach.config import load_settings
-    from coach.models import Answer, Feedback, Pointer
+    from coach.domain.models import Answer, Feedback, Pointer
     from coach.store import Store
 
     store = Store.from_settings(load_settings())
@@ -387,6 +387,6 @@ def test_the_app_module_imports_no_pydantic() -> None:
 
     code = ("import sys, coach.tui, coach.tui.app, coach.tui.screens.home; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or "
-            "m in ('coach.models', 'coach.config', 'coach.store', 'coach.banks')))")
+            "m in ('coach.domain.models', 'coach.config', 'coach.store', 'coach.banks')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

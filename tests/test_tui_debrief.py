@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList
 
-from coach.models import Answer
+from coach.domain.models import Answer
 from coach.tui.screens.debrief import BackendPicker, DebriefScreen
 from coach.tui.screens.home import HomeScreen
 from tests.tui_helpers import make_app, screen_text, settle
@@ -107,9 +107,9 @@ async def notes_shown(app, pilot, sid: str) -> str:
 
 
 async def test_llm_feedback_without_notes_shows_the_offline_notes_labelled_as_such() -> None:
-    from coach.feedback import ReviewRequest
-    from coach.feedback.offline import analyze
-    from coach.models import Feedback, Pointer
+    from coach.engine import ReviewRequest
+    from coach.engine.offline import analyze
+    from coach.domain.models import Feedback, Pointer
 
     app, _ = make_app()
     async with app.run_test(size=(120, 50)) as pilot:

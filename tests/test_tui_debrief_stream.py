@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 
-from coach.models import Answer
+from coach.domain.models import Answer
 from coach.tui.screens.debrief import DebriefScreen
 from tests.llama_helpers import FakeOpenAIServer, Reply
 from tests.tui_helpers import make_app, screen_text, settle

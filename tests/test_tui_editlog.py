@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.models import replay_edits
+from coach.domain.models import replay_edits
 from coach.tui.drafts import DraftKeeper, snapshot
 from coach.tui.editlog import EditRecorder, common_prefix_len, common_suffix_len, diff
 
@@ -66,7 +66,7 @@ class _FakeStore:
 
 
 def test_keeper_never_lets_an_older_snapshot_win() -> None:
-    from coach.models import Answer, Session
+    from coach.domain.models import Answer, Session
 
     session = Session(id="s1", round="second", role="general", answers=[Answer(question_id="q", question="Q?")])
     store = _FakeStore()
@@ -81,7 +81,7 @@ def test_keeper_never_lets_an_older_snapshot_win() -> None:
 
 
 def test_snapshot_is_not_changed_by_later_edits() -> None:
-    from coach.models import Answer, Edit, Session
+    from coach.domain.models import Answer, Edit, Session
 
     session = Session(id="s1", round="second", role="general", answers=[Answer(question_id="q", question="Q?")])
     snap = snapshot(session)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Select, TextArea
 
-from coach.feedback import AnswerItem
-from coach.feedback.offline import choose_follow_up
-from coach.models import replay_edits
+from coach.engine import AnswerItem
+from coach.engine.offline import choose_follow_up
+from coach.domain.models import replay_edits
 from coach.tui.screens.debrief import DebriefScreen
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.interview import InterviewScreen, PracticeFeedbackScreen
@@ -210,7 +210,7 @@ async def test_wide_characters_round_trip_and_keep_the_layout() -> None:
 
 
 async def test_a_failing_practice_review_is_reported_and_the_round_goes_on(monkeypatch) -> None:
-    from coach.feedback.offline import OfflineBackend
+    from coach.engine.offline import OfflineBackend
 
     async def broken(self, request, progress=None):  # noqa: ANN001
         raise RuntimeError("backend exploded")

@@ -9,8 +9,8 @@ from textual import events
 
 from coach.banks import LoadedBanks, read_bank_file
 from coach.config import load_settings
-from coach.feedback import AnswerItem
-from coach.feedback.offline import OfflineBackend
+from coach.engine import AnswerItem
+from coach.engine.offline import OfflineBackend
 from coach.store import Store
 from coach.tui.app import CoachApp, LaunchOptions
 from coach.tui.context import AppContext

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.models import replay_edits
+from coach.domain.models import replay_edits
 from coach.store import Store
 from tests.proc_helpers import ALT_SCREEN_EXIT, CURSOR_SHOW, spawn_coach
 

@@ -17,9 +17,9 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Input, Select, Static, TextArea
 
 from coach.config import load_settings
-from coach.feedback_request import forbidden_in
+from coach.outreach import forbidden_in
 from coach.store import Store
-from coach.tui.screens.feedback_request import FeedbackRequestScreen
+from coach.tui.screens.outreach import OutreachScreen
 from coach.tui.screens.real_interview import QuestionRow, RealInterviewScreen
 from tests.real_helpers import FINAL_ANSWERS, JOB, PHONE_ANSWERS
 
@@ -113,7 +113,7 @@ async def test_phone_rejection_debrief_then_feedback_request(store, written, tmp
         await pilot.press("f")
         await pilot.pause()
         request = app.screen
-        assert isinstance(request, FeedbackRequestScreen)
+        assert isinstance(request, OutreachScreen)
         draft = request.query_one("#draft", TextArea)
         assert "Brightwave" in draft.text and "Data Analyst" in draft.text
         assert not forbidden_in(draft.text)
@@ -203,7 +203,7 @@ async def test_tab_goes_from_a_question_to_its_answer_and_typing_never_drops_the
 
 
 async def test_every_binding_has_an_id():
-    for cls in (RealInterviewScreen, FeedbackRequestScreen):
+    for cls in (RealInterviewScreen, OutreachScreen):
         for binding in cls.BINDINGS:
             assert binding.id, (cls.__name__, binding.key)
 

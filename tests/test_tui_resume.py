@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Button, TextArea
 
-from coach.models import replay_edits
+from coach.domain.models import replay_edits
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.interview import InterviewScreen
 from tests.tui_helpers import make_app, only_session, screen_text, settle, type_answer

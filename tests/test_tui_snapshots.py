@@ -17,7 +17,7 @@ import pytest
 
 from coach.banks import LoadedBanks, read_bank_file
 from coach.config import load_settings
-from coach.models import Answer, Session
+from coach.domain.models import Answer, Session
 from coach.store import Store
 from coach.tui.app import CoachApp, LaunchOptions
 from coach.tui.context import AppContext

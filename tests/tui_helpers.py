@@ -15,7 +15,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 
-from coach.models import Session
+from coach.domain.models import Session
 from coach.tui.app import CoachApp, LaunchOptions
 from coach.tui.clock import Clock
 

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach.domain.rounds import ROUNDS
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-ROUNDS = ("phone", "second", "final")
 _OPTIONAL_STR = ("round", "role", "job", "type")
 
 
@@ -64,7 +65,7 @@ def _with_id(ident: Any, message: str) -> LineError:
 
 def make_request(ident: Any, fields: dict[str, Any]):
     """The one-answer ReviewRequest for a parsed line."""
-    from coach.feedback import AnswerItem, ReviewRequest
+    from coach.engine import AnswerItem, ReviewRequest
 
     qid = str(ident) if ident is not None else "answer"
     item = AnswerItem(question_id=qid, question=fields["question"], answer=fields["answer"], type=fields["type"])
@@ -131,7 +132,7 @@ def _usage(message: str) -> int:
 
 
 def _offline_review(request):
-    from coach.feedback.offline import analyze
+    from coach.engine.offline import analyze
 
     return analyze(request)
 
@@ -141,7 +142,7 @@ def _run_backend(name: str, args, lines: Iterable[str], out: TextIO, defaults) -
     import asyncio
 
     from coach.config import settings_from_args
-    from coach.feedback import BackendError, make_backend
+    from coach.engine import BackendError, make_backend
 
     try:
         backend = make_backend(name, settings_from_args(args))

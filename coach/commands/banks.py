@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from coach.banks import LoadedBanks, load_banks, read_bank_file
-from coach.models import ROUND_TITLES, ROUNDS, Bank
+from coach.domain.models import ROUND_TITLES, ROUNDS, Bank
 
 EXIT_OK = 0
 EXIT_FAIL = 1

@@ -179,7 +179,7 @@ async def _diagnose(backend: Any, timeout_s: float) -> list[tuple[str, str]]:
 
 
 def check_backends(r: Report, name: str, settings: Any, timeout_s: float) -> None:
-    from coach.feedback import BackendError, available_backends, make_backend
+    from coach.engine import BackendError, available_backends, make_backend
 
     r.section("Feedback backends")
     for backend_name, target in sorted(available_backends().items()):

@@ -49,7 +49,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def render_debrief(session, feedback) -> str:
     """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance."""
-    from coach.models import ROUND_TITLES
+    from coach.domain.models import ROUND_TITLES
 
     questions = {a.question_id: a.question for a in session.answers}
     lines = [f"Debrief for {session.id} · {ROUND_TITLES.get(session.round, session.round)} · {session.role}", ""]
@@ -73,7 +73,7 @@ def render_debrief(session, feedback) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args
-    from coach.feedback import BackendError, make_backend
+    from coach.engine import BackendError, make_backend
     from coach.store import Store, StoreError
 
     settings = settings_from_args(args)

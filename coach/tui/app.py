@@ -32,8 +32,8 @@ from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.too_small import TooSmallScreen, too_small
 
 if TYPE_CHECKING:
-    # pydantic (coach.models) and the interview screen load when a round starts.
-    from coach.models import Session
+    # pydantic (coach.domain.models) and the interview screen load when a round starts.
+    from coach.domain.models import Session
     from coach.tui.drafts import DraftKeeper
     from coach.tui.screens.interview import InterviewOutcome
 
@@ -251,7 +251,7 @@ class CoachApp(App[None]):
 
     def _create_session(self, req: RoundRequest) -> Session:
         from coach.banks import plan_round
-        from coach.models import Answer
+        from coach.domain.models import Answer
 
         ctx = self.ctx
         plan = plan_round(
@@ -348,7 +348,7 @@ class CoachApp(App[None]):
     async def action_export(self) -> None:
         """Export the session on screen (if any), else the latest one, as Markdown."""
         from coach.export import save_export
-        from coach.models import Session
+        from coach.domain.models import Session
 
         session: Session | None = getattr(self.screen, "session", None)
         store = self.ctx.store

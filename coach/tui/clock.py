@@ -15,8 +15,8 @@ from datetime import datetime
 
 
 def utcnow() -> datetime:
-    """`coach.models.utcnow`, imported on first use (keeps pydantic off the start-up path)."""
-    from coach.models import utcnow as now
+    """`coach.domain.models.utcnow`, imported on first use (keeps pydantic off the start-up path)."""
+    from coach.domain.models import utcnow as now
 
     return now()
 

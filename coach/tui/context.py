@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from coach import paths
 from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
-from coach.rounds import ROUND_TITLES, ROUNDS
+from coach.domain.rounds import ROUND_TITLES, ROUNDS
 
 if TYPE_CHECKING:
     from coach.banks import LoadedBanks

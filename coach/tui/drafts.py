@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach.models import Session
+from coach.domain.models import Session
 
 if TYPE_CHECKING:
     from coach.store import Store

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coach.models import Edit
+from coach.domain.models import Edit
 
 _CHUNK = 4096
 

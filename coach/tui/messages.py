@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from coach.feedback import Progress
-    from coach.models import Feedback, Session
+    from coach.engine import Progress
+    from coach.domain.models import Feedback, Session
 
 
 @dataclass

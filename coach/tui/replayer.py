@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from coach.models import Answer, Edit
+from coach.domain.models import Answer, Edit
 
 #: Playback speeds in order; ``None`` means instant (jump to the end).
 SPEEDS: tuple[int | None, ...] = (1, 2, 4, 8, None)

@@ -20,8 +20,8 @@ from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coach.feedback import Progress
-from coach.models import ROUND_TITLES, AnswerNote, Feedback, Session
+from coach.engine import Progress
+from coach.domain.models import ROUND_TITLES, AnswerNote, Feedback, Session
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for, provenance
@@ -38,8 +38,8 @@ def header_line(session: Session) -> str:
 
 def offline_notes(session: Session) -> list[AnswerNote]:
     """Per-answer notes from the offline rules, for feedback that came without any."""
-    from coach.feedback import ReviewRequest
-    from coach.feedback.offline import analyze
+    from coach.engine import ReviewRequest
+    from coach.engine.offline import analyze
 
     return analyze(ReviewRequest.from_session(session)).notes
 
@@ -54,7 +54,7 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        from coach.feedback import available_backends
+        from coach.engine import available_backends
 
         options = [
             Option(name + ("  (in use)" if name == self.current else ""), id=name)
@@ -172,7 +172,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
 
     @work(exclusive=True, group="review", exit_on_error=False)
     async def run_review(self, backend_name: str) -> None:
-        from coach.feedback import make_backend
+        from coach.engine import make_backend
         from coach.real import RealInterviewError, review_any
 
         app = coach_app(self)

@@ -42,7 +42,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
-from coach.models import ROUNDS
+from coach.domain.models import ROUNDS
 from coach.tui.screens import WorkerErrorsToApp, app_resources
 
 if TYPE_CHECKING:

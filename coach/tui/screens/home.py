@@ -31,14 +31,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from coach.rounds import ROUND_TITLES
+from coach.domain.rounds import ROUND_TITLES
 from coach.tui.context import RoundRequest, has_sessions, round_summary
 from coach.tui.messages import SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from coach.models import Session
+    from coach.domain.models import Session
     from coach.patterns import PracticeSuggestion
     from coach.tui.screens.round_form import FormResult
 

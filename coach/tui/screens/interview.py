@@ -36,8 +36,8 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
-from coach.feedback import AnswerItem, Backend, BackendError, ReviewRequest
-from coach.models import ROUND_TITLES, Answer, Feedback, Question, Session
+from coach.engine import AnswerItem, Backend, BackendError, ReviewRequest
+from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Session
 from coach.tui.drafts import DraftKeeper
 from coach.tui.editlog import EditRecorder
 from coach.tui.messages import DraftSaved
@@ -377,7 +377,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
     async def _get_backend(self) -> Backend | None:
         """The configured backend, made once; None (bank/offline only) if it cannot load."""
         if self._backend is None and not self._backend_failed:
-            from coach.feedback import make_backend
+            from coach.engine import make_backend
 
             settings = coach_app(self).ctx.settings
             try:
@@ -406,7 +406,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         if backend is not None:
             feedback = await backend.review(request)
         else:
-            from coach.feedback.offline import analyze
+            from coach.engine.offline import analyze
 
             feedback = analyze(request)
         self.query_one("#status", Static).update("")
@@ -450,7 +450,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     def _offline_follow_up(self, answer: Answer) -> str | None:
         """The bank's follow-up for the answer's biggest gap (or ours for it); None if nothing to probe."""
-        from coach.feedback.offline import choose_follow_up
+        from coach.engine.offline import choose_follow_up
 
         q = self.questions.get(answer.question_id)
         item = self._request_for(answer).items[0]

@@ -40,7 +40,7 @@ from coach.tui.screens import WorkerErrorsToApp, app_resources
 
 if TYPE_CHECKING:
     from coach.config import Settings
-    from coach.models import Feedback, Session
+    from coach.domain.models import Feedback, Session
     from coach.store import Store
 
 #: Rows shown when the form opens; the candidate adds more as they remember.
@@ -309,7 +309,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
             if name == "offline":
                 feedback = await asyncio.to_thread(debrief_offline, session)
             else:
-                from coach.feedback import BackendError, make_backend
+                from coach.engine import BackendError, make_backend
 
                 progress.update(f"Asking the {name} backend…")
                 try:
@@ -383,10 +383,10 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
     def action_ask_feedback(self) -> None:
         if self.session is None:
             return
-        from coach.tui.screens.feedback_request import FeedbackRequestScreen
+        from coach.tui.screens.outreach import OutreachScreen
 
         _, settings = screen_resources(self, self._store, self._settings)
-        self.app.push_screen(FeedbackRequestScreen(self.session, settings=settings))
+        self.app.push_screen(OutreachScreen(self.session, settings=settings))
 
     def action_back(self) -> None:
         self.dismiss(self.session.id if self.session else None)

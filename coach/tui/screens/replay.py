@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from coach.models import ROUND_TITLES, Answer, Session
+from coach.domain.models import ROUND_TITLES, Answer, Session
 from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
 from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.screens.history import resolve_store

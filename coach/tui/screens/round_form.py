@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Label, Select, Static, TextArea
 
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
-from coach.rounds import ROUND_TITLES, ROUNDS
+from coach.domain.rounds import ROUND_TITLES, ROUNDS
 from coach.tui.context import JobError, resolve_job
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.screens.home import RoundChoice

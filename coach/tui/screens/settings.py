@@ -33,7 +33,7 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
 
     def compose(self) -> ComposeResult:
         from coach import paths
-        from coach.feedback import available_backends
+        from coach.engine import available_backends
 
         s = coach_app(self).ctx.settings
         backends = sorted(available_backends())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from coach.models import Answer, Feedback, Pointer, Session, Strength
+from coach.domain.models import Answer, Feedback, Pointer, Session, Strength
 
 CONTEXT_CHARS = 180
 HIGHLIGHT = "bold reverse"

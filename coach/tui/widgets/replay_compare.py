@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from coach.models import Answer
+from coach.domain.models import Answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from coach.models import Feedback
+from coach.domain.models import Feedback
 
 
 def provenance(feedback: Feedback) -> str:

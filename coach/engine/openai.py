@@ -1,7 +1,7 @@
 """The `openai` backend: OpenAI or any OpenAI-compatible server (llama.cpp, Ollama, vLLM...).
 
 It asks for one or two pointers as structured JSON (a schema built from
-coach.models, so the two never drift apart), streams the reply so the debrief
+coach.domain.models, so the two never drift apart), streams the reply so the debrief
 fills in as it arrives, checks every quote against the answers, and on *any*
 failure returns the offline analyzer's feedback with a notice saying what went
 wrong. `review()` never raises and never outlives the configured timeout:
@@ -33,10 +33,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from coach.feedback import AnswerItem, Backend, Progress, ProgressFn, ReviewRequest
-from coach.feedback import prompts as P
-from coach.feedback.verify import verify_draft
-from coach.models import Feedback, Pointer, Strength
+from coach.engine import AnswerItem, Backend, Progress, ProgressFn, ReviewRequest
+from coach.engine import prompts as P
+from coach.engine.verify import verify_draft
+from coach.domain.models import Feedback, Pointer, Strength
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -130,7 +130,7 @@ def _as_required(model: type[BaseModel], name: str, description: str) -> tuple[A
 
 
 def draft_model(question_ids: tuple[str, ...]) -> type[BaseModel]:
-    """The pydantic model the LLM must fill, derived from coach.models.Pointer/Strength.
+    """The pydantic model the LLM must fill, derived from coach.domain.models.Pointer/Strength.
 
     Every field is required (nullable where optional) and extra keys are
     forbidden, which is what strict structured-output servers want.
@@ -519,7 +519,7 @@ class OpenAIBackend(Backend):
 
     def _fallback(self, request: ReviewRequest, why: str, report: ProgressFn) -> Feedback:
         """The offline rules' feedback, labelled with what went wrong."""
-        from coach.feedback.offline import analyze
+        from coach.engine.offline import analyze
 
         report(Progress(stage="fallback", extra={"reason": why}))
         feedback = analyze(request)

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.feedback.kinds import KIND_IDS
-from coach.models import Pointer, Strength
+from coach.domain.kinds import KIND_IDS
+from coach.domain.models import Pointer, Strength
 
 _WS = re.compile(r"\s+")
 #: Wrappers models like to put around a quote; they are not the candidate's words.

@@ -1,6 +1,6 @@
 """Ask for feedback: an editable draft to the recruiter, copied or saved to a file.
 
-The draft comes from `coach.feedback_request` (fitted to the stage and the
+The draft comes from `coach.outreach` (fitted to the stage and the
 outcome, never "why wasn't I selected?"). The candidate can add the
 recipient's name and their own, edit freely, have an LLM backend reword it
 (under the same trust rules as feedback), copy it to the clipboard with OSC 52
@@ -25,12 +25,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
-from coach.feedback_request import FeedbackRequestDraft, draft_for_session
+from coach.outreach import OutreachDraft, draft_for_session
 from coach.tui.screens import WorkerErrorsToApp
 
 if TYPE_CHECKING:
     from coach.config import Settings
-    from coach.models import Session
+    from coach.domain.models import Session
 
 _ADVICE: dict[str, str] = {
     "early-rejected": (
@@ -57,10 +57,10 @@ def default_file_name(session: Session) -> str:
     return f"feedback-request-{slug}.txt"
 
 
-class FeedbackRequestScreen(WorkerErrorsToApp, Screen[None]):
+class OutreachScreen(WorkerErrorsToApp, Screen[None]):
     """Draft, edit, copy or save a feedback request for one real interview."""
 
-    CSS_PATH = "feedback_request.tcss"
+    CSS_PATH = "outreach.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save to file", id="feedback-request.save"),
         Binding("ctrl+o", "copy", "Copy", id="feedback-request.copy"),
@@ -79,7 +79,7 @@ class FeedbackRequestScreen(WorkerErrorsToApp, Screen[None]):
         self.session = session
         self._settings = settings
         self.save_dir = save_dir
-        self.draft: FeedbackRequestDraft = draft_for_session(session)
+        self.draft: OutreachDraft = draft_for_session(session)
         self._shown = self.draft.text
 
     @property
@@ -186,8 +186,8 @@ class FeedbackRequestScreen(WorkerErrorsToApp, Screen[None]):
 
     @work(exclusive=True, group="request-personalise", exit_on_error=False)
     async def reword(self) -> None:
-        from coach.feedback import BackendError, make_backend
-        from coach.feedback_request import personalise
+        from coach.engine import BackendError, make_backend
+        from coach.outreach import personalise
 
         settings = self._settings or getattr(getattr(self.app, "ctx", None), "settings", None)
         self._say(f"Asking the {self.backend_name} backend to reword it…")

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from coach.models import Feedback, Session
+    from coach.domain.models import Feedback, Session
 
 ENTRY_POINT_GROUP = "coach.backends"
 
 #: Built-in backends, as "module:Class" so listing them imports nothing.
 BUILTIN_BACKENDS: dict[str, str] = {
-    "offline": "coach.feedback.offline:OfflineBackend",
-    "openai": "coach.feedback.openai:OpenAIBackend",
+    "offline": "coach.engine.offline:OfflineBackend",
+    "openai": "coach.engine.openai:OpenAIBackend",
 }
 
 

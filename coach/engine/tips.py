@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from coach.feedback.kinds import KINDS
+from coach.domain.kinds import KINDS
 
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import paths
-from coach.feedback.kinds import KINDS
+from coach.domain.kinds import KINDS
 from coach.resources import prompts_dir
 
 if TYPE_CHECKING:
-    from coach.feedback import AnswerItem, ReviewRequest
+    from coach.engine import AnswerItem, ReviewRequest
 
 REVIEW_SYSTEM = "review-system.md"
 REVIEW_USER = "review-user.md"
@@ -109,7 +109,7 @@ def hints_text(findings: Iterable[Any]) -> str:
 def offline_hints(request: ReviewRequest) -> str:
     """Hints from the offline rules; the review goes on without them if they fail."""
     try:
-        from coach.feedback.offline import findings
+        from coach.engine.offline import findings
     except ImportError as exc:
         return f"- (automatic check not available: {exc})"
     try:

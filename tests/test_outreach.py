@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from coach.feedback_request import (
+from coach.outreach import (
     FORBIDDEN_PHRASES,
     MAX_WORDS,
     draft_for_session,
@@ -17,7 +17,7 @@ from coach.feedback_request import (
     trust_problems,
     word_count,
 )
-from coach.models import RealInterview, Session
+from coach.domain.models import RealInterview, Session
 from coach.real import OUTCOMES, STAGES
 
 #: Said out loud by candidates, and what recruiters advise against; checked

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from coach.models import Session
+    from coach.domain.models import Session
 
 #: Phrasings a feedback request must never use: they ask the employer to justify
 #: the decision instead of helping the candidate improve.
@@ -88,7 +88,7 @@ class RequestInputs:
 
 
 @dataclass(frozen=True)
-class FeedbackRequestDraft:
+class OutreachDraft:
     """A subject line and a body, plus which template made them."""
 
     subject: str
@@ -308,14 +308,14 @@ def draft_request(
     role: str = "",
     interviewer: str = "",
     sender: str = "",
-) -> FeedbackRequestDraft:
+) -> OutreachDraft:
     """The draft for this stage and outcome; the same inputs always give the same draft."""
     inputs = RequestInputs(stage, outcome, company, role, interviewer, sender)
     group, templates = _templates(stage, outcome)
     index = _pick(inputs, len(templates))
     subject, body = templates[index]
     parts = _parts(inputs).__dict__
-    return FeedbackRequestDraft(
+    return OutreachDraft(
         subject=subject.format(**parts),
         body=body.format(**parts),
         inputs=inputs,
@@ -325,7 +325,7 @@ def draft_request(
 
 def draft_for_session(
     session: Session, *, interviewer: str = "", sender: str = ""
-) -> FeedbackRequestDraft:
+) -> OutreachDraft:
     """The draft for a recorded real interview (a practice session counts as waiting)."""
     real = session.real
     return draft_request(
@@ -388,7 +388,7 @@ _STARTERS = frozenset(
     """.split()
 )
 
-def _allowed_text(draft: FeedbackRequestDraft, session: Session | None) -> str:
+def _allowed_text(draft: OutreachDraft, session: Session | None) -> str:
     pieces: list[str] = [draft.text]
     i = draft.inputs
     pieces += [i.company, i.role, i.interviewer, i.sender]
@@ -401,7 +401,7 @@ def _allowed_text(draft: FeedbackRequestDraft, session: Session | None) -> str:
     return "\n".join(p for p in pieces if p)
 
 
-def trust_problems(text: str, draft: FeedbackRequestDraft, session: Session | None = None) -> list[str]:
+def trust_problems(text: str, draft: OutreachDraft, session: Session | None = None) -> list[str]:
     """Why a rewritten message cannot be trusted, or [] if it passes.
 
     Simple on purpose: a capitalised word mid-sentence or a number that is not
@@ -450,7 +450,7 @@ _SYSTEM_PROMPT = (
 )
 
 
-def _prompt(draft: FeedbackRequestDraft, session: Session | None) -> str:
+def _prompt(draft: OutreachDraft, session: Session | None) -> str:
     i = draft.inputs
     lines = [
         f"Stage reached: {i.stage}",
@@ -476,7 +476,7 @@ def _label(backend: Any) -> str:
 
 
 async def personalise(
-    draft: FeedbackRequestDraft, session: Session | None, backend: Any
+    draft: OutreachDraft, session: Session | None, backend: Any
 ) -> Personalised:
     """Ask an LLM backend to reword ``draft``; fall back to the draft, saying why.
 

@@ -3,9 +3,9 @@
 No network, no model, no randomness: the same request always gives the same
 feedback, so people can trust it, tests can pin it, and the LLM backends can
 use its findings as hints. Each rule reads one signal of the answer (see
-`coach.feedback.signals`) and, when it fires, returns a `Finding` with a
-severity in [0, 1] and a verbatim evidence span. `coach.feedback.rank` turns a
-round's findings into one or two pointers; `coach.feedback.tips` words them.
+`coach.engine.signals`) and, when it fires, returns a `Finding` with a
+severity in [0, 1] and a verbatim evidence span. `coach.engine.rank` turns a
+round's findings into one or two pointers; `coach.engine.tips` words them.
 
 Severities are calibrated against one another so that, within an answer, the
 finding a recruiter would lead with comes first: a missing answer before a
@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from coach.feedback import AnswerItem, Backend, Progress, ProgressFn, ReviewRequest
-from coach.feedback import signals as S
-from coach.feedback.signals import Text
+from coach.engine import AnswerItem, Backend, Progress, ProgressFn, ReviewRequest
+from coach.engine import signals as S
+from coach.engine.signals import Text
 
 #: Findings below this severity are kept as hints but never lead on their own.
 REPORT_THRESHOLD = 0.3
@@ -770,7 +770,7 @@ def findings(request: ReviewRequest) -> list[Finding]:
 
 def analyze(request: ReviewRequest):
     """The offline debrief: one or two ranked pointers, an optional strength, per-answer notes."""
-    from coach.feedback.rank import build_feedback
+    from coach.engine.rank import build_feedback
 
     return build_feedback(request, _per_answer(request), job_terms(request.job))
 

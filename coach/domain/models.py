@@ -20,14 +20,16 @@ from pydantic import (
     model_validator,
 )
 
-from coach.feedback.kinds import Kind
+from coach.domain.kinds import Kind
+from coach.domain.rounds import OUTCOMES, QUESTION_TYPES, ROUND_TITLES, ROUNDS, STAGES  # noqa: F401  (re-exported)
 
 SCHEMA_VERSION = 1
 
-RoundType = Literal["phone", "second", "final"]
-from coach.rounds import ROUND_TITLES, ROUNDS  # noqa: E402  (pydantic-free, re-exported)
-
-QuestionType = Literal["behavioral", "situational", "motivational", "technical-light", "closing"]
+# The Literal types are built from the one vocabulary in coach.domain.rounds.
+RoundType = Literal[ROUNDS]  # type: ignore[valid-type]
+QuestionType = Literal[QUESTION_TYPES]  # type: ignore[valid-type]
+StageType = Literal[STAGES]  # type: ignore[valid-type]
+OutcomeType = Literal[OUTCOMES]  # type: ignore[valid-type]
 SessionStatus = Literal["in-progress", "complete", "abandoned"]
 AnswerStatus = Literal["pending", "draft", "submitted", "skipped"]
 SessionKind = Literal["practice", "real"]
@@ -212,8 +214,8 @@ class RealInterview(Strict):
 
     company: str = ""
     date: str = ""
-    stage: Literal["cv", "phone", "second", "final"] = "phone"
-    outcome: Literal["waiting", "rejected", "offer", "withdrew"] = "waiting"
+    stage: StageType = "phone"
+    outcome: OutcomeType = "waiting"
     employer_feedback: str = ""
 
 

@@ -28,11 +28,11 @@ tip counts the round's skips ("you skipped 3 of 5 questions").
 
 from __future__ import annotations
 
-from coach.feedback import AnswerItem, ReviewRequest
-from coach.feedback import signals as S
-from coach.feedback import tips
-from coach.feedback.offline import REPORT_THRESHOLD, Finding, QuestionInfo, _first_person_past
-from coach.models import AnswerNote, Feedback, Pointer, Strength
+from coach.engine import AnswerItem, ReviewRequest
+from coach.engine import signals as S
+from coach.engine import tips
+from coach.engine.offline import REPORT_THRESHOLD, Finding, QuestionInfo, _first_person_past
+from coach.domain.models import AnswerNote, Feedback, Pointer, Strength
 
 ROUND_WEIGHTS: dict[str, dict[str, float]] = {
     "phone": {"no-job-link": 1.2, "off-topic": 1.1, "structure": 1.1, "too-long": 1.1,
@@ -114,7 +114,7 @@ def _polish(per_answer: list[tuple[AnswerItem, list[Finding]]]) -> Pointer | Non
     example; a fit answer needs its headline reason first; otherwise, lead with
     the headline.
     """
-    from coach.feedback.offline import voice
+    from coach.engine.offline import voice
 
     answered = [item for item, _ in per_answer if item.answer and item.answer.strip()]
     if not answered:
