@@ -84,7 +84,7 @@ def test_offline_analyze_imports_neither_textual_nor_openai():
         "import sys, io; sys.argv=['coach','analyze'];"
         "sys.stdin = io.TextIOWrapper(io.BytesIO(b''));"
         "from coach.cli import main;"
-        "import coach.commands.analyze as a, coach.engine.offline, coach.engine.rank;"
+        "import coach.commands.analyze as a, coach.engine.offline, coach.engine.offline.rank;"
         "a.process(['{\"question\": \"q\", \"answer\": \"I always plan.\"}'], sys.stdout, a._offline_review, {});"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'openai')];"
         "print('BAD', bad) if bad else print('CLEAN')"

@@ -1,4 +1,4 @@
-"""From per-answer findings to a round's debrief: one or two pointers and a strength.
+"""From per-answer findings to a round's choices: the one or two to lead with, a strength, a next step.
 
 Ranking follows how a recruiter remembers a round: a habit seen in three of
 five answers matters more than a one-off, but the single worst answer still
@@ -13,7 +13,7 @@ the logs and it was fixed") would grow into a longer story that still hides
 them; "say what you did yourself" fixes the missing part and the length at once.
 So, for a story answer of 15-44 words with no clause where "I" does something
 and others (or the passive voice) acting instead, ownership leads over
-too-short (`offline.ABSENT_LEADS_FROM`); under 15 words there is too little to
+too-short (`rules_story.ABSENT_LEADS_FROM`); under 15 words there is too little to
 judge anything but length, and too-short leads. Whatever leads, the per-answer
 notes list every finding at or above `REPORT_THRESHOLD`, up to four, most
 severe first: rules for a missing or vague ending also read short stories, at
@@ -22,17 +22,17 @@ length, its missing "I" and its missing outcome together.
 
 Skipped questions. A skipped main question outranks a skipped follow-up; a
 follow-up skipped after a strong main answer is a note that leads only when
-nothing else in the round is a real weakness (`offline.weigh_unanswered`); the
+nothing else in the round is a real weakness (`rules.weigh_unanswered`); the
 tip counts the round's skips ("you skipped 3 of 5 questions").
 """
 
 from __future__ import annotations
 
-from coach.engine import AnswerItem, ReviewRequest
-from coach.engine import signals as S
-from coach.engine import tips
-from coach.engine.offline import REPORT_THRESHOLD, Finding, QuestionInfo, _first_person_past
-from coach.domain.models import AnswerNote, Feedback, Pointer, Strength
+import coach.engine.offline.lexicon as L
+from coach.domain.models import Strength
+from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
+from coach.engine.offline.rules import PerAnswer
+from coach.engine.offline.text import WORD_RE, first_person_past
 
 ROUND_WEIGHTS: dict[str, dict[str, float]] = {
     "phone": {"no-job-link": 1.2, "off-topic": 1.1, "structure": 1.1, "too-long": 1.1,
@@ -42,32 +42,17 @@ ROUND_WEIGHTS: dict[str, dict[str, float]] = {
 }
 #: How much each further answer showing the same weakness adds to its weight.
 REPEAT_BONUS = 0.12
-NOTES_PER_ANSWER = 4
-
-
-class _View:
-    """What the tip writer needs to know about a question: its type and the round."""
-
-    def __init__(self, q: QuestionInfo, round: str | None) -> None:
-        self.story, self.fit, self.closing, self.round = q.story, q.fit, q.closing, round
-
-
-def _pointer(f: Finding, item: AnswerItem, round: str | None) -> Pointer:
-    title, tip = tips.word(f, item.question, _View(QuestionInfo.read(item), round))
-    # Built from our own checked values: construct without re-validating (hot path in batches).
-    return Pointer.model_construct(kind=f.kind, title=title, evidence=f.evidence, question_id=item.question_id,
-                                   tip=tip, verified=True)
 
 
 def _weighted(f: Finding, round: str | None) -> float:
     return f.severity * ROUND_WEIGHTS.get(round or "", {}).get(f.kind, 1.0)
 
 
-def rank_kinds(per_answer: list[tuple[AnswerItem, list[Finding]]], round: str | None) -> list[tuple[float, Finding]]:
+def rank_kinds(per_answer: PerAnswer, round: str | None) -> list[tuple[float, Finding]]:
     """Kinds by round-level score; each with its most severe finding (the one to quote)."""
     best: dict[str, Finding] = {}
     seen: dict[str, int] = {}
-    for _item, found in per_answer:
+    for _r, found in per_answer:
         for kind in {f.kind for f in found if f.severity >= REPORT_THRESHOLD}:
             seen[kind] = seen.get(kind, 0) + 1
         for f in found:
@@ -81,7 +66,7 @@ def rank_kinds(per_answer: list[tuple[AnswerItem, list[Finding]]], round: str | 
     return scored
 
 
-def choose(per_answer: list[tuple[AnswerItem, list[Finding]]], round: str | None) -> list[Finding]:
+def choose(per_answer: PerAnswer, round: str | None) -> list[Finding]:
     """The one or two findings to lead with, per the ranking rules above."""
     ranked = rank_kinds(per_answer, round)
     if not ranked:
@@ -106,112 +91,69 @@ def _worst_answer_top(per_answer, round) -> Finding | None:
     return max(tops, key=lambda f: _weighted(f, round)) if tops else None
 
 
-def _polish(per_answer: list[tuple[AnswerItem, list[Finding]]]) -> Pointer | None:
+def next_step(per_answer: PerAnswer) -> tuple[Reading, str, str, str] | None:
     """No rule fired anywhere: the most useful next step for the fullest answer, by question type.
 
     Never praise, and not one generic tip for everything: a story without a
     scale needs a number; a process answer with no real occasion in it needs one
     example; a fit answer needs its headline reason first; otherwise, lead with
-    the headline.
+    the headline. Returns (reading, kind, evidence, mode) for the tip writer.
     """
-    from coach.engine.offline import voice
-
-    answered = [item for item, _ in per_answer if item.answer and item.answer.strip()]
+    answered = [r for r, _ in per_answer if r.item.answer and r.item.answer.strip()]
     if not answered:
         return None
-    item = max(answered, key=lambda i: len(i.answer))
-    text = S.Text(item.answer)
+    r = max(answered, key=lambda r: len(r.item.answer))
+    text, q = r.text, r.q
     if not text.sentences:
         return None
-    q = QuestionInfo.read(item)
     mode = "headline"
-    if q.story and not S.SCALE_MARKERS.search(text.lower):
+    if q.story and not L.SCALE_MARKERS.search(text.lower):
         s, e = text.sentences[-1]
         kind = "vague-impact"
-    elif not (q.story or q.fit or q.closing) and voice(text).events < 2 and not S.TIME_MARKERS.search(text.lower):
+    elif not (q.story or q.fit or q.closing) and text.voice.events < 2 and not L.TIME_MARKERS.search(text.lower):
         s, e = text.sentences[0]
         kind = "no-example"
     else:
         s, e = text.sentences[0]
         kind = "structure"
         mode = "fit" if q.fit else "closing" if q.closing else "headline"
-    evidence = text.verbatim(s, e)
-    title, tip = tips.polish(item.question, kind, evidence, mode)
-    return Pointer(kind=kind, title=title, evidence=evidence, question_id=item.question_id, tip=tip)
+    return r, kind, text.verbatim(s, e), mode
 
 
-def strength(per_answer: list[tuple[AnswerItem, list[Finding]]]) -> Strength | None:
+def strength(per_answer: PerAnswer) -> Strength | None:
     """One thing that worked, quoted; only from an answer that is a real answer."""
     blocking = {"no-answer", "too-short", "off-topic", "no-questions"}
-    for item, found in sorted(per_answer, key=lambda p: sum(f.severity for f in p[1])):
+    for r, found in sorted(per_answer, key=lambda p: sum(f.severity for f in p[1])):
         kinds = {f.kind for f in found if f.severity >= REPORT_THRESHOLD}
-        if kinds & blocking or not item.answer:
+        if kinds & blocking or not r.item.answer:
             continue
-        got = _strength_in(item, kinds)
+        got = _strength_in(r, kinds)
         if got:
             return got
     return None
 
 
-def _strength_in(item: AnswerItem, kinds: set[str]) -> Strength | None:
-    text = S.Text(item.answer)
-    q = QuestionInfo.read(item)
+def _strength_in(r: Reading, kinds: set[str]) -> Strength | None:
+    text, q, item = r.text, r.q, r.item
     if q.closing:
         for s, e in text.sentences:
-            if "?" in text.clean[s:e] or S.QUESTION_ASKED.search(text.lower, s, e):
+            if "?" in text.clean[s:e] or L.QUESTION_ASKED.search(text.lower, s, e):
                 return Strength(title="You came with a real question", evidence=text.verbatim(s, e), question_id=item.question_id)
         return None
     cut = len(text.clean) // 3
     if q.story and not kinds & {"no-result", "vague-impact", "no-example"}:
-        outcome = S.OUTCOME_MARKERS.search(text.lower, cut)
+        outcome = L.OUTCOME_MARKERS.search(text.lower, cut)
         if outcome:
             s, e = text.sentence_at(outcome.start())
-            if S.SCALE_MARKERS.search(text.lower, s, e):
+            if L.SCALE_MARKERS.search(text.lower, s, e):
                 return Strength(title="You gave the result a scale", evidence=text.verbatim(s, e), question_id=item.question_id)
     if q.story and not kinds & {"ownership", "no-example"}:
         for s, e in text.sentences:
-            toks = S.WORD_RE.findall(text.lower[s:e]) + [""]
-            if _first_person_past(toks) >= 1:
+            toks = WORD_RE.findall(text.lower[s:e]) + [""]
+            if first_person_past(toks) >= 1:
                 return Strength(title="You said plainly what you did", evidence=text.verbatim(s, e), question_id=item.question_id)
     if q.fit and "no-job-link" not in kinds:
-        m = S.JOB_LINK.search(text.lower)
+        m = L.JOB_LINK.search(text.lower)
         if m:
             return Strength(title="You tied yourself to the role", evidence=text.sentence_quote(m.start()), question_id=item.question_id)
     return None
-
-
-def notes(per_answer: list[tuple[AnswerItem, list[Finding]]], round: str | None) -> list[AnswerNote]:
-    """Per-answer detail for the 'one key away' view: each answer's own findings as pointers."""
-    out = []
-    for item, found in per_answer:
-        shown = [f for f in found if f.severity >= REPORT_THRESHOLD][:NOTES_PER_ANSWER]
-        out.append(AnswerNote.model_construct(question_id=item.question_id,
-                                              pointers=[_pointer(f, item, round) for f in shown]))
-    return out
-
-
-def _empty_round() -> Pointer:
-    return Pointer(kind="no-answer", title="Give every question a real answer", evidence="",
-                   tip="There were no answers to review. Answer at least one question, even briefly, and run the debrief again.")
-
-
-def build_feedback(request: ReviewRequest, per_answer: list[tuple[AnswerItem, list[Finding]]],
-                   terms: tuple[str, ...]) -> Feedback:
-    """Assemble the Feedback model: ranked pointers, strength, notes, provenance."""
-    items = {item.question_id: item for item, _ in per_answer}
-    picks = choose(per_answer, request.round)
-    pointers = [_pointer(f, items[f.question_id], request.round) for f in picks]
-    if not pointers:
-        polished = _polish(per_answer)
-        pointers = [polished or _empty_round()]
-    notice = None
-    if any(f.facts.get("reason") == "not-english" for _i, fs in per_answer for f in fs):
-        notice = "Some answers are not in English; the offline rules read English only."
-    return Feedback(
-        pointers=pointers,
-        strength=strength(per_answer),
-        notes=notes(per_answer, request.round),
-        backend="offline",
-        model=None,
-        notice=notice,
-    )

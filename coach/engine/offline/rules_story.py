@@ -1,0 +1,172 @@
+"""Rules about the story itself: one real occasion, the candidate in it, and its ending.
+
+Each rule reads the answer's `Reading` and, when it fires, returns a `Finding`
+with a severity in [0, 1] and a verbatim evidence span. Severities are
+calibrated against the other rules (see `rules`).
+"""
+
+from __future__ import annotations
+
+import coach.engine.offline.lexicon as L
+from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, generic_mode, i_events
+
+
+def rule_no_example(c: Reading) -> Finding | None:
+    """A story was asked for (or expected) and the answer gives habits, hypotheticals, plans or advice.
+
+    Three ways in: the candidate says they have no such experience and answers
+    with what they would do; the answer is told in the habitual or future voice
+    with no anchored past event ("I make sure…", "I would…", "I will…"); or there
+    is little narrative at all. Past-tense clauses only count as a story when they
+    are events, not habits ("I always kept my composure").
+    """
+    if c.q.closing or c.q.situational or c.text.n_words < 12:
+        return None
+    sig = c.text.story
+    v = c.text.voice
+    anchored = sig.time > 0
+    no_exp = L.NO_EXPERIENCE.search(c.text.lower)
+    if no_exp and v.habits >= 1 and v.events < 3 and not c.q.fit:
+        severity = 0.9 if c.q.story else 0.7
+        evidence = c.text.sentence_quote(no_exp.start())
+        return c.find("no-example", severity, evidence, "no experience, then a hypothetical", generic=v.habits,
+                      phrase=c.text.said(no_exp), mode="no-experience")
+    habit_voice = v.habits >= 2 and v.habits >= v.events and not anchored
+    if sig.is_story and not habit_voice:
+        return None
+    if c.text.n_words < 25 and sig.i_past >= 1 and not habit_voice:
+        return None  # a thin but concrete story: too short, not too general
+    narrative = sig.narrative
+    if c.q.story:
+        severity = 0.88 if narrative < 3 or v.habits >= 2 * max(1, v.events) else 0.72
+    elif c.q.fit:
+        return None
+    else:
+        # "Walk me through your process": a process is fine, an example makes it credible.
+        if sig.generic + v.habits < 3 or v.events >= 2 or anchored:
+            return None
+        severity = 0.5
+    mode, m = generic_mode(c.text)
+    if v.habits > sig.generic or m is None:
+        s, e, h = max(v.habit_sentences, key=lambda seh: seh[2]) if v.habit_sentences else (0, len(c.text.clean), 0)
+        if h:
+            evidence = c.text.verbatim(s, e)
+            m2 = L.GENERIC_MARKERS.search(c.text.lower, s, e)
+            if m2:
+                m = m2
+            return c.find("no-example", severity, evidence, "habits, not one situation", generic=v.habits,
+                          phrase=c.text.said(m) if m and s <= m.start() < e else "", mode=mode if m and s <= m.start() < e else "habit")
+    evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
+    return c.find("no-example", severity, evidence, "habits, not one situation", generic=sig.generic,
+                  phrase=c.text.said(m) if m else "", mode=mode)
+
+
+def rule_no_result(c: Reading) -> Finding | None:
+    """A story with no ending: nothing about how it turned out or what was learned."""
+    # Below the too-short floor a missing ending is part of the answer being thin: a note
+    # (severity under too-short's), never the lead.
+    if not c.q.story or c.text.n_words < 15:
+        return None
+    short = c.text.n_words < 45
+    sig = c.text.story
+    if not (sig.past >= 2 if short else sig.is_story):
+        return None
+    cut = len(c.text.clean) // 3
+    s, e = c.text.sentences[-1]
+    if (
+        L.OUTCOME_MARKERS.search(c.text.lower, cut)
+        or NUMBER_RE.search(c.text.lower, len(c.text.clean) // 2)
+        or FIGURE_RE.search(c.text.lower[s:e])
+    ):
+        # An ending; a figure late in the story (a grade, a count, a percentage);
+        # or a spelled-out figure in the last sentence ("undone in four minutes"):
+        # earlier, spelled-out durations are usually part of the actions.
+        return None
+    return c.find("no-result", 0.45 if short else 0.74, c.text.verbatim(s, e), "story without an ending", short=short)
+
+
+def rule_vague_impact(c: Reading) -> Finding | None:
+    """The story ends, but only with 'it went well': no scale, number or before/after.
+
+    A story answer is read for its ending from 12 words (a short answer's ending is
+    still worth a note); other answers from 30.
+    """
+    if c.q.closing or c.q.fit or c.text.n_words < (12 if c.q.story else 30):
+        return None
+    cut = len(c.text.clean) // 3
+    outcome = None
+    for outcome in L.OUTCOME_MARKERS.finditer(c.text.lower, cut):
+        pass  # the last outcome is the story's ending
+    if outcome is None:
+        return None
+    s0 = c.text.sentence_at(outcome.start())[0]
+    if L.SCALE_MARKERS.search(c.text.lower, s0):
+        return None
+    vague = L.VAGUE_OUTCOME.search(c.text.lower, s0)
+    if vague:
+        severity = 0.62 if c.q.story else 0.5
+        at = vague.start()
+    elif c.q.story:
+        severity = 0.42
+        at = outcome.start()
+    else:
+        return None
+    return c.find("vague-impact", severity, c.text.sentence_quote(at), "outcome without scale",
+                  phrase=c.text.said(vague or outcome), vague=bool(vague))
+
+
+#: Below this many words a story is too thin for "we" against "I" counts; whether the
+#: candidate appears in it at all still shows (see `_absent_ownership`).
+OWNERSHIP_FLOOR = 30
+#: From this many words, a short story in which the candidate never acts leads with
+#: ownership rather than length (rank.py, "Short answers").
+ABSENT_LEADS_FROM = 15
+
+
+def _absent_ownership(c: Reading) -> Finding | None:
+    """A short story told entirely through 'we', 'the team' or the passive: the candidate never acts.
+
+    Counting "we" against "I" needs a longer answer; in a short one the plainer
+    signal is that no clause has the candidate doing anything while others (or
+    nobody: "it was fixed") do.
+    """
+    n = c.text.n_words
+    if not c.q.story or n < 12 or n >= 45 or i_events(c.text):
+        return None
+    agents = [m for m in L.WE_RE.finditer(c.text.lower)]
+    passive = [m for m in L.PASSIVE_RE.finditer(c.text.lower) if not L.PASSIVE_EXCEPT.match(c.text.lower, m.start())]
+    if len(agents) + len(passive) < 2 or not (agents or len(passive) >= 2):
+        return None
+    severity = 0.82 if n >= ABSENT_LEADS_FROM else 0.55
+    at = (passive or agents)[-1].start() if passive else agents[-1].start()
+    return c.find("ownership", severity, c.text.sentence_quote(at), "the candidate never acts",
+                  we=len(agents), me=0, passive=len(passive), mode="absent")
+
+
+def rule_ownership(c: Reading) -> Finding | None:
+    """'We', 'the team' or the passive voice where the candidate's own actions should be."""
+    if c.q.closing or c.q.fit:
+        return None
+    absent = _absent_ownership(c)
+    if c.text.n_words < OWNERSHIP_FLOOR:
+        return absent
+    we = c.text.count(L.WE_RE)
+    me = c.text.count(L.I_RE) - c.text.count(L.I_THINK_RE)
+    passive = [m for m in L.PASSIVE_RE.finditer(c.text.lower) if not L.PASSIVE_EXCEPT.match(c.text.lower, m.start())]
+    we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
+    passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
+    if not (we_heavy or passive_heavy):
+        return absent
+    if we_heavy:
+        severity = 0.5 + min(0.3, 0.05 * (we - me))
+        best = max(c.text.sentences, key=lambda se: len(L.WE_RE.findall(c.text.lower, se[0], se[1])))
+        evidence = c.text.verbatim(*best)
+    else:
+        severity = 0.5 + min(0.25, 0.08 * (len(passive) - 2))
+        evidence = c.text.sentence_quote(passive[0].start())
+    if not c.q.story:
+        severity -= 0.1
+    if absent is not None and absent.severity > severity:
+        return absent
+    return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")
