@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Pointer, Session
+from coach.services.provenance import made_by, who
 
 #: Secret-looking tokens: OpenAI-style keys and bearer tokens.
 _KEY_PATTERN = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_-]{16,}|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{16,}")
@@ -196,7 +197,7 @@ def _provenance_section(session: Session) -> list[str]:
     feedback = session.latest_feedback
     if feedback is None:
         return [*lines, "No feedback yet.", ""]
-    lines.append(f"- {_provenance(feedback)}, {_when(feedback.created_at)}.")
+    lines.append(f"- {_inline(made_by(feedback))}, {_when(feedback.created_at)}.")
     if feedback.notice:
         lines.append(f"- Notice: {_inline(feedback.notice)}")
     earlier = list(session.feedback[:-1])
@@ -206,19 +207,8 @@ def _provenance_section(session: Session) -> list[str]:
     return lines
 
 
-def _provenance(feedback: Feedback) -> str:
-    if feedback.backend == "offline":
-        return "Offline rules (no network, no AI model)"
-    if feedback.model:
-        return f"Backend `{feedback.backend}`, model `{feedback.model}`"
-    return f"Backend `{feedback.backend}`"
-
-
 def _earlier(feedbacks: Iterable[Feedback]) -> str:
-    return "; ".join(
-        f"{fb.backend}{f' ({fb.model})' if fb.model else ''} on {_when(fb.created_at)}"
-        for fb in feedbacks
-    )
+    return "; ".join(f"{_inline(who(fb.backend, fb.model))} on {_when(fb.created_at)}" for fb in feedbacks)
 
 
 # ------------------------------------------------------------------ helpers

@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from coach.engine.abilities import HasModel, TextRewriter
+
 if TYPE_CHECKING:
     from coach.domain.models import Session
 
@@ -58,11 +60,6 @@ FORBIDDEN_PHRASES: tuple[str, ...] = (
     "why not me",
     "what went wrong",
 )
-
-#: The async method an LLM backend needs for `personalise` (not part of the
-#: Backend ABC; `OpenAIBackend` has it): ``await backend.complete_text(system=..., prompt=...) -> str``,
-#: raising on failure.
-LLM_TEXT_METHOD = "complete_text"
 
 #: A draft stays short: recruiters read these between other things.
 MAX_WORDS = 130
@@ -468,10 +465,7 @@ def _prompt(draft: OutreachDraft, session: Session | None) -> str:
 
 def _label(backend: Any) -> str:
     name = getattr(backend, "name", None) or type(backend).__name__
-    model = getattr(backend, "model", None)
-    if not isinstance(model, str):
-        settings = getattr(backend, "settings", None)
-        model = getattr(settings, "model", None)
+    model = backend.model if isinstance(backend, HasModel) else None
     return f"{name} / {model}" if isinstance(model, str) and model else str(name)
 
 
@@ -480,16 +474,15 @@ async def personalise(
 ) -> Personalised:
     """Ask an LLM backend to reword ``draft``; fall back to the draft, saying why.
 
-    The backend needs an async ``complete_text(system=..., prompt=...) -> str``
-    (see `LLM_TEXT_METHOD`); without it, or when the result fails
-    `trust_problems`, the offline draft comes back with a notice.
+    The backend needs the `TextRewriter` ability; without it, or when the
+    result fails `trust_problems`, the offline draft comes back with a notice.
+    ``backend`` None means the offline rules: coach's own draft, no notice.
     """
     offline = Personalised(draft.text, personalised=False, source="coach's own templates")
-    if backend is None or getattr(backend, "name", "") == "offline":
+    if backend is None:
         return offline
     label = _label(backend)
-    method = getattr(backend, LLM_TEXT_METHOD, None)
-    if method is None:
+    if not isinstance(backend, TextRewriter):
         return Personalised(
             draft.text,
             personalised=False,
@@ -498,7 +491,7 @@ async def personalise(
         )
     limit = max(MAX_WORDS, word_count(draft.text) + 20)
     try:
-        text = await method(system=_SYSTEM_PROMPT.format(limit=limit), prompt=_prompt(draft, session))
+        text = await backend.complete_text(system=_SYSTEM_PROMPT.format(limit=limit), prompt=_prompt(draft, session))
     except Exception as exc:  # any backend failure: keep the offline draft and say so
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
         return Personalised(

@@ -16,7 +16,8 @@ ownership, structure. So the debrief leans the same way:
 A real interview is stored as an ordinary `Session` (kind "real") so history,
 replay, export and patterns treat it like any other round.
 
-No Textual here: the app's screens call these functions.
+No Textual and no backend here: `coach.services` asks a backend for its review
+and merges it behind the fit pointers (`merge_fit`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coach.domain.rounds import OUTCOME_TITLES, OUTCOMES, STAGE_ROUND, STAGE_TITLES, STAGES  # noqa: F401  (re-exported)
-from coach.engine import ReviewRequest
+from coach.engine import OFFLINE_BACKEND, ReviewRequest
 
 # Reading a job description is shared with the offline engine (coach.engine.signals),
 # so the fit debrief and the offline no-job-link pointer name the same requirements.
@@ -39,8 +40,10 @@ from coach.engine.signals import job_key_terms, term_touched
 from coach.domain.models import Answer, AnswerNote, Feedback, Pointer, RealInterview, Session, Strength
 
 if TYPE_CHECKING:
-    from coach.engine import Backend, ProgressFn
     from coach.store import Store
+
+#: Said when a fit pointer stands beside another backend's pointers.
+FIT_NOTE = "The fit pointer comes from coach's offline rules (job requirements vs your answers)."
 
 #: Evidence quotes are cut to this many characters, at a word boundary.
 MAX_QUOTE = 200
@@ -372,16 +375,18 @@ def stage_note(session: Session, fit: FitReport | None = None) -> str:
     )
 
 
-def _request(session: Session) -> ReviewRequest:
-    return ReviewRequest.from_session(session)
-
-
-def _has_items(request: ReviewRequest) -> bool:
+def has_items(request: ReviewRequest) -> bool:
+    """True when the request holds at least one remembered answer to review."""
     return any(item.answer.strip() and not item.skipped for item in request.items)
 
 
-def _merge(session: Session, fit: FitReport, base: Feedback | None) -> Feedback:
-    """Fit pointers first, then the engine's best pointer of another kind, two at most."""
+def merge_fit(session: Session, fit: FitReport, base: Feedback | None) -> Feedback:
+    """Fit pointers first, then the engine's best pointer of another kind, two at most.
+
+    Keeps the base's provenance; when the base came from another backend the
+    caller says in the notice that the fit pointer is the offline rules' own
+    (`FIT_NOTE`).
+    """
     pointers: list[Pointer] = list(fit.pointers)
     if base is not None:
         for p in base.pointers:
@@ -405,75 +410,32 @@ def _merge(session: Session, fit: FitReport, base: Feedback | None) -> Feedback:
         elif all(q.kind != "no-job-link" for q in note.pointers):
             note.pointers.insert(0, p)
 
-    backend = base.backend if base else "offline"
-    model = base.model if base else None
-    notice = base.notice if base else None
-    if base is not None and base.backend != "offline" and fit.pointers:
-        fit_note = "The fit pointer comes from coach's offline rules (job requirements vs your answers)."
-        notice = f"{notice} {fit_note}" if notice else fit_note
     return Feedback(
         pointers=pointers[:2],
         strength=fit.strength or (base.strength if base else None),
         notes=notes,
-        backend=backend,
-        model=model,
-        notice=notice,
+        backend=base.backend if base else OFFLINE_BACKEND,
+        model=base.model if base else None,
+        notice=base.notice if base else None,
     )
 
 
 def debrief_offline(session: Session) -> Feedback:
-    """The stage-aware debrief from offline rules alone: deterministic, no network."""
+    """The stage-aware debrief from offline rules alone: deterministic, no network.
+
+    The debrief with another backend is `coach.services.review.ReviewService.review_real`.
+    """
     from coach.engine.offline import analyze
 
-    request = _request(session)
-    base = analyze(request) if _has_items(request) else None
+    request = ReviewRequest.from_session(session)
+    base = analyze(request) if has_items(request) else None
     if leans_to_fit(session):
-        return _merge(session, fit_report(session), base)
+        return merge_fit(session, fit_report(session), base)
     if base is None:
         raise RealInterviewError(
             "questions: add at least one question you remember and roughly what you said"
         )
     return base
-
-
-async def debrief_real(
-    session: Session, backend: Backend | None = None, progress: ProgressFn | None = None
-) -> Feedback:
-    """The stage-aware debrief, from ``backend`` when one is given (else offline rules).
-
-    For a CV/phone rejection the backend's pointers are merged behind the
-    fit pointers from `fit_report`, so the debrief leans to fit whichever
-    backend made it; the notice says which part came from where.
-    """
-    if backend is None or getattr(backend, "name", "") == "offline":
-        return debrief_offline(session)
-    request = _request(session)
-    if not _has_items(request):
-        return debrief_offline(session)
-    base = await backend.review(request, progress)
-    if leans_to_fit(session):
-        return _merge(session, fit_report(session), base)
-    return base
-
-
-async def review_any(
-    session: Session, backend: Backend | None, progress: ProgressFn | None = None
-) -> Feedback:
-    """The debrief for any saved session: one call for the app and `coach feedback`.
-
-    A real interview (``kind == "real"``) gets the stage-aware `debrief_real`
-    (fit pointers first after a CV/phone rejection); a practice round gets
-    ``backend.review_session``. With no backend, the offline rules answer.
-    Raises `RealInterviewError` only for a real interview with nothing to
-    review (no remembered answers, and not a CV rejection with a job).
-    """
-    if session.kind == "real":
-        return await debrief_real(session, backend, progress)
-    if backend is None:
-        from coach.engine.offline import analyze
-
-        return analyze(_request(session))
-    return await backend.review_session(session, progress)
 
 
 def real_title(session: Session) -> str:
@@ -485,6 +447,7 @@ def real_title(session: Session) -> str:
 
 
 __all__ = [
+    "FIT_NOTE",
     "FitReport",
     "OUTCOMES",
     "OUTCOME_TITLES",
@@ -495,13 +458,13 @@ __all__ = [
     "STAGE_TITLES",
     "build_answers",
     "debrief_offline",
-    "debrief_real",
     "fit_report",
+    "has_items",
     "job_key_terms",
     "leans_to_fit",
+    "merge_fit",
     "real_title",
     "record_real",
-    "review_any",
     "round_for_stage",
     "stage_note",
     "term_touched",

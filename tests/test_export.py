@@ -42,13 +42,13 @@ def test_markdown_pointers_carry_evidence_tip_and_question() -> None:
 
 def test_markdown_provenance_offline_and_llm_with_notice() -> None:
     md = to_markdown(session())
-    assert "Offline rules (no network, no AI model)" in md
+    assert "Feedback by offline rules" in md
     fb_llm = feedback(backend="openai", model="gpt-4o-mini", notice="streamed from a local server")
     s = session(feedback=[feedback(), fb_llm])
     md = to_markdown(s)
-    assert "Backend `openai`, model `gpt-4o-mini`" in md
+    assert "Feedback by openai · gpt-4o-mini" in md
     assert "- Notice: streamed from a local server" in md
-    assert "Earlier feedback kept in the session: offline on 2026-03-14" in md
+    assert "Earlier feedback kept in the session: offline rules on 2026-03-14" in md
 
 
 def test_markdown_without_feedback_says_so() -> None:

@@ -15,7 +15,6 @@ from coach.real import (
     RealInterviewError,
     build_answers,
     debrief_offline,
-    debrief_real,
     fit_report,
     job_key_terms,
     leans_to_fit,
@@ -24,6 +23,7 @@ from coach.real import (
     stage_note,
     term_touched,
 )
+from coach.services.real import debrief_real
 from coach.store import Store
 from tests.real_helpers import FINAL_ANSWERS, JOB, PHONE_ANSWERS, WHY_US
 
@@ -308,7 +308,7 @@ class _SessionLLM(_FakeLLM):
 
 
 def test_review_any_picks_the_stage_aware_path_for_real_sessions(store: Store):
-    from coach.real import review_any
+    from coach.services.real import review_any
 
     real = _phone_rejection(store)
     backend = _SessionLLM()

@@ -16,10 +16,12 @@ from textual.app import App
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Input, Select, Static, TextArea
 
+from coach.banks import LoadedBanks
 from coach.config import load_settings
 from coach.outreach import forbidden_in
 from coach.store import Store
 from coach.tui.screens.outreach import OutreachScreen
+from coach.tui.context import AppContext
 from coach.tui.screens.real_interview import QuestionRow, RealInterviewScreen
 from tests.real_helpers import FINAL_ANSWERS, JOB, PHONE_ANSWERS
 
@@ -29,11 +31,10 @@ class RealApp(App[None]):
         super().__init__()
         self.store = store
         self.settings = load_settings()
+        self.ctx = AppContext(self.settings, store, LoadedBanks())
 
     def on_mount(self) -> None:
-        self.push_screen(
-            RealInterviewScreen(store=self.store, settings=self.settings, today=date(2026, 11, 20))
-        )
+        self.push_screen(RealInterviewScreen(self.ctx, today=date(2026, 11, 20)))
 
 
 @pytest.fixture
@@ -230,7 +231,7 @@ async def test_inside_coach_app_the_screen_uses_the_apps_store(written):
     app = CoachApp(handle_signals=False, cursor_blink=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        screen = RealInterviewScreen()
+        screen = RealInterviewScreen(app.ctx)
         await app.push_screen(screen)
         await pilot.pause()
         await _fill(pilot, screen, "phone", PHONE_ANSWERS, JOB)

@@ -11,7 +11,8 @@ Exit status: 0 all lines fine, 1 if any line failed, 2 for usage errors.
 
 The backend is `offline` unless ``--backend`` names another (a batch should
 not change behaviour with the user's config). With `offline` nothing heavy is imported (no config, no
-Textual, no openai): the batch starts fast.
+Textual, no openai): the batch starts fast. The job file (``--job``) is read
+as the app reads it: UTF-8, capped at `coach.services.jobs.MAX_JOB_CHARS`.
 """
 
 from __future__ import annotations
@@ -120,10 +121,12 @@ def _dumps(record: dict[str, Any]) -> str:
 
 
 def read_job(path: str | None) -> str | None:
-    """The job description text (OSError when the file cannot be read)."""
+    """The job description text, read as the app reads it (`coach.services.jobs`); JobError if it cannot be."""
     if path is None:
         return None
-    return Path(path).read_text(encoding="utf-8", errors="replace")
+    from coach.services.jobs import read_job_file
+
+    return read_job_file(Path(path).expanduser()) or None
 
 
 def _usage(message: str) -> int:
@@ -132,49 +135,46 @@ def _usage(message: str) -> int:
 
 
 def _offline_review(request):
-    from coach.engine.offline import analyze
+    from coach.services.review import offline_review
 
-    return analyze(request)
+    return offline_review(request)
 
 
-def _run_backend(name: str, args, lines: Iterable[str], out: TextIO, defaults) -> int:
-    """Any other backend: built from settings, awaited once per line on one event loop."""
-    import asyncio
-
-    from coach.config import settings_from_args
-    from coach.engine import BackendError, make_backend
+def _run(service, lines: Iterable[str], out: TextIO, defaults) -> int:
+    """Every line through the service's batch door (one event loop for a whole batch, if any)."""
+    from coach.engine import BackendError
 
     try:
-        backend = make_backend(name, settings_from_args(args))
+        with service.blocking() as review:
+            return process(lines, out, review, defaults)
     except BackendError as exc:
         return _usage(str(exc))
-
-    loop = asyncio.new_event_loop()
-    try:
-        return process(lines, out, lambda req: loop.run_until_complete(backend.review(req)), defaults)
-    finally:
-        loop.run_until_complete(backend.aclose())
-        # Finalise the HTTP client's async generators here, as asyncio.run
-        # would, so nothing warns about pending tasks on stderr at exit.
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
 
 
 def run(args) -> int:
     """Entry point for `coach analyze`."""
+    from coach.services.jobs import JobError
+
     job_path = getattr(args, "job", None)
     try:
         job = read_job(job_path)
-    except OSError as exc:
-        return _usage(f"cannot read job file {job_path}: {exc.strerror or exc}")
+    except JobError as exc:
+        return _usage(f"cannot read job file {exc}")
     defaults = {"round": getattr(args, "round", None), "role": getattr(args, "role", None), "job": job}
     # Line-buffered iteration over stdin; invalid UTF-8 becomes U+FFFD rather than a crash.
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
     # UTF-8 out whatever the locale says: the contract is JSON Lines in UTF-8.
     sys.stdout.flush()
     stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)
-    name = getattr(args, "backend", None) or "offline"
+    from coach.services.provenance import OFFLINE, is_offline
+    from coach.services.review import ReviewService
+
+    name = getattr(args, "backend", None) or OFFLINE
+    settings = None
+    if not is_offline(name):  # only another backend needs the settings (and pays for loading them)
+        from coach.config import settings_from_args
+
+        settings = settings_from_args(args)
+    service = ReviewService(settings, name, strict=True)
     with stdout:
-        if name == "offline":
-            return process(stdin, stdout, _offline_review, defaults)
-        return _run_backend(name, args, stdin, stdout, defaults)
+        return _run(service, stdin, stdout, defaults)

@@ -164,36 +164,26 @@ def check_banks(r: Report) -> None:
 # ---------------------------------------------------------------- backends
 
 
-async def _diagnose(backend: Any, timeout_s: float) -> list[tuple[str, str]]:
-    """The backend's own checks, if it has any, within the time limit."""
-    check = getattr(backend, "diagnose", None)
-    if check is None:
-        return [("ok", f"{backend.name} loaded (it has no further checks)")]
-    try:
-        async with asyncio.timeout(timeout_s):
-            return await check()
-    except TimeoutError:
-        return [("fail", f"no answer within {timeout_s:g} s")]
-    finally:
-        await backend.aclose()
+async def _diagnose(service: Any, timeout_s: float) -> list[tuple[str, str]]:
+    """The backend's own checks, if it has any, within the time limit (BackendError if it cannot load)."""
+    async with service:
+        return await service.diagnose(timeout_s)
 
 
 def check_backends(r: Report, name: str, settings: Any, timeout_s: float) -> None:
-    from coach.engine import BackendError, available_backends, make_backend
+    from coach.engine import BackendError, available_backends
+    from coach.services.review import ReviewService
 
     r.section("Feedback backends")
     for backend_name, target in sorted(available_backends().items()):
         chosen = "  <- chosen" if backend_name == name else ""
         r.add("info", f"{backend_name}: {target}{chosen}")
     try:
-        backend = make_backend(name, settings)
+        results = asyncio.run(_diagnose(ReviewService(settings, name, strict=True), timeout_s))
     except BackendError as exc:
         r.add("fail", str(exc))
         return
-    if name == "offline":
-        r.add("ok", "offline rules: always available, no network needed")
-        return
-    for level, text in asyncio.run(_diagnose(backend, timeout_s)):
+    for level, text in results:
         r.add(level, text)
 
 
@@ -205,7 +195,9 @@ def verdict(r: Report, backend: str) -> str:
         return f"All good: you can practise, with feedback from the {backend} backend."
     n = len(r.problems)
     lead = f"{n} thing{'s' if n != 1 else ''} to look at (marked WARN/FAIL above)"
-    if r.counts["fail"] and backend != "offline":
+    from coach.services.provenance import is_offline
+
+    if r.counts["fail"] and not is_offline(backend):
         return f"{lead}. You can still practise: feedback falls back to the offline rules when {backend} cannot be used."
     return f"{lead}."
 

@@ -4,7 +4,7 @@ Loads the session, asks the backend (the configured one unless ``--backend``
 names another) for a debrief, prints it — readable text by default, the
 Feedback model as JSON with ``--json`` — and appends it to the session file so
 earlier feedback is kept beside it. A recorded real interview gets the same
-stage-aware debrief as in the app (`coach.real.review_any`): after a CV or
+stage-aware debrief as in the app (`coach.services.review.ReviewService`): after a CV or
 phone rejection the fit pointers come first. Any error is one line on stderr naming the
 session or file, exit status 1.
 """
@@ -26,21 +26,10 @@ def _fail(message: str) -> int:
     return EXIT_FAIL
 
 
-async def _review(backend, session):
+async def _review(service, session):
     """Stage-aware for a real interview (fit first after a CV/phone rejection), else the backend's review."""
-    from coach.real import review_any
-
-    try:
-        return await review_any(session, backend)
-    finally:
-        await backend.aclose()
-
-
-def provenance(feedback) -> str:
-    """Which backend made this feedback, in words: 'offline rules' or 'openai · model'."""
-    if feedback.backend == "offline":
-        return "offline rules"
-    return f"{feedback.backend} · {feedback.model}" if feedback.model else feedback.backend
+    async with service:
+        return await service.review_round(session)
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -50,6 +39,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 def render_debrief(session, feedback) -> str:
     """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance."""
     from coach.domain.models import ROUND_TITLES
+    from coach.services.provenance import made_by
 
     questions = {a.question_id: a.question for a in session.answers}
     lines = [f"Debrief for {session.id} · {ROUND_TITLES.get(session.round, session.round)} · {session.role}", ""]
@@ -65,7 +55,7 @@ def render_debrief(session, feedback) -> str:
         s = feedback.strength
         quoted = f" — “{s.evidence}”" if s.evidence else ""
         lines.extend(_wrap(f"{s.title}{quoted}", "What worked: "))
-    lines.append(f"Feedback by {provenance(feedback)}.")
+    lines.append(f"{made_by(feedback)}.")
     if feedback.notice:
         lines.extend(_wrap(feedback.notice, "Note: "))
     return "\n".join(lines) + "\n"
@@ -73,7 +63,8 @@ def render_debrief(session, feedback) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args
-    from coach.engine import BackendError, make_backend
+    from coach.engine import BackendError
+    from coach.services.review import ReviewService
     from coach.store import Store, StoreError
 
     settings = settings_from_args(args)
@@ -83,15 +74,13 @@ def run(args: argparse.Namespace) -> int:
         session = store.load(path)
     except StoreError as exc:
         return _fail(str(exc))
-    name = getattr(args, "backend", None) or settings.backend
-    try:
-        backend = make_backend(name, settings)
-    except BackendError as exc:
-        return _fail(f"{path}: {exc}")
+    service = ReviewService(settings, getattr(args, "backend", None), strict=True)
     from coach.real import RealInterviewError
 
     try:
-        feedback = asyncio.run(_review(backend, session))
+        feedback = asyncio.run(_review(service, session))
+    except BackendError as exc:
+        return _fail(f"{path}: {exc}")
     except RealInterviewError as exc:
         return _fail(f"{path}: nothing to review: {exc}")
     try:

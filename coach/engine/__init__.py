@@ -21,9 +21,12 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "coach.backends"
 
+#: The rules engine's registry name: always there, no network (its feedback is "offline rules").
+OFFLINE_BACKEND = "offline"
+
 #: Built-in backends, as "module:Class" so listing them imports nothing.
 BUILTIN_BACKENDS: dict[str, str] = {
-    "offline": "coach.engine.offline:OfflineBackend",
+    OFFLINE_BACKEND: "coach.engine.offline:OfflineBackend",
     "openai": "coach.engine.openai:OpenAIBackend",
 }
 

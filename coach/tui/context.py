@@ -47,13 +47,10 @@ def round_summary(round: str, role: str, questions: int, timed: bool) -> str:
 
 
 def backend_label(name: str, model: str | None = None, base_url: str | None = None) -> str:
-    """How a backend is described on screen (honest provenance)."""
-    if name == "offline":
-        return "offline rules"
-    if name == "openai":
-        where = f" at {base_url}" if base_url else ""
-        return f"openai · {model}{where}"
-    return name
+    """How a backend is described on screen: the one provenance wording (coach.services.provenance)."""
+    from coach.services.provenance import backend_label as label
+
+    return label(name, model, base_url)
 
 
 @dataclass
@@ -216,43 +213,5 @@ class AppContext:
         return backend_label(name or self.settings.backend, o.model, o.base_url)
 
 
-class JobError(ValueError):
-    """A job description could not be read (one line naming the file)."""
-
-
-MAX_JOB_CHARS = 20_000
-
-
-def read_job_file(path: Path) -> str:
-    """The text of a job description file, or JobError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise JobError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise JobError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise JobError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return text.strip()[:MAX_JOB_CHARS] or ""
-
-
-def resolve_job(value: str) -> str | None:
-    """The home screen's job field: a path to a file, or the description itself.
-
-    One line naming an existing file reads the file; one line that looks like a
-    path but names nothing is an error (better than practising against the
-    words "~/jobs/acme.txt"); anything else is taken as pasted text.
-    """
-    text = value.strip()
-    if not text:
-        return None
-    if "\n" not in text and len(text) < 1024:
-        path = Path(text).expanduser()
-        if path.is_file():
-            return read_job_file(path) or None
-        looks_like_path = text.startswith(("/", "~", "./", "../")) or (
-            " " not in text and path.suffix.lower() in (".txt", ".md", ".text")
-        )
-        if looks_like_path:
-            raise JobError(f"{text}: no such file")
-    return text[:MAX_JOB_CHARS]
+# The job description is read one way for the app and `coach analyze --job`.
+from coach.services.jobs import MAX_JOB_CHARS, JobError, read_job_file, resolve_job  # noqa: E402,F401

@@ -10,6 +10,7 @@ worker that Esc cancels, so the screen never freezes.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,11 +21,17 @@ from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coach.engine import Progress
-from coach.domain.models import ROUND_TITLES, AnswerNote, Feedback, Session
+from coach.domain.models import ROUND_TITLES, Feedback, Session
+from coach.real import RealInterviewError
+from coach.services.provenance import OFFLINE_LABEL, made_by, who
+from coach.services.review import ReviewService, answer_notes
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
-from coach.tui.screens import WorkerErrorsToApp, coach_app
-from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for, provenance
+from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for
+
+if TYPE_CHECKING:
+    from coach.engine import Progress
+    from coach.tui.context import AppContext
 
 STREAM_TAIL_CHARS = 400
 
@@ -36,21 +43,14 @@ def header_line(session: Session) -> str:
     return f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered"
 
 
-def offline_notes(session: Session) -> list[AnswerNote]:
-    """Per-answer notes from the offline rules, for feedback that came without any."""
-    from coach.engine import ReviewRequest
-    from coach.engine.offline import analyze
-
-    return analyze(ReviewRequest.from_session(session)).notes
-
-
 class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
     """Choose a backend for a re-run (names come from the registry, nothing imported)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, ctx: AppContext, current: str) -> None:
         super().__init__()
+        self.ctx = ctx
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -82,8 +82,9 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         Binding("escape", "back", "Back / cancel", id="debrief.back"),
     ]
 
-    def __init__(self, session_id: str, *, run_backend: str | None = None) -> None:
+    def __init__(self, ctx: AppContext, session_id: str, *, run_backend: str | None = None) -> None:
         super().__init__()
+        self.ctx = ctx
         self.session_id = session_id
         self.session: Session | None = None
         self.run_backend = run_backend
@@ -106,7 +107,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
 
     @work(thread=True, exclusive=True, group="debrief-load", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(SessionLoaded(coach_app(self).ctx.store.load(self.session_id)))
+        self.post_message(SessionLoaded(self.ctx.store.load(self.session_id)))
 
     def on_session_loaded(self, message: SessionLoaded) -> None:
         session = self.session = message.session
@@ -115,14 +116,14 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         if latest is not None and self.run_backend is None:
             self.show_feedback(latest)
         else:
-            self.start_review(self.run_backend or coach_app(self).ctx.settings.backend)
+            self.start_review(self.run_backend or self.ctx.settings.backend)
 
     # ------------------------------------------------------------ showing
 
     def show_feedback(self, feedback: Feedback) -> None:
         assert self.session is not None
         session = self.session
-        line = provenance(feedback)
+        line = made_by(feedback)
         if len(session.feedback) > 1:
             line += f" · {len(session.feedback)} debriefs kept for this session"
         if feedback.notice:
@@ -145,18 +146,13 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         notes = self.query_one("#notes", VerticalScroll)
         notes.remove_children()
         items: list[Static] = [Static("Per-answer notes (n to go back)", classes="notes-title")]
-        answer_notes = feedback.notes
-        if not answer_notes and feedback.backend != "offline":
-            # This backend (an LLM's debrief) gives no per-answer notes: "nothing to
-            # change" under every answer would be untrue. The offline rules' notes
-            # stand in, labelled as theirs.
-            answer_notes = offline_notes(self.session)
-            who = feedback.backend + (f" · {feedback.model}" if feedback.model else "")
+        notes_by_answer, borrowed = answer_notes(self.session, feedback)
+        if borrowed:
             items.append(Static(
-                f"Per-answer notes by offline rules (the {who} debrief has none)",
+                f"Per-answer notes by {OFFLINE_LABEL} (the {who(feedback.backend, feedback.model)} debrief has none)",
                 classes="notes-provenance",
             ))
-        by_question = {n.question_id: n.pointers for n in answer_notes}
+        by_question = {n.question_id: n.pointers for n in notes_by_answer}
         for i, answer in enumerate(self.session.answers, 1):
             label = "follow-up" if answer.follow_up_of else f"Q{i}"
             items.append(Static(f"{label}: {answer.question}", classes="note-question"))
@@ -172,30 +168,25 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
 
     @work(exclusive=True, group="review", exit_on_error=False)
     async def run_review(self, backend_name: str) -> None:
-        from coach.engine import make_backend
-        from coach.real import RealInterviewError, review_any
-
-        app = coach_app(self)
+        ctx = self.ctx
         assert self.session is not None
         session = self.session
         progress = self.query_one("#progress", Static)
         progress.display = True
         self.streamed = ""
-        progress.update(f"Asking {app.ctx.backend_label(backend_name)}… (Esc cancels)")
+        progress.update(f"Asking {ctx.backend_label(backend_name)}… (Esc cancels)")
         try:
-            backend = await asyncio.to_thread(make_backend, backend_name, app.ctx.settings)
             try:
                 # A real interview gets the stage-aware debrief (fit first after
                 # a CV/phone rejection); a practice round the backend's review.
-                feedback = await review_any(session, backend, self._progress)
+                async with ReviewService(ctx.settings, backend_name) as service:
+                    feedback = await service.review_round(session, self._progress)
             except RealInterviewError as exc:
                 self.notify(str(exc), title="Nothing to debrief", severity="warning", timeout=10)
                 if session.latest_feedback is None:
                     self.query_one("#provenance", Static).update(f"Nothing to debrief yet: {exc}")
                 return
-            finally:
-                await backend.aclose()
-            updated = await asyncio.to_thread(app.ctx.store.add_feedback, session.id, feedback)
+            updated = await asyncio.to_thread(ctx.store.add_feedback, session.id, feedback)
         finally:
             progress.display = False
         self.post_message(ReviewFinished(feedback, updated))
@@ -242,8 +233,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
     def action_rerun(self) -> None:
         if self.session is None or self._reviewing():
             return
-        current = coach_app(self).ctx.settings.backend
-        self.app.push_screen(BackendPicker(current), self._picked)
+        self.app.push_screen(BackendPicker(self.ctx, self.ctx.settings.backend), self._picked)
 
     def _picked(self, name: str | None) -> None:
         if name:

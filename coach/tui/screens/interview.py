@@ -15,7 +15,8 @@ most one follow-up per question, which is saved as another `Answer` with
 is thin: the backend's generated follow-up when it makes one, else the
 offline engine's choice (`choose_follow_up`) among the bank's follow-ups for
 the answer's biggest gap (or its own question for that gap); a complete
-answer gets none. Pausing keeps the session
+answer gets none. Both come from `coach.services.review.ReviewService`, which
+owns the backend for the screen's life. Pausing keeps the session
 "in-progress" so home offers to resume it; resuming continues the edit log
 with offsets after its last edit.
 """
@@ -27,6 +28,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -36,17 +38,21 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
-from coach.engine import AnswerItem, Backend, BackendError, ReviewRequest
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Session
+from coach.engine import AnswerItem
+from coach.services.provenance import made_by
+from coach.services.review import ReviewService
 from coach.tui.drafts import DraftKeeper
 from coach.tui.editlog import EditRecorder
 from coach.tui.messages import DraftSaved
 from coach.tui.screens import WorkerErrorsToApp, coach_app, dismiss_safely
-from coach.tui.widgets.pointers import PointerCard, StrengthCard, provenance
+from coach.tui.widgets.pointers import PointerCard, StrengthCard
 from coach.tui.widgets.soft_timer import SoftTimer
 
+if TYPE_CHECKING:
+    from coach.tui.context import AppContext
+
 AUTOSAVE_S = 0.5
-FOLLOW_UP_TIMEOUT_S = 8.0
 FOLLOW_UP_SUFFIX = ".follow-up"
 
 
@@ -106,8 +112,9 @@ class PracticeFeedbackScreen(WorkerErrorsToApp, ModalScreen[None]):
         Binding("enter,escape", "close", "Continue", id="practice.continue"),
     ]
 
-    def __init__(self, feedback: Feedback, answer: Answer) -> None:
+    def __init__(self, ctx: AppContext, feedback: Feedback, answer: Answer) -> None:
         super().__init__()
+        self.ctx = ctx
         self.feedback = feedback
         self.answer = answer
 
@@ -115,7 +122,7 @@ class PracticeFeedbackScreen(WorkerErrorsToApp, ModalScreen[None]):
         fb = self.feedback
         with Vertical(id="practice-box"):
             yield Static("Pointers for this answer", classes="title")
-            yield Static(provenance(fb), classes="provenance")
+            yield Static(made_by(fb), classes="provenance")
             if fb.notice:
                 yield Static(fb.notice, classes="notice")
             with VerticalScroll():
@@ -140,8 +147,9 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         Binding("escape", "pause", "Pause", id="interview.pause"),
     ]
 
-    def __init__(self, session: Session, questions: Mapping[str, Question]) -> None:
+    def __init__(self, ctx: AppContext, session: Session, questions: Mapping[str, Question]) -> None:
         super().__init__()
+        self.ctx = ctx
         self.session = session
         self.questions = dict(questions)
         self.index: int | None = None
@@ -150,8 +158,9 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         self.base_ms = 0
         self.busy = False
         self._save_timer: Timer | None = None
-        self._backend: Backend | None = None
-        self._backend_failed = False
+        #: Made when the first answer needs it, closed when the screen goes.
+        self.reviews = ReviewService(ctx.settings)
+        self._told_unavailable = False
         self.keeper: DraftKeeper | None = None
 
     # ------------------------------------------------------------ layout
@@ -177,7 +186,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     def on_mount(self) -> None:
         app = coach_app(self)
-        self.keeper = DraftKeeper(app.ctx.store, self.session)
+        self.keeper = DraftKeeper(self.ctx.store, self.session)
         app.keepers.add(self.keeper)
         editor = self.query_one("#answer", TextArea)
         editor.cursor_blink = app.cursor_blink
@@ -194,9 +203,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
             if self.keeper.dirty:
                 self.keeper.save_now()
             app.keepers.discard(self.keeper)
-        if self._backend is not None:
-            backend, self._backend = self._backend, None
-            app.call_later(backend.aclose)
+        app.call_later(self.reviews.aclose)
 
     # ------------------------------------------------------------ showing
 
@@ -333,7 +340,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         try:
             await self._save_async()
             if answer.status == "submitted":
-                settings = coach_app(self).ctx.settings
+                settings = self.ctx.settings
                 if settings.practice_mode:
                     await self._practice_review(answer)
                 if settings.follow_ups and self._wants_follow_up(answer):
@@ -374,43 +381,30 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     # ------------------------------------------------------------ backend
 
-    async def _get_backend(self) -> Backend | None:
-        """The configured backend, made once; None (bank/offline only) if it cannot load."""
-        if self._backend is None and not self._backend_failed:
-            from coach.engine import make_backend
-
-            settings = coach_app(self).ctx.settings
-            try:
-                self._backend = await asyncio.to_thread(make_backend, settings.backend, settings)
-            except BackendError as exc:
-                self._backend_failed = True
-                self.notify(str(exc), title="Backend unavailable", severity="warning")
-        return self._backend
-
-    def _request_for(self, answer: Answer) -> ReviewRequest:
-        item = AnswerItem(
+    def _item_for(self, answer: Answer) -> AnswerItem:
+        return AnswerItem(
             question_id=answer.question_id,
             question=answer.question,
             answer=answer.text,
             type=answer.type,
             follow_up_of=answer.follow_up_of,
         )
-        s = self.session
-        return ReviewRequest(items=(item,), round=s.round, role=s.role, job=s.job)
+
+    def _tell_if_unavailable(self) -> None:
+        """Say once that the configured backend could not be made (the offline rules stand in)."""
+        problem = self.reviews.unavailable
+        if problem and not self._told_unavailable:
+            self._told_unavailable = True
+            self.notify(problem, title="Backend unavailable", severity="warning")
 
     async def _practice_review(self, answer: Answer) -> None:
         """Practice mode: review this one answer and show its pointer(s)."""
         self.query_one("#status", Static).update("Looking at that answer…")
-        request = self._request_for(answer)
-        backend = await self._get_backend()
-        if backend is not None:
-            feedback = await backend.review(request)
-        else:
-            from coach.engine.offline import analyze
-
-            feedback = analyze(request)
+        s = self.session
+        feedback = await self.reviews.review_answer(self._item_for(answer), round=s.round, role=s.role, job=s.job)
+        self._tell_if_unavailable()
         self.query_one("#status", Static).update("")
-        await self.app.push_screen_wait(PracticeFeedbackScreen(feedback, answer))
+        await self.app.push_screen_wait(PracticeFeedbackScreen(self.ctx, feedback, answer))
 
     def _wants_follow_up(self, answer: Answer) -> bool:
         if answer.follow_up_of is not None or answer.type == "closing":
@@ -419,40 +413,22 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         return self.session.answer_for(follow_id) is None
 
     async def _add_follow_up(self, answer: Answer) -> None:
-        text = await self._generated_follow_up(answer) or self._offline_follow_up(answer)
-        if not text or self.index is None:
+        """At most one probe: the backend's generated follow-up, else the bank's for the answer's biggest gap."""
+        q = self.questions.get(answer.question_id)
+        s = self.session
+        chosen = await self.reviews.follow_up(
+            self._item_for(answer), s.round, candidates=q.follow_ups if q else (), role=s.role, job=s.job
+        )
+        self._tell_if_unavailable()
+        if chosen.problem:
+            self.notify(chosen.problem, severity="warning")
+        if not chosen.question or self.index is None:
             return
         follow = Answer(
             question_id=answer.question_id + FOLLOW_UP_SUFFIX,
-            question=text,
+            question=chosen.question,
             type=answer.type,
             follow_up_of=answer.question_id,
         )
         self.session.answers.insert(self.index + 1, follow)
         await self._save_async()
-
-    async def _generated_follow_up(self, answer: Answer) -> str | None:
-        """A follow-up from the backend (LLMs make them), within a short time limit."""
-        backend = await self._get_backend()
-        if backend is None:
-            return None
-        item = self._request_for(answer).items[0]
-        try:
-            text = await asyncio.wait_for(
-                backend.follow_up(item, self.session.round), FOLLOW_UP_TIMEOUT_S
-            )
-        except TimeoutError:
-            return None
-        except Exception as exc:  # a plugin's bug must not end the round
-            self.notify(f"{backend.name}: follow-up failed ({exc}); using the offline choice.", severity="warning")
-            return None
-        return text.strip() if text and text.strip() else None
-
-    def _offline_follow_up(self, answer: Answer) -> str | None:
-        """The bank's follow-up for the answer's biggest gap (or ours for it); None if nothing to probe."""
-        from coach.engine.offline import choose_follow_up
-
-        q = self.questions.get(answer.question_id)
-        item = self._request_for(answer).items[0]
-        s = self.session
-        return choose_follow_up(item, q.follow_ups if q else (), s.round, role=s.role, job=s.job)

@@ -26,11 +26,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
 from coach.outreach import OutreachDraft, draft_for_session
+from coach.services.provenance import is_offline
+from coach.services.review import ReviewService
 from coach.tui.screens import WorkerErrorsToApp
 
 if TYPE_CHECKING:
-    from coach.config import Settings
     from coach.domain.models import Session
+    from coach.tui.context import AppContext
 
 _ADVICE: dict[str, str] = {
     "early-rejected": (
@@ -68,24 +70,18 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         Binding("escape", "close", "Close", id="feedback-request.close"),
     ]
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        settings: Settings | None = None,
-        save_dir: Path | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, session: Session, *, save_dir: Path | None = None) -> None:
         super().__init__()
+        self.ctx = ctx
         self.session = session
-        self._settings = settings
         self.save_dir = save_dir
         self.draft: OutreachDraft = draft_for_session(session)
         self._shown = self.draft.text
 
     @property
-    def backend_name(self) -> str:
-        settings = self._settings or getattr(getattr(self.app, "ctx", None), "settings", None)
-        return getattr(settings, "backend", "offline") or "offline"
+    def can_reword(self) -> bool:
+        """Only an LLM backend rewords; the offline rules have nothing to add to the draft."""
+        return not is_offline(self.ctx.settings.backend)
 
     def compose(self) -> ComposeResult:
         group = self.draft.variant.rsplit("-", 1)[0]
@@ -109,7 +105,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#draft", TextArea).border_title = "Your message (edit freely)"
         personalise = self.query_one("#personalise", Button)
-        personalise.display = self.backend_name != "offline"
+        personalise.display = self.can_reword
         self.query_one("#draft", TextArea).focus()
 
     def _default_path(self) -> str:
@@ -118,7 +114,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "personalise":
-            return self.backend_name != "offline"
+            return self.can_reword
         return True
 
     @property
@@ -177,7 +173,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         self._say(f"Saved to {path} (only you can read it).")
 
     def action_personalise(self) -> None:
-        if self.backend_name == "offline":
+        if not self.can_reword:
             return
         if self.text != self._shown:
             self._say("You have edited the message; rewording would replace your edits, so it is left as it is.")
@@ -186,20 +182,9 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
 
     @work(exclusive=True, group="request-personalise", exit_on_error=False)
     async def reword(self) -> None:
-        from coach.engine import BackendError, make_backend
-        from coach.outreach import personalise
-
-        settings = self._settings or getattr(getattr(self.app, "ctx", None), "settings", None)
-        self._say(f"Asking the {self.backend_name} backend to reword it…")
-        try:
-            backend = await asyncio.to_thread(make_backend, self.backend_name, settings)
-        except BackendError as exc:
-            self._say(f"Kept coach's own draft: {exc}")
-            return
-        try:
-            result = await personalise(self.draft, self.session, backend)
-        finally:
-            await backend.aclose()
+        async with ReviewService(self.ctx.settings) as service:
+            self._say(f"Asking {service.label} to reword it…")
+            result = await service.draft_outreach(self.session, self.draft)
         if result.personalised:
             self._shown = result.text
             self.query_one("#draft", TextArea).text = result.text

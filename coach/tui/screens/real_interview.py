@@ -36,25 +36,16 @@ from coach.real import (
     real_title,
     stage_note,
 )
-from coach.tui.screens import WorkerErrorsToApp, app_resources
+from coach.services.jobs import JobError, resolve_job
+from coach.services.provenance import made_by
+from coach.tui.screens import WorkerErrorsToApp
 
 if TYPE_CHECKING:
-    from coach.config import Settings
     from coach.domain.models import Feedback, Session
-    from coach.store import Store
+    from coach.tui.context import AppContext
 
 #: Rows shown when the form opens; the candidate adds more as they remember.
 START_ROWS = 2
-
-
-def screen_resources(screen: Screen[Any], store: Store | None, settings: Settings | None):
-    """The store and settings: given explicitly, else the app's, else loaded (flags > env > config)."""
-    store, settings = app_resources(screen.app, store, settings)
-    if settings is None:
-        from coach.config import load_settings
-
-        settings = load_settings()
-    return store, settings
 
 
 class QuestionRow(Vertical):
@@ -105,16 +96,9 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         Binding("escape", "back", "Back", id="real.back"),
     ]
 
-    def __init__(
-        self,
-        *,
-        store: Store | None = None,
-        settings: Settings | None = None,
-        today: date | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext, *, today: date | None = None) -> None:
         super().__init__()
-        self._store = store
-        self._settings = settings
+        self.ctx = ctx
         self._today = today or date.today()
         self._rows = 0
         self.session: Session | None = None
@@ -261,8 +245,6 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
             "answers": [row.remembered for row in self.query(QuestionRow)],
         }
         error = self.query_one("#form-error", Static)
-        from coach.tui.context import JobError, resolve_job
-
         try:
             # Like the home screen: one line naming a file reads the file.
             fields["job"] = resolve_job(fields["job"]) or ""
@@ -292,9 +274,10 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
 
     @work(exclusive=True, group="real-debrief", exit_on_error=False)
     async def save_and_debrief(self, fields: dict[str, Any]) -> None:
-        from coach.real import debrief_offline, debrief_real, record_real
+        from coach.real import record_real
+        from coach.services.review import ReviewService
 
-        store, settings = screen_resources(self, self._store, self._settings)
+        store = self.ctx.store
         try:
             session = await asyncio.to_thread(lambda: record_real(store, **fields))
         except RealInterviewError as exc:
@@ -304,25 +287,11 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         self.session = session
         self._show_result_header(session)
         progress = self.query_one("#progress", Static)
-        name = settings.backend
         try:
-            if name == "offline":
-                feedback = await asyncio.to_thread(debrief_offline, session)
-            else:
-                from coach.engine import BackendError, make_backend
-
-                progress.update(f"Asking the {name} backend…")
-                try:
-                    backend = await asyncio.to_thread(make_backend, name, settings)
-                except BackendError as exc:
-                    fallback = await asyncio.to_thread(debrief_offline, session)
-                    notice = f"Offline rules stood in: {exc}"
-                    feedback = fallback.model_copy(update={"notice": notice})
-                else:
-                    try:
-                        feedback = await debrief_real(session, backend)
-                    finally:
-                        await backend.aclose()
+            async with ReviewService(self.ctx.settings) as service:
+                if not service.is_offline:
+                    progress.update(f"Asking {service.label}…")
+                feedback = await service.review_real(session)
         except RealInterviewError as exc:
             progress.update(f"Saved, but there is nothing to debrief yet: {exc}")
             return
@@ -341,7 +310,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         self.refresh_bindings()
 
     def on_debrief_ready(self, message: DebriefReady) -> None:
-        from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for, provenance
+        from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for
 
         self.session, self.feedback = message.session, message.feedback
         session, feedback = message.session, message.feedback
@@ -358,10 +327,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         self.query_one("#employer-said", Static).update(
             f"What they told you: “{said}”" if said else ""
         )
-        line = provenance(feedback)
-        if feedback.notice:
-            line += f"\nNote: {feedback.notice}"
-        self.query_one("#provenance", Static).update(line)
+        self.query_one("#provenance", Static).update(made_by(feedback, notice=True))
         self.query_one("#ask", Button).focus()
         self.query_one("#result", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
@@ -385,8 +351,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
             return
         from coach.tui.screens.outreach import OutreachScreen
 
-        _, settings = screen_resources(self, self._store, self._settings)
-        self.app.push_screen(OutreachScreen(self.session, settings=settings))
+        self.app.push_screen(OutreachScreen(self.ctx, self.session))
 
     def action_back(self) -> None:
         self.dismiss(self.session.id if self.session else None)

@@ -4,7 +4,8 @@ Principle 2 of the design ("evidence, not verdicts") is made visible here: the
 quoted span is shown *inside* the candidate's own answer, so they see where it
 was said. Long answers are cut to a window around the span. Styles use bold,
 underline and reverse rather than colour alone, so the highlight survives 16
-colours and NO_COLOR.
+colours and NO_COLOR. Who made the feedback is said by
+`coach.services.provenance.made_by`, the same label everywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from coach.domain.models import Answer, Feedback, Pointer, Session, Strength
+from coach.domain.models import Answer, Pointer, Session, Strength
 
 CONTEXT_CHARS = 180
 HIGHLIGHT = "bold reverse"
@@ -86,15 +87,6 @@ def strength_text(strength: Strength, answer: Answer | None) -> Text:
     elif strength.evidence:
         out.append(f"\n“{strength.evidence}”")
     return out
-
-
-def provenance(feedback: Feedback) -> str:
-    """Who made this feedback, said plainly (a fallback is labelled as one)."""
-    if feedback.backend == "offline":
-        who = "offline rules"
-    else:
-        who = feedback.backend + (f" · {feedback.model}" if feedback.model else "")
-    return f"Feedback by {who}"
 
 
 def answer_for(session: Session, question_id: str | None) -> Answer | None:

@@ -11,23 +11,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from coach.domain.models import Feedback
-
-
-def provenance(feedback: Feedback) -> str:
-    if feedback.backend == "offline":
-        who = "offline rules"
-    elif feedback.model:
-        who = f"{feedback.backend} · {feedback.model}"
-    else:
-        who = feedback.backend
-    return f"Feedback by {who}, {feedback.created_at:%Y-%m-%d %H:%M}"
+from coach.services.provenance import made_by
 
 
 def feedback_text(feedback: Feedback | None, *, question_id: str | None) -> Text:
     if feedback is None:
         return Text("No feedback yet for this session.", style="dim italic")
     out = Text()
-    out.append(provenance(feedback), style="dim")
+    out.append(made_by(feedback, when=True), style="dim")
     if feedback.notice:
         out.append(f" · {feedback.notice}", style="dim italic")
     out.append("\n")

@@ -1,0 +1,104 @@
+"""Which server and which key: the trust rules for the openai backend's credentials.
+
+COACH_OPENAI_API_KEY, else the variable named by `api_key_env`, else the file
+named by `api_key_file`, else OPENAI_API_KEY, but that last one only for the
+official endpoint or a base_url that itself came from OPENAI_BASE_URL: a key
+meant for OpenAI is never sent to a server a config file named. A non-official
+server with no key gets a placeholder. The key is never logged, printed or put
+in a notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+OFFICIAL_BASE_URL = "https://api.openai.com/v1"
+PLACEHOLDER_KEY = "sk-no-key-needed"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A key and where it came from (the source is safe to show; the value never is)."""
+
+    value: str | None
+    source: str
+    problem: str | None = None
+
+    def __repr__(self) -> str:  # never let the key reach a log or traceback
+        return f"ApiKey(source={self.source!r}, set={self.value is not None})"
+
+
+def is_official(base_url: str) -> bool:
+    """True for OpenAI's own API, the only place OPENAI_API_KEY may go by default."""
+    parts = urlsplit(base_url)
+    return parts.scheme == "https" and (parts.hostname or "").lower() == "api.openai.com"
+
+
+def _read_key_file(path: Path) -> tuple[str | None, str | None]:
+    try:
+        value = path.expanduser().read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        return None, f"cannot read api_key_file {path}: {exc.strerror or exc}"
+    return (value, None) if value else (None, f"api_key_file {path} is empty")
+
+
+def resolve_api_key(
+    opts: Any, base_url: str, base_url_from_openai_env: bool, env: Mapping[str, str]
+) -> ApiKey:
+    """Pick the key for ``base_url`` following the trust rules in the module docstring."""
+    if env.get("COACH_OPENAI_API_KEY"):
+        return ApiKey(env["COACH_OPENAI_API_KEY"], "COACH_OPENAI_API_KEY")
+    named = getattr(opts, "api_key_env", None)
+    if named:
+        if env.get(named):
+            return ApiKey(env[named], f"${named}")
+        return ApiKey(None, f"${named}", f"api_key_env names {named}, which is not set")
+    key_file = getattr(opts, "api_key_file", None)
+    if key_file:
+        value, problem = _read_key_file(Path(key_file))
+        return ApiKey(value, f"api_key_file {key_file}", problem)
+    if env.get("OPENAI_API_KEY") and (is_official(base_url) or base_url_from_openai_env):
+        return ApiKey(env["OPENAI_API_KEY"], "OPENAI_API_KEY")
+    if is_official(base_url):
+        return ApiKey(None, "none", "no API key: set COACH_OPENAI_API_KEY (or OPENAI_API_KEY)")
+    return ApiKey(PLACEHOLDER_KEY, "placeholder (no key configured for this server)")
+
+
+def resolve_base_url(opts: Any, env: Mapping[str, str]) -> tuple[str, bool]:
+    """The server URL and whether it came from OPENAI_BASE_URL (which lets OPENAI_API_KEY follow)."""
+    configured = getattr(opts, "base_url", None)
+    if configured:
+        return str(configured).rstrip("/"), False
+    if env.get("OPENAI_BASE_URL"):
+        return env["OPENAI_BASE_URL"].rstrip("/"), True
+    return OFFICIAL_BASE_URL, False
+
+
+@dataclass(frozen=True)
+class Options:
+    """The settings this backend uses, with defaults for anything missing."""
+
+    base_url: str
+    base_url_from_openai_env: bool
+    model: str
+    timeout_s: float
+    connect_timeout_s: float
+    max_retries: int
+
+    @classmethod
+    def from_settings(cls, settings: Any, env: Mapping[str, str]) -> tuple[Options, ApiKey]:
+        opts = getattr(settings, "openai", None)
+        base_url, from_env = resolve_base_url(opts, env)
+        options = cls(
+            base_url=base_url,
+            base_url_from_openai_env=from_env,
+            model=str(getattr(opts, "model", None) or "gpt-4o-mini"),
+            timeout_s=float(getattr(opts, "timeout_s", None) or 60.0),
+            connect_timeout_s=float(getattr(opts, "connect_timeout_s", None) or 5.0),
+            max_retries=int(getattr(opts, "max_retries", 2) if opts is not None else 2),
+        )
+        return options, resolve_api_key(opts, base_url, from_env, env)

@@ -1,0 +1,333 @@
+"""`ReviewService`: the one door through which the app and the CLI get feedback.
+
+It owns a backend's whole life: made from the settings on first use (in a
+thread: loading a plugin or an SDK may block), used for every review of a
+screen or a command, closed exactly once. When the backend cannot be made,
+or fails while reviewing, the offline rules answer instead and the notice
+says why, so practising never depends on a network. It also merges what
+belongs together: fit pointers before an LLM's after a CV/phone rejection,
+and the offline per-answer notes beside an LLM debrief that has none.
+
+Everything slow runs off the event loop (`asyncio.to_thread`), so a Textual
+worker can await it without freezing the screen.
+
+    async with ReviewService(settings) as service:
+        feedback = await service.review_round(session, progress)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from coach.engine import AnswerItem, Backend, BackendError, ProgressFn, ReviewRequest, make_backend
+from coach.engine.abilities import Diagnoser, FollowUpAsker
+from coach.real import RealInterviewError, debrief_offline
+from coach.services.provenance import OFFLINE, backend_label, is_offline, label_for, who
+from coach.services.real import debrief_real
+
+if TYPE_CHECKING:
+    from coach.domain.models import AnswerNote, Feedback, Session
+    from coach.outreach import OutreachDraft, Personalised
+
+BackendFactory = Callable[[str, Any], Backend]
+
+#: A generated follow-up must come quickly: the candidate is waiting for the next question.
+FOLLOW_UP_TIMEOUT_S = 8.0
+
+
+def offline_review(request: ReviewRequest) -> Feedback:
+    """The offline rules' feedback, synchronously (batch callers and threads)."""
+    from coach.engine.offline import analyze
+
+    return analyze(request)
+
+
+def answer_notes(session: Session, feedback: Feedback) -> tuple[list[AnswerNote], bool]:
+    """The per-answer notes to show under each answer, and whether the offline rules lent them.
+
+    An LLM debrief gives no per-answer notes, and "nothing to change" under
+    every answer would be untrue; the offline rules' notes stand in, and the
+    caller labels them as theirs.
+    """
+    if feedback.notes or is_offline(feedback):
+        return list(feedback.notes), False
+    return offline_review(ReviewRequest.from_session(session)).notes, True
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up to ask (None: the answer needs none) and where it came from."""
+
+    question: str | None
+    generated: bool = False
+    #: Set when the backend's own follow-up failed and the offline choice stood in.
+    problem: str | None = None
+
+
+class ReviewService:
+    """Reviews with one backend (the configured one unless named), falling back to offline rules.
+
+    ``strict`` makes a backend that cannot be built an error (`BackendError`,
+    raised on entering) instead of a fallback: a command asked for a named
+    backend should say it does not exist rather than quietly use another.
+    """
+
+    def __init__(
+        self,
+        settings: Any = None,
+        backend_name: str | None = None,
+        *,
+        strict: bool = False,
+        factory: BackendFactory | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend_name: str = backend_name or getattr(settings, "backend", None) or OFFLINE
+        self.strict = strict
+        self._factory: BackendFactory = factory or make_backend
+        self._backend: Backend | None = None
+        self._build_error: str | None = None
+        self._tried = False
+        self._closed = False
+        self._lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"ReviewService(backend={self.backend_name!r}, built={self._backend is not None})"
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> ReviewService:
+        if self.strict:
+            await self.backend()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    @property
+    def is_offline(self) -> bool:
+        """True when the offline rules are the backend (no network, nothing to close)."""
+        return is_offline(self.backend_name)
+
+    @property
+    def label(self) -> str:
+        """The backend described for the screen before it has made anything."""
+        opts = getattr(self.settings, "openai", None)
+        return backend_label(self.backend_name, getattr(opts, "model", None), getattr(opts, "base_url", None))
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why the backend could not be made, once that was tried (None: it was made, or not yet tried)."""
+        return self._build_error
+
+    async def backend(self) -> Backend | None:
+        """The backend, made on first use; None when it cannot be made (and not strict)."""
+        if self._closed:
+            raise RuntimeError("this ReviewService is closed")
+        async with self._lock:
+            if not self._tried:
+                self._tried = True
+                try:
+                    self._backend = await asyncio.to_thread(self._factory, self.backend_name, self.settings)
+                except BackendError as exc:
+                    self._build_error = str(exc)
+        if self._build_error is not None and self.strict:
+            raise BackendError(self._build_error)
+        return self._backend
+
+    async def aclose(self) -> None:
+        """Release the backend's connections; later calls do nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        backend, self._backend = self._backend, None
+        if backend is not None:
+            await backend.aclose()
+
+    # ------------------------------------------------------------ fallback
+
+    def _stand_in(self) -> str:
+        return f"Offline rules stood in: {self._build_error}"
+
+    def _failed(self, exc: BaseException) -> str:
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return f"The {self.label} backend failed ({reason}); these pointers come from the offline rules."
+
+    @staticmethod
+    def _noted(feedback: Feedback, notice: str) -> Feedback:
+        return feedback.model_copy(update={"notice": f"{notice} {feedback.notice}" if feedback.notice else notice})
+
+    async def _offline(self, request: ReviewRequest, notice: str | None) -> Feedback:
+        feedback = await asyncio.to_thread(offline_review, request)
+        return self._noted(feedback, notice) if notice else feedback
+
+    # ------------------------------------------------------------ reviews
+
+    async def review_round(
+        self, subject: Session | ReviewRequest, progress: ProgressFn | None = None
+    ) -> Feedback:
+        """The debrief of a round (a saved session, or a request built by the caller).
+
+        A real interview gets `review_real`. Raises only for a real interview
+        with nothing to review (`coach.real.RealInterviewError`), for a cancel,
+        and when the offline rules themselves fail (there is nothing below them).
+        """
+        if isinstance(subject, ReviewRequest):
+            request, session = subject, None
+        else:
+            if subject.kind == "real":
+                return await self.review_real(subject, progress)
+            request, session = ReviewRequest.from_session(subject), subject
+        backend = await self.backend()
+        if backend is None:
+            return await self._offline(request, self._stand_in())
+        try:
+            if session is not None:
+                return await backend.review_session(session, progress)
+            return await backend.review(request, progress)
+        except Exception as exc:  # the fallback boundary: a plugin's bug still ends in feedback
+            if self.is_offline:
+                raise
+            return await self._offline(request, self._failed(exc))
+
+    async def review_answer(
+        self,
+        item: AnswerItem,
+        *,
+        round: str | None = None,
+        role: str | None = None,
+        job: str | None = None,
+        progress: ProgressFn | None = None,
+    ) -> Feedback:
+        """Pointers for one answer (practice mode, `coach analyze`)."""
+        request = ReviewRequest(items=(item,), round=round, role=role, job=job)
+        return await self.review_round(request, progress)
+
+    async def rerun(
+        self, session: Session, backend_name: str, progress: ProgressFn | None = None
+    ) -> Feedback:
+        """The session's debrief again, from ``backend_name`` (made, used and closed here)."""
+        if backend_name == self.backend_name:
+            return await self.review_round(session, progress)
+        async with ReviewService(self.settings, backend_name, factory=self._factory) as other:
+            return await other.review_round(session, progress)
+
+    async def review_real(self, session: Session, progress: ProgressFn | None = None) -> Feedback:
+        """A real interview's stage-aware debrief: fit first after a CV/phone rejection."""
+        if self.is_offline:
+            return await asyncio.to_thread(debrief_offline, session)
+        backend = await self.backend()
+        if backend is None:
+            return self._noted(await asyncio.to_thread(debrief_offline, session), self._stand_in())
+        try:
+            return await debrief_real(session, backend, progress)
+        except RealInterviewError:
+            raise
+        except Exception as exc:  # same boundary as review_round
+            return self._noted(await asyncio.to_thread(debrief_offline, session), self._failed(exc))
+
+    # ------------------------------------------------------------ follow-ups
+
+    async def follow_up(
+        self,
+        item: AnswerItem,
+        round: str | None = None,
+        *,
+        candidates: Sequence[str] = (),
+        role: str | None = None,
+        job: str | None = None,
+        timeout_s: float = FOLLOW_UP_TIMEOUT_S,
+    ) -> FollowUp:
+        """The one follow-up to ask after ``item``: the backend's own if it makes one, else the offline choice.
+
+        The offline chooser picks among ``candidates`` (the bank's follow-ups)
+        for the answer's biggest gap, and asks nothing after a complete answer.
+        """
+        problem: str | None = None
+        backend = await self.backend()
+        if isinstance(backend, FollowUpAsker):
+            try:
+                text = await asyncio.wait_for(backend.follow_up(item, round), timeout_s)
+            except TimeoutError:
+                text = None
+            except Exception as exc:  # a plugin's bug must not end the round
+                text, problem = None, f"{label_for(backend)}: follow-up failed ({exc}); using the offline choice."
+            if text and text.strip():
+                return FollowUp(text.strip(), generated=True)
+        from coach.engine.offline import choose_follow_up
+
+        chosen = await asyncio.to_thread(choose_follow_up, item, tuple(candidates), round, role=role, job=job)
+        return FollowUp(chosen, problem=problem)
+
+    # ------------------------------------------------------------ employer
+
+    async def draft_outreach(
+        self,
+        session: Session,
+        draft: OutreachDraft | None = None,
+        *,
+        interviewer: str = "",
+        sender: str = "",
+    ) -> Personalised:
+        """A feedback request to the employer, reworded by the backend when it can (else coach's own)."""
+        from coach.outreach import Personalised, draft_for_session, personalise
+
+        draft = draft or draft_for_session(session, interviewer=interviewer, sender=sender)
+        if self.is_offline:
+            return await personalise(draft, session, None)
+        backend = await self.backend()
+        if backend is None:
+            return Personalised(
+                draft.text, personalised=False, source="coach's own templates",
+                notice=f"Kept coach's own draft: {self._build_error}",
+            )
+        return await personalise(draft, session, backend)
+
+    # ------------------------------------------------------------ doctor
+
+    async def diagnose(self, timeout_s: float) -> list[tuple[str, str]]:
+        """The backend's own checks for `coach doctor`, within ``timeout_s`` (BackendError if it cannot load)."""
+        if self.is_offline:
+            return [("ok", f"{who(OFFLINE)}: always available, no network needed")]
+        strict, self.strict = self.strict, True
+        try:
+            backend = await self.backend()
+        finally:
+            self.strict = strict
+        if not isinstance(backend, Diagnoser):
+            return [("ok", f"{self.backend_name} loaded (it has no further checks)")]
+        try:
+            async with asyncio.timeout(timeout_s):
+                return await backend.diagnose()
+        except TimeoutError:
+            return [("fail", f"no answer within {timeout_s:g} s")]
+
+    # ------------------------------------------------------------ batches
+
+    @contextlib.contextmanager
+    def blocking(self) -> Iterator[Callable[[ReviewRequest], Feedback]]:
+        """A plain function reviewing one request, for a batch (`coach analyze`).
+
+        The offline rules need no event loop at all; any other backend gets one
+        loop for the whole batch, and is closed (and the loop's async
+        generators finalised) when the block ends. Raises `BackendError` on
+        entering when a strict service's backend cannot be made.
+        """
+        if self.is_offline:
+            yield offline_review
+            return
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(self.__aenter__())
+            yield lambda request: loop.run_until_complete(self.review_round(request))
+        finally:
+            loop.run_until_complete(self.aclose())
+            # As asyncio.run would, so nothing warns about pending tasks at exit.
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+
+__all__ = ["FOLLOW_UP_TIMEOUT_S", "FollowUp", "ReviewService", "answer_notes", "offline_review"]
