@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING
 from coach.domain.rounds import OUTCOME_TITLES, OUTCOMES, STAGE_ROUND, STAGE_TITLES, STAGES  # noqa: F401  (re-exported)
 from coach.engine import OFFLINE_BACKEND, ReviewRequest
 
-# Reading a job description is shared with the offline engine (coach.engine.signals),
+# Reading a job description is shared with the offline engine (coach.engine.offline.job),
 # so the fit debrief and the offline no-job-link pointer name the same requirements.
-from coach.engine.signals import JOB_STOPWORDS as _JOB_STOPWORDS
-from coach.engine.signals import JOB_WORD_RE as _WORD_RE
-from coach.engine.signals import has_word as _has_word
-from coach.engine.signals import job_key_terms, term_touched
+from coach.engine.offline.job import JOB_STOPWORDS as _JOB_STOPWORDS
+from coach.engine.offline.job import JOB_WORD_RE as _WORD_RE
+from coach.engine.offline.job import has_word as _has_word
+from coach.engine.offline.job import job_key_terms, term_touched
 from coach.domain.models import Answer, AnswerNote, Feedback, Pointer, RealInterview, Session, Strength
 
 if TYPE_CHECKING:

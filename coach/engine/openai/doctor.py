@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from coach.engine.openai.errors import _is_schema_rejection, describe_api_error
+from coach.engine.openai.keys import ApiKey, Options
 
-if TYPE_CHECKING:
-    from coach.engine.openai.backend import OpenAIBackend
+
+class OpenAIBackend(Protocol):
+    """What the checks need of the backend; typed here so this module imports nothing above it."""
+
+    options: Options
+    key_source: str
+    _key: ApiKey
+
+    def client(self) -> Any: ...
+
+    async def ready(self) -> None: ...
 
 
 async def _diagnose_models(backend: OpenAIBackend) -> tuple[list[tuple[str, str]], bool]:
