@@ -1,4 +1,4 @@
-"""Session files on disk (coach/store.py)."""
+"""Session files on disk (coach/store/)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach import fsutil, store as store_mod
+from coach.store import claims, codec, index as index_mod
 from coach.domain.models import SCHEMA_VERSION, Answer, Edit, Feedback, Pointer, Session, Strength
 from coach.store import (
-    MIGRATIONS,
     SessionSummary,
     Store,
     StoreError,
@@ -275,7 +275,7 @@ def test_two_processes_creating_at_once_get_distinct_ids(tmp_path: Path) -> None
 def test_same_millisecond_ids_differ(store: Store, monkeypatch) -> None:
     frozen = datetime(2026, 1, 1, tzinfo=timezone.utc)
     monkeypatch.setattr(store_mod, "utcnow", lambda: frozen)
-    monkeypatch.setattr(store_mod, "_random_suffix", iter(["aaaaaa", "aaaaaa", "bbbbbb"]).__next__)
+    monkeypatch.setattr(claims, "_random_suffix", iter(["aaaaaa", "aaaaaa", "bbbbbb"]).__next__)
     a = store.create("phone", "general")
     b = store.create("phone", "general")  # first draw collides, O_EXCL makes it draw again
     assert a.id.endswith("aaaaaa") and b.id.endswith("bbbbbb")
@@ -377,16 +377,13 @@ def test_delete_removes_even_a_damaged_file(store: Store) -> None:
 # ------------------------------------------------------------- migrations
 
 
-def test_migrations_upgrade_step_by_step(monkeypatch) -> None:
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-
+def test_migrations_upgrade_step_by_step() -> None:
     def v1_to_v2(doc: dict) -> dict:
         doc["role"] = doc.pop("job_role")
         return doc
 
-    monkeypatch.setitem(MIGRATIONS, 1, v1_to_v2)
     text = "schema_version = 1\nid = 'old'\nround = 'phone'\njob_role = 'general'\n"
-    migrated = store_mod.migrate(__import__("tomllib").loads(text))
+    migrated = store_mod.migrate(__import__("tomllib").loads(text), {1: v1_to_v2}, target=2)
     assert migrated["schema_version"] == 2
     assert migrated["role"] == "general" and "job_role" not in migrated
 
@@ -398,11 +395,9 @@ def test_file_without_schema_version_is_read_as_version_1(store: Store) -> None:
     assert store.load(path).schema_version == 1
 
 
-def test_missing_migration_is_an_error(monkeypatch) -> None:
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 3)
-    monkeypatch.setitem(MIGRATIONS, 1, lambda d: d)
+def test_missing_migration_is_an_error() -> None:
     with pytest.raises(ValueError, match="no upgrade from schema_version 2"):
-        store_mod.migrate({"schema_version": 1})
+        store_mod.migrate({"schema_version": 1}, {1: lambda d: d}, target=3)
 
 
 # ---------------------------------------------------------------- listing
@@ -624,8 +619,8 @@ def test_first_batch_reads_only_the_index_lines_it_needs(store: Store, monkeypat
     made = [store.create("phone", "general") for _ in range(9)]
     store.list_sessions()
     parsed: list[str] = []
-    real = store_mod._IndexReader.parse
-    monkeypatch.setattr(store_mod._IndexReader, "parse",
+    real = index_mod._IndexReader.parse
+    monkeypatch.setattr(index_mod._IndexReader, "parse",
                         lambda self, line: (parsed.append(line[:40]), real(self, line))[1])
     batches = store.iter_summaries(batch=3)
     first = next(batches)
@@ -675,8 +670,8 @@ def test_resumable_parses_only_in_progress_lines(store: Store, monkeypatch) -> N
         store.save(s)
     store.list_sessions()
     parsed: list[bytes] = []
-    real = store_mod._IndexReader.parse
-    monkeypatch.setattr(store_mod._IndexReader, "parse",
+    real = index_mod._IndexReader.parse
+    monkeypatch.setattr(index_mod._IndexReader, "parse",
                         lambda self, line: (parsed.append(line), real(self, line))[1])
     assert [r.id for r in store.resumable()] == [s.id for s in reversed(open_)]
     assert len(parsed) == 2
@@ -715,8 +710,8 @@ def test_iter_newest_stops_reading_when_the_caller_stops(store: Store, monkeypat
 def test_autosave_with_unchanged_summary_skips_index_write(store: Store, monkeypatch) -> None:
     s = store.create("second", "general", answers=[answer("q1", status="draft")])
     writes: list[object] = []
-    real = store._update_index
-    monkeypatch.setattr(store, "_update_index", lambda *a, **k: (writes.append(a), real(*a, **k)))
+    real = store.index.update
+    monkeypatch.setattr(store.index, "update", lambda *a, **k: (writes.append(a), real(*a, **k)))
     s.answers[0].text = "typing..."
     store.save(s)
     assert writes == []
@@ -788,7 +783,7 @@ def _old_layout(session: Session) -> str:
     """The file text the store wrote before the compact layout: plain tomli-w, edits as arrays."""
     import tomli_w
 
-    return tomli_w.dumps(store_mod._drop_none(session.model_dump(mode="python")))
+    return tomli_w.dumps(codec._drop_none(session.model_dump(mode="python")))
 
 
 def _typed(text: str, start_ms: int = 1000) -> list[Edit]:
@@ -809,16 +804,17 @@ def test_edit_log_encoding_round_trips_exactly(log: list[Edit]) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(edits, min_size=1, max_size=20), st.lists(edits, max_size=20), st.integers(min_value=0, max_value=19))
 def test_edit_log_cache_never_serves_a_stale_prefix(first: list[Edit], more: list[Edit], k: int) -> None:
+    cache = codec.EditLogCache()  # what each Store keeps for its autosaves
     live = list(first)
-    store_mod.encode_edit_log(list(live))  # an autosave of a snapshot (copied list, shared Edits)
+    cache.encode(list(live))  # an autosave of a snapshot (copied list, shared Edits)
     live.extend(more)
-    assert store_mod.encode_edit_log(list(live)) == "[" + store_mod._edits_json(live) + "]"
+    assert cache.encode(list(live)) == "[" + codec._edits_json(live) + "]"
     # replacing an earlier edit (not only appending) must not reuse the cached text
     i = k % len(live)
     live[i] = Edit(t_ms=live[i].t_ms + 1, pos=live[i].pos, removed=live[i].removed, text=live[i].text + "'")
-    assert store_mod.encode_edit_log(live) == "[" + store_mod._edits_json(live) + "]"
+    assert cache.encode(live) == "[" + codec._edits_json(live) + "]"
     # a shorter log with the same first edit (e.g. an older snapshot) is encoded afresh
-    assert store_mod.encode_edit_log(live[:1]) == "[" + store_mod._edits_json(live[:1]) + "]"
+    assert cache.encode(live[:1]) == "[" + codec._edits_json(live[:1]) + "]"
 
 
 def test_edit_log_is_one_literal_string_line_per_answer() -> None:
@@ -949,3 +945,53 @@ def test_two_stores_in_one_process_never_write_into_each_other(tmp_path):
     assert path.parent == second.sessions_dir
     assert first.path_for(session.id).is_file()
     assert [s.id for s in second.list_sessions()] == [session.id]
+
+
+def test_ownership_belongs_to_the_store_that_read_or_wrote_the_file(tmp_path):
+    """Another store on the same folder must load a session before it may overwrite it."""
+    first = Store(tmp_path / "data")
+    session = first.create("second", "general")
+    other = Store(tmp_path / "data")
+    with pytest.raises(StoreError, match="refusing to overwrite"):
+        other.save(session.model_copy(deep=True))
+    loaded = other.load(session.id)
+    loaded.status = "complete"
+    assert other.save(loaded) == first.path_for(session.id)
+    assert first.load(session.id).status == "complete"
+
+
+def test_attempts_of_a_question_newest_first_without_loading_unrelated_files(store: Store, monkeypatch) -> None:
+    older = store.create("phone", "general", answers=[answer("q.same", text="First try.")])
+    store.add_feedback(older.id, Feedback(
+        pointers=[Pointer(kind="no-result", title="Say how it ended", evidence="x", tip="t", question_id="q.same")],
+        backend="offline",
+    ))
+    blank = store.create("phone", "general", answers=[answer("q.same", text="   ")])
+    unrelated = store.create("phone", "general", answers=[answer("q.other")])
+    newer = store.create("phone", "general", answers=[answer("q.same", text="Second try.")])
+    current = store.create("phone", "general", answers=[answer("q.same", text="Now.")])
+    real_read = store_mod.read_session_file
+
+    def only_mentions(path):
+        assert path.stem != unrelated.id, "a file that never mentions the question was parsed"
+        return real_read(path)
+
+    monkeypatch.setattr(store_mod, "read_session_file", only_mentions)
+    found = store.attempts_of("q.same", exclude=current.id, limit=10)
+    assert [(a.session_id, a.answer.text) for a in found] == [(newer.id, "Second try."), (older.id, "First try.")]
+    assert found[1].pointer_titles == ("Say how it ended",) and found[0].pointer_titles == ()
+    assert blank.id not in {a.session_id for a in found}
+    assert [a.session_id for a in store.attempts_of("q.same", exclude=current.id, limit=1)] == [newer.id]
+
+
+def test_the_store_package_keeps_no_module_level_mutable_state() -> None:
+    """Caches and ownership live on each Store, so two stores never share them."""
+    import types
+
+    for module in (store_mod, claims, codec, index_mod, __import__("coach.store.summaries").store.summaries):
+        for name, value in vars(module).items():
+            if name.startswith("__") or isinstance(value, types.ModuleType):
+                continue
+            assert not isinstance(value, (dict, list, set, bytearray)), f"{module.__name__}.{name}"
+    a, b = Store("/nonexistent/a"), Store("/nonexistent/a")
+    assert a._claims is not b._claims and a._edit_logs is not b._edit_logs and a.index is not b.index

@@ -1,72 +1,32 @@
 """Other attempts at the same question, for "how did I answer this last time?".
 
-Finding them must not parse the whole history: the store's summaries say
-which files exist, a plain substring check on each file's bytes rules out the
-ones that never mention the question id, and only the rest are loaded.
+The store finds them (``Store.attempts_of``): a widget never opens session
+files itself, so the file format and its reading rules stay in one place.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from coach.domain.models import Answer
+from coach.store import Attempt
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from coach.store import Store
 
-    from coach.store import SessionSummary, Store
+__all__ = ("MAX_ATTEMPTS", "Attempt", "ReplayCompare", "attempt_text", "find_attempts")
 
 #: Stop after this many attempts: enough to see progress, bounded work.
 MAX_ATTEMPTS = 10
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """One answer to the question from another session."""
-
-    session_id: str
-    created_at: datetime
-    answer: Answer
-    pointer_titles: tuple[str, ...]
-
-
 def find_attempts(store: Store, question_id: str, *, exclude: str,
                   limit: int = MAX_ATTEMPTS) -> list[Attempt]:
     """Answers to ``question_id`` in other readable sessions, newest first."""
-    from coach.store import StoreError
-
-    needle = question_id.encode("utf-8")
-    found: list[Attempt] = []
-    for summary in _newest_first(store):
-        if summary.error or summary.id == exclude or not summary.n_answers:
-            continue
-        try:
-            if needle not in summary.path.read_bytes():
-                continue
-            session = store.load(summary.path)
-        except (OSError, StoreError):
-            continue  # changed or vanished since it was listed: not an attempt
-        answer = session.answer_for(question_id)
-        if answer is None or not answer.text.strip():
-            continue
-        feedback = session.latest_feedback
-        titles = tuple(p.title for p in feedback.pointers if p.question_id == question_id) \
-            if feedback else ()
-        found.append(Attempt(session.id, session.created_at, answer, titles))
-        if len(found) >= limit:
-            break
-    return found
-
-
-def _newest_first(store: Store) -> Iterator[SessionSummary]:
-    """Summaries newest first, read a batch at a time: the search usually stops early."""
-    for batch in store.iter_summaries(batch=100):
-        yield from batch
+    return store.attempts_of(question_id, exclude=exclude, limit=limit)
 
 
 def words(text: str) -> int:

@@ -1,0 +1,373 @@
+"""Session files: the one door (:class:`Store`) through which coach reads and writes them.
+
+Layout under the data directory (``root``, 0700)::
+
+    root/sessions/<id>.toml   one file per session, 0600, written atomically
+    root/index.json           a cache of session summaries for fast listing
+    root/index.lock           flock'ed around every read-modify-write of the index
+
+The rooms, each importing only those listed before it:
+
+- :mod:`~coach.store.errors`: :class:`StoreError`, the one error callers catch;
+- :mod:`~coach.store.codec`: the TOML layout, the edit-log encoding, schema upgrades;
+- :mod:`~coach.store.claims`: ids, and which files this store may write;
+- :mod:`~coach.store.summaries`: listing rows, from a file's header alone when safe;
+- :mod:`~coach.store.index`: the listing index and the listings read through it.
+
+Everything a store remembers (files it owns, the index entries it wrote, recent
+edit-log encodings) lives on the :class:`Store` instance, never in the module.
+Listings include unreadable files with ``.error`` set instead of hiding them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from coach.domain.models import Answer, Feedback, Session, utcnow
+from coach.fsutil import atomic_write_bytes, ensure_private_dir, is_temp_name, remove_stale_temps
+from coach.store.claims import SUFFIX, Claims, new_session_id, session_path, time_from_id
+from coach.store.codec import (
+    MIGRATIONS,
+    EditLogCache,
+    decode_edit_log,
+    encode_edit_log,
+    migrate,
+    read_session_file,
+    session_from_toml,
+    session_to_toml,
+)
+from coach.store.errors import StoreError
+from coach.store.index import INDEX_VERSION, Index, Sig
+from coach.store.summaries import (
+    Attempt,
+    SessionSummary,
+    aware,
+    error_summary,
+    list_json,
+    newest_first,
+    read_header_summary,
+    summarize,
+)
+
+__all__ = (
+    "INDEX_VERSION", "MIGRATIONS", "Attempt", "SessionSummary", "Store", "StoreError", "decode_edit_log",
+    "encode_edit_log", "error_summary", "list_json", "migrate", "new_session_id", "read_header_summary",
+    "read_session_file", "session_from_toml", "session_to_toml", "summarize", "time_from_id",
+)
+
+SESSIONS_DIR = "sessions"
+INDEX_FILE = "index.json"
+LOCK_FILE = "index.lock"
+_FRESH_EMPTY_S = 5.0  # an empty file younger than this is an id being claimed right now
+
+
+class Store:
+    """The sessions of one data directory.
+
+    Reading goes through this module's ``read_session_file`` and
+    ``read_header_summary``, so one patch here covers every read a store makes.
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).expanduser()
+        self.sessions_dir = self.root / SESSIONS_DIR
+        self.index_path = self.root / INDEX_FILE
+        self.lock_path = self.root / LOCK_FILE
+        self.index = Index(self.index_path, self.lock_path, self.sessions_dir)
+        self._claims = Claims(self.sessions_dir)
+        self._edit_logs = EditLogCache()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Store:
+        """The store in ``settings.data_path()`` (flag > env > config > XDG default)."""
+        return cls(settings.data_path())
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    # ------------------------------------------------------------ paths
+
+    def _ensure_dirs(self) -> None:
+        """Create root (0700 if new; a pre-existing user-chosen dir is left as is) and sessions/ (0700)."""
+        ensure_private_dir(self.root, tighten=False)
+        ensure_private_dir(self.sessions_dir)
+
+    def path_for(self, session_id: str) -> Path:
+        """Where the session with this id lives (whether or not it exists)."""
+        return session_path(self.sessions_dir, session_id)
+
+    def resolve(self, ref: str | os.PathLike[str]) -> Path:
+        """A session file from an id, a unique id prefix, or a path."""
+        if isinstance(ref, os.PathLike) or os.sep in str(ref) or str(ref).endswith(SUFFIX):
+            path = Path(ref).expanduser()
+            if not _is_file(path):
+                raise StoreError(path, "no such session file")
+            return path
+        ref = str(ref).strip()
+        if not ref:
+            raise StoreError(self.sessions_dir, "no session id given")
+        exact = self.path_for(ref)
+        if _is_file(exact):
+            return exact
+        return self._by_prefix(ref)
+
+    def _by_prefix(self, prefix: str) -> Path:
+        """The one session whose id starts with ``prefix``."""
+        matches = sorted(name for name in self._names() if name.startswith(prefix))
+        if not matches:
+            raise StoreError(self.sessions_dir, f"no session matches '{prefix}'")
+        if len(matches) > 1:
+            shown = ", ".join(m.removesuffix(SUFFIX) for m in matches[:3])
+            more = "" if len(matches) <= 3 else f", … ({len(matches)} in all)"
+            raise StoreError(self.sessions_dir, f"'{prefix}' is ambiguous: {shown}{more}")
+        return self.sessions_dir / matches[0]
+
+    def _names(self, *, clean: bool = False) -> list[str]:
+        """Every session file's name (one directory read, no stats); ``clean`` removes old temp litter."""
+        try:
+            entries = os.listdir(self.sessions_dir)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StoreError(self.sessions_dir, f"cannot read ({exc.strerror or exc})") from None
+        names = [n for n in entries if n.endswith(SUFFIX) and not n.startswith(".")]
+        if clean and any(is_temp_name(n) for n in entries):
+            remove_stale_temps(self.sessions_dir)
+        return names
+
+    # --------------------------------------------------------- read/write
+
+    def load(self, ref: str | os.PathLike[str]) -> Session:
+        """Load a session by id, unique id prefix or path; StoreError if unusable."""
+        path = self.resolve(ref)
+        session = read_session_file(path)
+        self._claims.own(session.id, path)
+        return session
+
+    def create(
+        self,
+        round: str,
+        role: str,
+        *,
+        job: str | None = None,
+        kind: str = "practice",
+        timed: bool = False,
+        answers: Iterable[Answer] = (),
+    ) -> Session:
+        """Start a new session with a fresh unique id and save it."""
+        self._ensure_dirs()
+        now = utcnow()
+        session_id, path = self._claims.claim_new_id(now)
+        try:
+            session = Session(
+                id=session_id,
+                kind=kind,
+                created_at=now,
+                updated_at=now,
+                round=round,
+                role=role,
+                job=job,
+                timed=timed,
+                answers=list(answers),
+            )
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        self._claims.own(session_id, path)
+        self.save(session)
+        return session
+
+    def save(self, session: Session) -> Path:
+        """Write ``session`` atomically (bumping ``updated_at``) and keep the index in step.
+
+        Refuses (StoreError) to overwrite a file this store did not create or
+        load, so an unreadable file is never replaced by accident. Write
+        failures (disk full, permissions) raise StoreError; the old file stays.
+        """
+        path = self._claims.owned(session.id)
+        if path is None:
+            self._ensure_dirs()
+            path = self._claims.claim_unowned(session.id)
+        session.updated_at = max(utcnow(), aware(session.updated_at))
+        # A lone surrogate (undecodable pasted bytes) cannot be UTF-8; saving
+        # it as "?" (what errors="replace" gives when encoding) beats refusing
+        # to save the rest of the answer.
+        data = session_to_toml(session, self._edit_logs).encode("utf-8", errors="replace")
+        try:
+            atomic_write_bytes(path, data)
+        except OSError as exc:
+            raise StoreError(path, f"could not save ({exc.strerror or exc}); the previous version is intact") from None
+        self._claims.own(session.id, path)
+        self.index.after_save(summarize(session, path), path)
+        return path
+
+    def delete(self, ref: str | os.PathLike[str]) -> None:
+        """Remove a session file (readable or not) and its index entry."""
+        path = self.resolve(ref)
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise StoreError(path, f"could not delete ({exc.strerror or exc})") from None
+        self._claims.forget(path)
+        self.index.forget(path)
+
+    def add_feedback(self, ref: str | os.PathLike[str], feedback: Feedback) -> Session:
+        """Append ``feedback`` to the session on disk (older feedback is kept) and save."""
+        session = self.load(ref)
+        session.feedback.append(feedback)
+        self.save(session)
+        return session
+
+    # ----------------------------------------------------------- listing
+
+    def list_sessions(self) -> list[SessionSummary]:
+        """Every session file, newest first; unreadable ones included with ``.error``."""
+        rows = [row for batch in self.iter_summaries() for row in batch]
+        newest_first(rows)
+        return rows
+
+    def iter_summaries(self, batch: int = 200) -> Iterator[list[SessionSummary]]:
+        """Every session file's row in lists of up to ``batch``, newest file name first.
+
+        For screens that should show the newest sessions before the rest are
+        read: one directory read, the index read once, then each batch is
+        stat'ed and summarized (from the index, else the file's header, else a
+        full parse) only when asked for. Ids sort by time, so file-name order
+        is newest first; unlike :meth:`list_sessions` (sorted by
+        ``created_at``), a file whose name is not a coach id, e.g. a copy,
+        sits where its name sorts. Unreadable files are rows with ``.error``.
+        The index is brought up to date once the last batch has been taken
+        (or with what was read so far, if the caller stops early).
+        """
+        if batch < 1:
+            raise ValueError(f"batch must be at least 1, not {batch}")
+        names = self._names(clean=True)
+        if names:
+            yield from self.index.batches(names, batch, self._summarize_file)
+
+    def _summarize_file(self, path: Path, sig: Sig) -> SessionSummary | None:
+        """One file's listing row: from its header if it has a usable one, else a full parse.
+
+        An error row if the file cannot be read; None for an id being claimed.
+        """
+        mtime = sig[0] / 1e9
+        if sig[1] == 0 and utcnow().timestamp() - mtime < _FRESH_EMPTY_S:
+            return None
+        row = read_header_summary(path, sig[1])
+        if row is not None:
+            return row
+        try:
+            session = read_session_file(path)
+        except StoreError as exc:
+            return error_summary(path, exc.reason, mtime)
+        return summarize(session, path)
+
+    def latest(self, status: str | None = None) -> SessionSummary | None:
+        """The newest readable session (with ``status``, if given); reads only as far as it must."""
+        for row in self.iter_newest():
+            if row.error is None and (status is None or row.status == status):
+                return row
+        return None
+
+    def resumable(self) -> list[SessionSummary]:
+        """Readable sessions still in progress, newest first; cheap with a current index.
+
+        One directory read and one pass over the index that parses only the
+        lines saying ``"status": "in-progress"`` (the others are only checked
+        for their key), then a stat of those candidates. Files the index does
+        not cover (new, or their line is damaged) and candidates whose stat
+        changed are summarized from disk, and the index is brought up to date.
+
+        The price: a file the index records as *not* in progress is not
+        stat'ed, so one edited behind coach's back into "in-progress" shows up
+        here only after the next full listing (History, ``coach history``)
+        refreshes its entry. Coach's own saves rewrite the entry whenever the
+        status changes, so in normal use the answer is exact.
+        """
+        names = self._names(clean=True)
+        return self.index.resumable(names, self._summarize_file) if names else []
+
+    def iter_newest(self, batch: int = 200) -> Iterator[SessionSummary]:
+        """Rows one at a time, newest first (by file name across batches), reading only as far as the caller goes.
+
+        For callers that want "the newest N sessions such that ...": stop
+        iterating (``break``) and nothing further is read or stat'ed.
+        """
+        for rows in self.iter_summaries(batch=batch):
+            newest_first(rows)
+            yield from rows
+
+    def recent_question_ids(self, sessions: int = 10) -> set[str]:
+        """Ids of questions shown in the ``sessions`` newest readable sessions.
+
+        A question counts once it was shown (answered, drafted or skipped), so a
+        new round can avoid what the user has just seen.
+        """
+        seen: set[str] = set()
+        rows: list[SessionSummary] = []
+        if sessions > 0:
+            for batch in self.iter_summaries(batch=max(sessions, 50)):
+                newest_first(batch)
+                rows.extend(r for r in batch if r.error is None)
+                if len(rows) >= sessions:
+                    break
+        for row in rows[:sessions]:
+            try:
+                session = read_session_file(row.path)
+            except StoreError:
+                continue  # changed since it was listed; it simply does not count
+            seen.update(a.question_id for a in session.answers if a.status != "pending")
+        return seen
+
+    def attempts_of(self, question_id: str, *, limit: int, exclude: str | None = None) -> list[Attempt]:
+        """Non-empty answers to ``question_id`` in other readable sessions, newest first, at most ``limit``.
+
+        Must not parse the whole history: the listing says which files exist,
+        a plain substring check on each file's bytes rules out the ones that
+        never mention the question id, and only the rest are loaded. Files that
+        change or vanish meanwhile are simply not attempts.
+        """
+        needle = question_id.encode("utf-8")
+        found: list[Attempt] = []
+        for rows in self.iter_summaries(batch=100):  # the search usually stops early
+            for summary in rows:
+                if summary.error or summary.id == exclude or not summary.n_answers:
+                    continue
+                try:
+                    if needle not in summary.path.read_bytes():
+                        continue
+                    session = self.load(summary.path)
+                except (OSError, StoreError):
+                    continue
+                answer = session.answer_for(question_id)
+                if answer is None or not answer.text.strip():
+                    continue
+                feedback = session.latest_feedback
+                titles = tuple(p.title for p in feedback.pointers if p.question_id == question_id) \
+                    if feedback else ()
+                found.append(Attempt(session.id, session.created_at, answer, titles))
+                if len(found) >= limit:
+                    return found
+        return found
+
+    def iter_sessions(self) -> Iterator[Session]:
+        """Every readable session, newest first (for analysis and export)."""
+        for row in self.list_sessions():
+            if row.error is None:
+                with contextlib.suppress(StoreError):
+                    yield read_session_file(row.path)
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file(), but a directory we may not enter is a clear StoreError."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise StoreError(path, f"cannot read ({exc.strerror or exc})") from None
