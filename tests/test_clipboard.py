@@ -10,6 +10,10 @@ from textual.drivers.headless_driver import HeadlessDriver
 
 from coach.clipboard import SCREEN_CHUNK, copy_to_terminal, osc52_sequence
 from coach.domain.models import RealInterview, Session
+from coach.banks import LoadedBanks
+from coach.config import load_settings
+from coach.store import Store
+from coach.tui.context import AppContext
 from coach.tui.screens.outreach import OutreachScreen
 
 
@@ -52,9 +56,10 @@ class _RequestApp(App[None]):
         super().__init__()
         self.session = session
         self.tmp = tmp
+        self.ctx = AppContext(load_settings(), Store.from_settings(load_settings()), LoadedBanks())
 
     def on_mount(self) -> None:
-        self.push_screen(OutreachScreen(self.session, save_dir=self.tmp))
+        self.push_screen(OutreachScreen(self.ctx, self.session, save_dir=self.tmp))
 
 
 async def test_app_copy_writes_the_osc52_escape_to_the_terminal(monkeypatch, tmp_path):
