@@ -195,6 +195,11 @@ def _no_example(f, q: str, ctx) -> tuple[str, str]:
         return ("Bring the nearest real example",
                 f"You said “{_short(f.evidence, 10)}”, then answered in general. Bring the closest thing you have done — "
                 "a class project, a volunteer role, your own money or time — and tell it as one short example.")
+    if mode == "plan":
+        return ("Back your plan with a time you did it",
+                f"Your plan is clear (“{_short(f.evidence, 10)}”). What makes it convincing is proof you work this way: "
+                "add one sentence on a time you faced something similar — “When this happened at my last job, I…” — "
+                "and how it turned out.")
     if not ctx.story:
         t = good_topic(q)
         return ("Back your approach with one real example",
@@ -260,6 +265,10 @@ def _ownership(f, q: str, ctx) -> tuple[str, str]:
 
 def _too_short(f, q: str, ctx) -> tuple[str, str]:
     n = f.facts.get("words", 0)
+    if f.facts.get("plan"):
+        return ("Give the plan room to show your judgement",
+                f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
+                "what you'd do if that didn't work, and why that's the right call for everyone involved.")
     if ctx.fit:
         need = "why this role appeals to you and one thing you'd bring to it"
     elif ctx.story:
@@ -288,6 +297,10 @@ def _too_long(f, q: str, ctx) -> tuple[str, str]:
 def _hedging(f, q: str, ctx) -> tuple[str, str]:
     phrases = f.facts.get("phrases") or []
     shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    if f.facts.get("plan"):
+        return ("Commit to what you'd do",
+                f"With {shown}, the plan reads as things you might attempt rather than a decision. Say what you will "
+                "do — “I'd ask my manager for ten minutes and…” — keep one condition at most, and give your reason.")
     return (KINDS["hedging"].title,
             f"Phrases like {shown} make you sound unsure of your own experience. Say it plainly — "
             "“I did X” rather than “I think I kind of did X” — and let the facts carry the modesty.")
@@ -310,6 +323,11 @@ def _off_topic(f, q: str, ctx) -> tuple[str, str]:
 
 def _negative(f, q: str, ctx) -> tuple[str, str]:
     word = f.facts.get("word", "")
+    if f.facts.get("plan"):
+        return ("Keep the people in the scenario on your side",
+                f"“{_short(f.evidence, 10)}” turns the plan against someone you'd still have to work with. "
+                "Interviewers look for how you'd keep the relationship: say how you'd raise it calmly and what "
+                "you'd do if it still didn't go your way.")
     if f.facts.get("verdict") or not word:
         return (KINDS["negative"].title,
                 f"Calling others “{word}” can make the interviewer wonder how you'd talk about them. Describe what "
