@@ -360,3 +360,17 @@ JOB_LINK = words_re(
     r"the (?:role|position|job|posting|job description|company|opportunity)", r"you (?:do|build|make|offer|serve)",
     r"(?:here|join|joining|work for|working for|apply|applied|applying)",
 )
+
+#: The candidate says there is no answer: nothing comes to mind, never been there, no idea.
+#: In a short answer this is the whole answer, whatever else it says (see `rules.apply_rules`).
+NON_ANSWER = words_re(
+    r"nothing comes to mind", r"nothing (?:really )?comes to mind", r"can't think of (?:anything|any|one|a time|an example)",
+    r"cannot think of (?:anything|any|one|a time|an example)", r"can't remember (?:a time|any|one)",
+    r"(?:I've|I have) never (?:really )?been in (?:that|this|such a|a) (?:situation|position)",
+    r"(?:I've|I have) never (?:had|experienced|faced) (?:that|this|anything like (?:that|this))",
+    r"never happened to me", r"no idea(?=[.!,]|$| sorry)", r"I (?:don't|do not) know what (?:I would|I'd|to) (?:do|say)",
+    r"not sure what to say", r"I have no (?:example|experience|answer)", r"I don't have (?:an|any) (?:example|answer)",
+    r"not applicable", r"n/a", r"doesn't apply to me", r"does not apply to me",
+)
+#: Up to this many words, a non-answer phrase is the answer; beyond it the candidate went on to say more.
+NON_ANSWER_WORDS = 25

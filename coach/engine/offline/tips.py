@@ -164,6 +164,11 @@ def _no_answer(f, q: str, ctx) -> tuple[str, str]:
         return ("The offline coach reads English only",
                 "The offline rules can only read English, so they couldn't look at this answer. If the interview "
                 "will be in English, practise it in English; an LLM backend can review answers in other languages.")
+    if reason == "non-answer":
+        return ("Find the nearest example you have",
+                f"“{_short(f.evidence, 10)}” is honest, and it happens to everyone. Next time, take a few seconds and "
+                "reach for the closest thing you have — a class project, a part-time job, a team you played on, "
+                "something at home — and say plainly how it compares. A near example told well beats no answer.")
     if reason in ("blank", "skipped", "no words"):
         skipped, total = f.facts.get("skipped", 0), f.facts.get("total", 0)
         if f.facts.get("follow_up"):
