@@ -17,13 +17,13 @@ from coach.domain.kinds import KINDS
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
     r"(?:tell (?:me|us) about|describe|share|give (?:me |us )?|walk (?:me|us) through|talk (?:me |us )?about|"
-    r"discuss|narrate|recall|recount|provide|explain)?\s*",
+    r"discuss|narrate|recall|recount|provide|explain)?\b\s*",
     re.IGNORECASE,
 )
 _ARTICLE_IN = re.compile(
-    r"^(?:a time (?:when|that|where|you)|a time|a situation (?:where|when|in which)|an experience (?:where|when|that)|"
+    r"^(?:(?:a time (?:when|that|where|you)|a time|a situation (?:where|when|in which)|an experience (?:where|when|that)|"
     r"a moment (?:when|where)|an instance (?:when|where)|an example (?:of|where|when)|a story (?:about|of|that)|"
-    r"a detailed account of a time|an? )\s*",
+    r"a detailed account of a time)\b|an? )\s*",
     re.IGNORECASE,
 )
 
