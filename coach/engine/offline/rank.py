@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
 from coach.domain.models import Strength
+from coach.engine.offline.job import term_touched
 from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
 from coach.engine.offline.rules import PerAnswer
 from coach.engine.offline.text import WORD_RE, first_person_past
@@ -140,6 +141,17 @@ def _strength_in(r: Reading, kinds: set[str]) -> Strength | None:
             if "?" in text.clean[s:e] or L.QUESTION_ASKED.search(text.lower, s, e):
                 return Strength(title="You came with a real question", evidence=text.verbatim(s, e), question_id=item.question_id)
         return None
+    if r.job_terms and "no-job-link" not in kinds:
+        # Matching the job well is worth saying: quote the sentence that names the most of it.
+        best, hits = None, 0
+        for s, e in text.sentences:
+            n = sum(1 for t in r.job_terms if term_touched(t, text.clean[s:e]))
+            if n > hits:
+                best, hits = (s, e), n
+        total = sum(1 for t in r.job_terms if term_touched(t, text.clean))
+        if best and total >= 3:
+            return Strength(title="You spoke to what the job asks for", evidence=text.verbatim(*best),
+                            question_id=item.question_id)
     cut = len(text.clean) // 3
     if q.story and not kinds & {"no-result", "vague-impact", "no-example"}:
         outcome = L.OUTCOME_MARKERS.search(text.lower, cut)

@@ -8,7 +8,7 @@ filler) fire only when they are dense enough to be what the interviewer remember
 from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
-from coach.engine.offline.job import term_touched
+from coach.engine.offline.job import offered_skills, term_touched
 from coach.engine.offline.reading import Finding, Reading
 from coach.engine.offline.text import concepts, first_action_pos, stem
 
@@ -200,4 +200,7 @@ def rule_no_job_link(c: Reading) -> Finding | None:
     m = L.I_RE.search(c.text.lower)
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
     missing = [t for t in c.job_terms if t not in matched] if c.job_terms else []
-    return c.find("no-job-link", severity, evidence, "no link to the role", terms=missing[:3], linked=bool(link))
+    # What the answer offers instead (React where the job asks for Python): a bridge to suggest.
+    offered = offered_skills(c.text.clean, c.job_terms) if c.job_terms else []
+    return c.find("no-job-link", severity, evidence, "no link to the role", terms=missing[:3], linked=bool(link),
+                  offered=offered, matched=matched[:2])

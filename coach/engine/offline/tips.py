@@ -344,6 +344,12 @@ def _negative(f, q: str, ctx) -> tuple[str, str]:
 
 def _no_job_link(f, q: str, ctx) -> tuple[str, str]:
     terms = f.facts.get("terms") or []
+    offered = f.facts.get("offered") or []
+    if terms and offered:
+        return ("Bridge what you bring to what they ask",
+                f"You talk about {' and '.join(offered)}, and the job asks for {terms[0]}. That can still work: say "
+                f"what carries over — “I've built this in {offered[0]}; the same thinking applies to {terms[0]}, "
+                "and I've started picking it up by…”.")
     if terms:
         quoted = [f"“{t}”" for t in terms]
         named = ", ".join(quoted[:-1]) + (" and " if len(quoted) > 1 else "") + quoted[-1]
