@@ -45,8 +45,16 @@ ROUND_WEIGHTS: dict[str, dict[str, float]] = {
 REPEAT_BONUS = 0.12
 
 
+#: One deliberately skipped question, weighed against a weakness that runs through the
+#: answers given: the skip is a one-off, so a pattern seen twice or more outranks it.
+ONE_SKIP_WEIGHT = 0.8
+
+
 def _weighted(f: Finding, round: str | None) -> float:
-    return f.severity * ROUND_WEIGHTS.get(round or "", {}).get(f.kind, 1.0)
+    w = f.severity * ROUND_WEIGHTS.get(round or "", {}).get(f.kind, 1.0)
+    if f.kind == "no-answer" and f.facts.get("skipped") == 1 and not f.facts.get("follow_up"):
+        w = min(w, ONE_SKIP_WEIGHT)
+    return w
 
 
 def rank_kinds(per_answer: PerAnswer, round: str | None) -> list[tuple[float, Finding]]:
@@ -72,6 +80,12 @@ def choose(per_answer: PerAnswer, round: str | None) -> list[Finding]:
     ranked = rank_kinds(per_answer, round)
     if not ranked:
         return []
+    if ranked[0][1].kind == "no-answer" and ranked[0][1].facts.get("skipped") == 1:
+        # One skipped question against a weakness running through two or more answers: the pattern leads.
+        pattern = [sf for sf in ranked[1:] if _answers_with(per_answer, sf[1].kind) >= 2]
+        if pattern:
+            ranked = [pattern[0], ranked[0]] + [sf for sf in ranked[1:] if sf is not pattern[0]]
+            return [ranked[0][1], ranked[1][1]]
     picks = [ranked[0][1]]
     worst = _worst_answer_top(per_answer, round)
     if worst is not None and worst.kind != picks[0].kind and _weighted(worst, round) >= 0.6:
@@ -85,6 +99,10 @@ def choose(per_answer: PerAnswer, round: str | None) -> list[Finding]:
         if same:
             picks.append(max(same, key=lambda f: f.severity))
     return picks
+
+
+def _answers_with(per_answer: PerAnswer, kind: str) -> int:
+    return sum(1 for _r, fs in per_answer if any(f.kind == kind and f.severity >= REPORT_THRESHOLD for f in fs))
 
 
 def _worst_answer_top(per_answer, round) -> Finding | None:
