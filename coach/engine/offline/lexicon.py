@@ -139,7 +139,7 @@ OUTCOME_MARKERS = words_re(
     r"got used to", r"felt (?:much |a lot |far |way )?(?:more )?(?:comfortable|confident|proud|relaxed|prepared|capable|at ease)",
     r"(?:was|were|got) (?:solved|resolved|fixed|settled|cleared up)",
     r"(?:was|were) glad", r"stuck with it", r"by the (?:end of|next|following|time)", r"(?:earlier|sooner|later) than (?:planned|expected|scheduled|usual)",
-    r"as a result", r"in the end", r"at the end", r"ended up", r"end result", r"the result",
+    r"as a result", r"in the end", r"at the end(?! of (?:each|every|the) (?:day|shift|week))", r"ended up", r"end result", r"the result",
     r"resulted", r"outcome", r"because of (?:this|that)", r"thanks to",
     r"which (?:led|meant|helped|saved|cut|increased|reduced|improved|allowed|made)",
     r"(?:I|we|they|he|she) (?:finished|delivered|launched|shipped|won|hit|met|reached|completed|passed|achieved|resolved|solved|fixed|managed to|were able|was able|got|earned|received|agreed|closed)",
@@ -149,7 +149,7 @@ OUTCOME_MARKERS = words_re(
     r"paid off", r"improved", r"increased", r"reduced", r"decreased", r"saved", r"grew", r"doubled",
     r"tripled", r"promoted", r"praised", r"thanked", r"appreciated", r"positive feedback",
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
-    r"turned out", r"it worked", r"no longer", r"got better", r"made a difference", r"was okay",
+    r"turned out", r"(?<!how )(?<!what )it worked", r"no longer", r"got better", r"made a difference", r"was okay",
     r"was fine", r"it helped", r"helped (?:us|them|me|the)", r"realized", r"realised",
     # Change verbs and comparatives: how things were different afterwards.
     r"dropped", r"fell", r"rose", r"went (?:up|down|from)", r"freed", r"cleared", r"halved", r"stopped",
@@ -170,7 +170,7 @@ SCALE_MARKERS = words_re(
 )
 
 VAGUE_OUTCOME = words_re(
-    r"went (?:well|smoothly|great|fine|good)", r"it worked", r"worked out(?: well| great| fine)?",
+    r"went (?:well|smoothly|great|fine|good)", r"(?<!how )(?<!what )it worked", r"worked out(?: well| great| fine)?",
     r"(?:was|were) (?:a )?success(?:ful)?", r"everyone was (?:happy|pleased|satisfied)",
     r"turned out (?:well|great|fine|good|okay)", r"it helped", r"good (?:result|outcome)s?",
     r"positive (?:result|outcome|impact)s?", r"made a (?:big )?difference", r"was (?:okay|ok|fine)",
