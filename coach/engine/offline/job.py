@@ -13,7 +13,7 @@ JOB_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#/.'-]*[A-Za-z0-9+#]|[A-Za-z]")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s+")
 _JOB_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 _SPLIT_RE = re.compile(
-    r"[,;:()]|\b(?:and|or|with|of|in|for|to|on|using|including|such as|e\.g\.|like|against|from|into|via|by|at|as)\b",
+    r"[,;:()]|(?<![\w-])(?:and|or|with|of|in|for|to|on|using|including|such as|e\.g\.|like|against|from|into|via|by|at|as)(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -114,7 +114,9 @@ def job_key_terms(job: str | None, limit: int = 8) -> list[str]:
     """
     if not job:
         return []
-    return list(_job_key_terms(job[:20000], limit))
+    # Skills and tools first (they are what a candidate is screened on), then the rest in order.
+    ranked = sorted(_job_key_terms(job[:20000], 40), key=lambda t: not is_skill(t))
+    return ranked[:limit]
 
 
 # Cached: `coach analyze --job` reads the same job description for every line.
@@ -139,6 +141,8 @@ def _job_key_terms(job: str, limit: int) -> tuple[str, ...]:
             if len(words) == 1 and (words[0].lower() in _DUTY_VERBS or words[0].islower() and words[0].endswith(("ing", "ed"))):
                 continue  # a lone verb ("designing", "write") is not a requirement by itself
             key = " ".join(job_stem(w) for w in words)
+            if len(words) == 1 and words[0].lower() in NOISE_TERMS:
+                continue
             if key in seen or (len(words) == 1 and len(words[0]) < 2):
                 continue
             seen.add(key)
@@ -148,12 +152,81 @@ def _job_key_terms(job: str, limit: int) -> tuple[str, ...]:
     return tuple(terms)
 
 
+#: Names people use for the same skill or tool: a candidate who says "Postgres" has
+#: answered a job that asks for "PostgreSQL". Each group is matched as one term.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("postgresql", "postgres", "psql"), ("javascript", "js", "ecmascript"), ("typescript", "ts"),
+    ("golang", "go"), ("kubernetes", "k8s"), ("on-call", "on call", "pager duty", "pagerduty", "paged"),
+    ("incident response", "incident management", "incidents", "outage", "outages", "postmortem", "post-mortem"),
+    ("customer service", "customer support", "helping customers", "support tickets"),
+    ("machine learning", "ml"), ("artificial intelligence", "ai"), ("continuous integration", "ci", "ci/cd"),
+    ("amazon web services", "aws"), ("google cloud", "gcp"), ("microsoft excel", "excel", "spreadsheets", "spreadsheet"),
+    ("user experience", "ux"), ("user interface", "ui"), ("quality assurance", "qa", "testing"),
+    ("a/b tests", "a/b testing", "a/b test", "experiments", "experimentation"),
+    ("stakeholder management", "stakeholders", "stakeholder"), ("sql", "mysql", "queries"),
+    ("python", "pandas", "django", "flask"), ("react", "react.js", "reactjs"), ("node", "node.js", "nodejs"),
+)
+_SYN_INDEX = {name: group for group in SYNONYMS for name in group}
+
+#: Job-ad words that are never a requirement on their own ("card" from "report card", "range").
+NOISE_TERMS = frozenset(
+    """card cards thing things stuff area areas field fields range variety number lot lots kind type types
+    part parts side way ways place time times world matter detail details task tasks duty duties item items""".split()
+)
+
+
+def _normal(text: str) -> str:
+    """Lower case with hyphens and slashes between words read as spaces ("on-call" = "on call")."""
+    return re.sub(r"(?<=[a-z])[-–](?=[a-z])", " ", text.lower())
+
+
+def _phrase_in(lower: str, phrase: str) -> bool:
+    if " " in phrase or not phrase.isalpha():
+        return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", lower) is not None
+    return has_word(lower, phrase)
+
+
 def term_touched(term: str, text: str) -> bool:
-    """Whether ``text`` mentions ``term``: more than half of its words, loosely stemmed."""
-    lower = text.lower()
+    """Whether ``text`` mentions ``term``: the phrase or a synonym of it, or most of its words, loosely stemmed."""
+    lower = _normal(text)
+    norm = _normal(term)
+    for name in _SYN_INDEX.get(term.lower(), _SYN_INDEX.get(norm, (norm,))):
+        if _phrase_in(lower, _normal(name)):
+            return True
     words = term.split()
-    hits = sum(1 for w in words if has_word(lower, w))
+    hits = sum(1 for w in words if has_word(lower, w) or any(
+        _phrase_in(lower, _normal(n)) for n in _SYN_INDEX.get(w.lower(), ())))
     return hits * 2 > len(words)
+
+
+def is_skill(term: str) -> bool:
+    """A tool or a named skill (a name, an acronym, a known synonym group) rather than a generic phrase."""
+    return term.lower() in _SYN_INDEX or _normal(term) in _SYN_INDEX or any(
+        w[:1].isupper() or w.isupper() or any(ch in w for ch in "+#/.") for w in term.split())
+
+
+#: Tools and skills a candidate may offer that a job did not ask for: the answer's side of a mismatch.
+_OFFERED = tuple(sorted({n for g in SYNONYMS for n in g if len(n) > 2} | {
+    "java", "c++", "c#", "ruby", "rust", "php", "swift", "kotlin", "angular", "vue", "tableau", "looker",
+    "power bi", "salesforce", "figma", "photoshop", "docker", "terraform", "spark", "hadoop", "r"}, key=len, reverse=True))
+
+
+def offered_skills(text: str, terms: tuple[str, ...], limit: int = 2) -> list[str]:
+    """Tools the answer names that none of the job's ``terms`` is or is a synonym of."""
+    lower = _normal(text)
+    asked = {n for t in terms for n in _SYN_INDEX.get(t.lower(), (t.lower(),))}
+    found: list[str] = []
+    for name in _OFFERED:
+        if name in asked or len(name) < 2 or any(name in f.lower() for f in found):
+            continue
+        if name == "r" or name == "go":
+            continue  # too common as ordinary words
+        m = re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", lower)
+        if m:
+            found.append(text[m.start():m.end()])  # as the candidate typed it
+            if len(found) >= limit:
+                break
+    return found
 
 
 def job_terms(job: str | None, limit: int = 14) -> tuple[str, ...]:

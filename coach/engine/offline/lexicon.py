@@ -139,7 +139,7 @@ OUTCOME_MARKERS = words_re(
     r"got used to", r"felt (?:much |a lot |far |way )?(?:more )?(?:comfortable|confident|proud|relaxed|prepared|capable|at ease)",
     r"(?:was|were|got) (?:solved|resolved|fixed|settled|cleared up)",
     r"(?:was|were) glad", r"stuck with it", r"by the (?:end of|next|following|time)", r"(?:earlier|sooner|later) than (?:planned|expected|scheduled|usual)",
-    r"as a result", r"in the end", r"at the end", r"ended up", r"end result", r"the result",
+    r"as a result", r"in the end", r"at the end(?! of (?:each|every|the) (?:day|shift|week))", r"ended up", r"end result", r"the result",
     r"resulted", r"outcome", r"because of (?:this|that)", r"thanks to",
     r"which (?:led|meant|helped|saved|cut|increased|reduced|improved|allowed|made)",
     r"(?:I|we|they|he|she) (?:finished|delivered|launched|shipped|won|hit|met|reached|completed|passed|achieved|resolved|solved|fixed|managed to|were able|was able|got|earned|received|agreed|closed)",
@@ -149,7 +149,7 @@ OUTCOME_MARKERS = words_re(
     r"paid off", r"improved", r"increased", r"reduced", r"decreased", r"saved", r"grew", r"doubled",
     r"tripled", r"promoted", r"praised", r"thanked", r"appreciated", r"positive feedback",
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
-    r"turned out", r"it worked", r"no longer", r"got better", r"made a difference", r"was okay",
+    r"turned out", r"(?<!how )(?<!what )it worked", r"no longer", r"got better", r"made a difference", r"was okay",
     r"was fine", r"it helped", r"helped (?:us|them|me|the)", r"realized", r"realised",
     # Change verbs and comparatives: how things were different afterwards.
     r"dropped", r"fell", r"rose", r"went (?:up|down|from)", r"freed", r"cleared", r"halved", r"stopped",
@@ -170,7 +170,7 @@ SCALE_MARKERS = words_re(
 )
 
 VAGUE_OUTCOME = words_re(
-    r"went (?:well|smoothly|great|fine|good)", r"it worked", r"worked out(?: well| great| fine)?",
+    r"went (?:well|smoothly|great|fine|good)", r"(?<!how )(?<!what )it worked", r"worked out(?: well| great| fine)?",
     r"(?:was|were) (?:a )?success(?:ful)?", r"everyone was (?:happy|pleased|satisfied)",
     r"turned out (?:well|great|fine|good|okay)", r"it helped", r"good (?:result|outcome)s?",
     r"positive (?:result|outcome|impact)s?", r"made a (?:big )?difference", r"was (?:okay|ok|fine)",
@@ -360,3 +360,17 @@ JOB_LINK = words_re(
     r"the (?:role|position|job|posting|job description|company|opportunity)", r"you (?:do|build|make|offer|serve)",
     r"(?:here|join|joining|work for|working for|apply|applied|applying)",
 )
+
+#: The candidate says there is no answer: nothing comes to mind, never been there, no idea.
+#: In a short answer this is the whole answer, whatever else it says (see `rules.apply_rules`).
+NON_ANSWER = words_re(
+    r"nothing comes to mind", r"nothing (?:really )?comes to mind", r"can't think of (?:anything|any|one|a time|an example)",
+    r"cannot think of (?:anything|any|one|a time|an example)", r"can't remember (?:a time|any|one)",
+    r"(?:I've|I have) never (?:really )?been in (?:that|this|such a|a) (?:situation|position)",
+    r"(?:I've|I have) never (?:had|experienced|faced) (?:that|this|anything like (?:that|this))",
+    r"never happened to me", r"no idea(?=[.!,]|$| sorry)", r"I (?:don't|do not) know what (?:I would|I'd|to) (?:do|say)",
+    r"not sure what to say", r"I have no (?:example|experience|answer)", r"I don't have (?:an|any) (?:example|answer)",
+    r"not applicable", r"n/a", r"doesn't apply to me", r"does not apply to me",
+)
+#: Up to this many words, a non-answer phrase is the answer; beyond it the candidate went on to say more.
+NON_ANSWER_WORDS = 25

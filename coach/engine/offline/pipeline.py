@@ -22,6 +22,7 @@ class _View:
 
     def __init__(self, r: Reading) -> None:
         self.story, self.fit, self.closing, self.round = r.q.story, r.q.fit, r.q.closing, r.round
+        self.situational = r.q.situational
 
 
 def _pointer(f: Finding, r: Reading) -> Pointer:

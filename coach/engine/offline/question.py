@@ -55,6 +55,10 @@ STORY_Q = words_re(
 SITUATIONAL_Q = words_re(
     r"what would you do", r"how would you (?:handle|approach|respond|deal|react|manage|prioriti[sz]e)",
     r"imagine", r"suppose", r"if you (?:were|had|found|discovered|noticed)", r"let's say",
+    # "Would you find this enjoyable?", "How do you feel about this situation?": a reaction to a scenario.
+    r"would you (?:find|enjoy|like|prefer|feel|be|choose|volunteer|go|accept|take|say|tell)",
+    r"how (?:do|would) you feel about (?:this|that|the) (?:situation|scenario|decision|news|change|feedback)",
+    r"how would you", r"what would you",
 )
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
 from coach.domain.models import Strength
+from coach.engine.offline.job import term_touched
 from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
 from coach.engine.offline.rules import PerAnswer
 from coach.engine.offline.text import WORD_RE, first_person_past
@@ -44,8 +45,16 @@ ROUND_WEIGHTS: dict[str, dict[str, float]] = {
 REPEAT_BONUS = 0.12
 
 
+#: One deliberately skipped question, weighed against a weakness that runs through the
+#: answers given: the skip is a one-off, so a pattern seen twice or more outranks it.
+ONE_SKIP_WEIGHT = 0.8
+
+
 def _weighted(f: Finding, round: str | None) -> float:
-    return f.severity * ROUND_WEIGHTS.get(round or "", {}).get(f.kind, 1.0)
+    w = f.severity * ROUND_WEIGHTS.get(round or "", {}).get(f.kind, 1.0)
+    if f.kind == "no-answer" and f.facts.get("skipped") == 1 and not f.facts.get("follow_up"):
+        w = min(w, ONE_SKIP_WEIGHT)
+    return w
 
 
 def rank_kinds(per_answer: PerAnswer, round: str | None) -> list[tuple[float, Finding]]:
@@ -71,6 +80,12 @@ def choose(per_answer: PerAnswer, round: str | None) -> list[Finding]:
     ranked = rank_kinds(per_answer, round)
     if not ranked:
         return []
+    if ranked[0][1].kind == "no-answer" and ranked[0][1].facts.get("skipped") == 1:
+        # One skipped question against a weakness running through two or more answers: the pattern leads.
+        pattern = [sf for sf in ranked[1:] if _answers_with(per_answer, sf[1].kind) >= 2]
+        if pattern:
+            ranked = [pattern[0], ranked[0]] + [sf for sf in ranked[1:] if sf is not pattern[0]]
+            return [ranked[0][1], ranked[1][1]]
     picks = [ranked[0][1]]
     worst = _worst_answer_top(per_answer, round)
     if worst is not None and worst.kind != picks[0].kind and _weighted(worst, round) >= 0.6:
@@ -84,6 +99,10 @@ def choose(per_answer: PerAnswer, round: str | None) -> list[Finding]:
         if same:
             picks.append(max(same, key=lambda f: f.severity))
     return picks
+
+
+def _answers_with(per_answer: PerAnswer, kind: str) -> int:
+    return sum(1 for _r, fs in per_answer if any(f.kind == kind and f.severity >= REPORT_THRESHOLD for f in fs))
 
 
 def _worst_answer_top(per_answer, round) -> Finding | None:
@@ -140,6 +159,17 @@ def _strength_in(r: Reading, kinds: set[str]) -> Strength | None:
             if "?" in text.clean[s:e] or L.QUESTION_ASKED.search(text.lower, s, e):
                 return Strength(title="You came with a real question", evidence=text.verbatim(s, e), question_id=item.question_id)
         return None
+    if r.job_terms and "no-job-link" not in kinds:
+        # Matching the job well is worth saying: quote the sentence that names the most of it.
+        best, hits = None, 0
+        for s, e in text.sentences:
+            n = sum(1 for t in r.job_terms if term_touched(t, text.clean[s:e]))
+            if n > hits:
+                best, hits = (s, e), n
+        total = sum(1 for t in r.job_terms if term_touched(t, text.clean))
+        if best and total >= 3:
+            return Strength(title="You spoke to what the job asks for", evidence=text.verbatim(*best),
+                            question_id=item.question_id)
     cut = len(text.clean) // 3
     if q.story and not kinds & {"no-result", "vague-impact", "no-example"}:
         outcome = L.OUTCOME_MARKERS.search(text.lower, cut)

@@ -19,8 +19,9 @@ from collections.abc import Callable
 
 from coach.engine import AnswerItem, ReviewRequest
 from coach.engine.offline.job import job_terms
-from coach.engine.offline.lexicon import DECLINE_Q
+from coach.engine.offline.lexicon import DECLINE_Q, NON_ANSWER, NON_ANSWER_WORDS
 from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.rules_plan import rule_plan_example, rule_plan_hedging, rule_plan_hostile, rule_plan_short
 from coach.engine.offline.rules_story import rule_no_example, rule_no_result, rule_ownership, rule_vague_impact
 from coach.engine.offline.rules_style import (
     rule_filler,
@@ -54,6 +55,19 @@ RULES: tuple[Callable[[Reading], Finding | None], ...] = (
     rule_filler,
 )
 
+#: A situational answer is a plan: judged for length, commitment and fairness, not as a story.
+PLAN_RULES: tuple[Callable[[Reading], Finding | None], ...] = (
+    rule_plan_hostile,
+    rule_off_topic,
+    rule_negative,
+    rule_plan_short,
+    rule_plan_hedging,
+    rule_plan_example,
+    rule_too_long,
+    rule_structure,
+    rule_filler,
+)
+
 _ORDER = {k: i for i, k in enumerate((
     "no-answer", "no-questions", "off-topic", "negative", "no-example", "no-job-link", "too-short",
     "no-result", "ownership", "vague-impact", "too-long", "structure", "hedging", "filler",
@@ -73,7 +87,13 @@ def apply_rules(c: Reading) -> list[Finding]:
     if not is_english(text):
         s, e = text.sentences[0] if text.sentences else (0, len(text.clean))
         return [c.find("no-answer", 0.9, text.verbatim(s, e), "not English", reason="not-english")]
-    found = [f for f in (rule(c) for rule in RULES) if f is not None]
+    if not c.q.closing and text.n_words <= NON_ANSWER_WORDS:
+        m = NON_ANSWER.search(text.lower)
+        if m:
+            return [c.find("no-answer", 0.97, text.sentence_quote(m.start()), "says there is no answer",
+                           reason="non-answer", phrase=text.said(m))]
+    rules = PLAN_RULES if c.q.situational else RULES
+    found = [f for f in (rule(c) for rule in rules) if f is not None]
     found.sort(key=lambda f: (-f.severity, _ORDER[f.kind]))
     return found
 

@@ -70,7 +70,8 @@ def rule_no_result(c: Reading) -> Finding | None:
         return None
     short = c.text.n_words < 45
     sig = c.text.story
-    if not (sig.past >= 2 if short else sig.is_story):
+    told = sig.past >= 2 if short else sig.is_story
+    if not told and (short or sig.past < 2):
         return None
     cut = len(c.text.clean) // 3
     s, e = c.text.sentences[-1]
@@ -83,7 +84,10 @@ def rule_no_result(c: Reading) -> Finding | None:
         # or a spelled-out figure in the last sentence ("undone in four minutes"):
         # earlier, spelled-out durations are usually part of the actions.
         return None
-    return c.find("no-result", 0.45 if short else 0.74, c.text.verbatim(s, e), "story without an ending", short=short)
+    # A mostly general answer with some events in it and no ending: the missing example
+    # leads, and the missing ending is the next thing to fix (below no-example).
+    severity = 0.45 if short else 0.74 if told else 0.4
+    return c.find("no-result", severity, c.text.verbatim(s, e), "story without an ending", short=short)
 
 
 def rule_vague_impact(c: Reading) -> Finding | None:
@@ -167,6 +171,10 @@ def rule_ownership(c: Reading) -> Finding | None:
         evidence = c.text.sentence_quote(passive[0].start())
     if not c.q.story:
         severity -= 0.1
+    if not c.text.story.is_story:
+        # Habits and advice told with "we": the missing example is the bigger gap, and
+        # once there is one the candidate's part in it is the next thing to check.
+        severity = min(severity, 0.45)
     if absent is not None and absent.severity > severity:
         return absent
     return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")

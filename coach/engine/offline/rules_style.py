@@ -8,7 +8,7 @@ filler) fire only when they are dense enough to be what the interviewer remember
 from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
-from coach.engine.offline.job import term_touched
+from coach.engine.offline.job import offered_skills, term_touched
 from coach.engine.offline.reading import Finding, Reading
 from coach.engine.offline.text import concepts, first_action_pos, stem
 
@@ -18,7 +18,9 @@ def rule_too_short(c: Reading) -> Finding | None:
     n = c.text.n_words
     if c.q.closing:
         return None
-    floor = 45 if c.q.story else 30
+    # A story needs about 45 words; an approach or process ("walk me through how you…") 40;
+    # a fit answer 30.
+    floor = 45 if c.q.story else 30 if c.q.fit else 40
     if n >= floor:
         return None
     severity = 0.5 + 0.45 * (1 - n / floor)
@@ -57,7 +59,10 @@ def rule_off_topic(c: Reading) -> Finding | None:
         # words we do not know; word overlap is too weak a signal to call it off-topic.
         return None
     s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
-    return c.find("off-topic", 0.72, c.text.verbatim(s, e), "no overlap with the question")
+    # General advice that misses the question's words is first of all general: the missing
+    # example leads (no-example), and the topic is the second thing to fix.
+    severity = 0.72 if c.text.voice.habits < 2 else 0.48
+    return c.find("off-topic", severity, c.text.verbatim(s, e), "no overlap with the question")
 
 
 def rule_no_questions(c: Reading) -> Finding | None:
@@ -161,6 +166,9 @@ def rule_structure(c: Reading) -> Finding | None:
     if longest < 70 and avg < 38:
         return None
     severity = 0.55 + min(0.35, (longest - 60) / 100)
+    if c.q.story:
+        # In a story, a missing ending or example matters more than sentence length.
+        severity = min(severity, 0.6) - 0.1
     at = c.text.sentences[lengths.index(longest)]
     return c.find("structure", severity, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest)
 
@@ -192,4 +200,7 @@ def rule_no_job_link(c: Reading) -> Finding | None:
     m = L.I_RE.search(c.text.lower)
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
     missing = [t for t in c.job_terms if t not in matched] if c.job_terms else []
-    return c.find("no-job-link", severity, evidence, "no link to the role", terms=missing[:3], linked=bool(link))
+    # What the answer offers instead (React where the job asks for Python): a bridge to suggest.
+    offered = offered_skills(c.text.clean, c.job_terms) if c.job_terms else []
+    return c.find("no-job-link", severity, evidence, "no link to the role", terms=missing[:3], linked=bool(link),
+                  offered=offered, matched=matched[:2])

@@ -50,7 +50,9 @@ FIGURE_RE = re.compile(
     r"|times|people|customers|users|clients|tickets|calls|complaints|orders|sales|students|members"
     r"|volunteers|errors|bugs|incidents|steps|points|places)\b"
 )
-SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+#: A sentence ends at . ! ? followed by a space or the end: "0.5 percent", "e.g." and
+#: "node.js" stay inside their sentence, so a quote never stops at "under 0.".
+SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")
 
 
 def strip_controls(text: str) -> str:

@@ -17,13 +17,13 @@ from coach.domain.kinds import KINDS
 _LEAD_IN = re.compile(
     r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
     r"(?:tell (?:me|us) about|describe|share|give (?:me |us )?|walk (?:me|us) through|talk (?:me |us )?about|"
-    r"discuss|narrate|recall|recount|provide|explain)?\s*",
+    r"discuss|narrate|recall|recount|provide|explain)?\b\s*",
     re.IGNORECASE,
 )
 _ARTICLE_IN = re.compile(
-    r"^(?:a time (?:when|that|where|you)|a time|a situation (?:where|when|in which)|an experience (?:where|when|that)|"
+    r"^(?:(?:a time (?:when|that|where|you)|a time|a situation (?:where|when|in which)|an experience (?:where|when|that)|"
     r"a moment (?:when|where)|an instance (?:when|where)|an example (?:of|where|when)|a story (?:about|of|that)|"
-    r"a detailed account of a time|an? )\s*",
+    r"a detailed account of a time)\b|an? )\s*",
     re.IGNORECASE,
 )
 
@@ -164,6 +164,11 @@ def _no_answer(f, q: str, ctx) -> tuple[str, str]:
         return ("The offline coach reads English only",
                 "The offline rules can only read English, so they couldn't look at this answer. If the interview "
                 "will be in English, practise it in English; an LLM backend can review answers in other languages.")
+    if reason == "non-answer":
+        return ("Find the nearest example you have",
+                f"“{_short(f.evidence, 10)}” is honest, and it happens to everyone. Next time, take a few seconds and "
+                "reach for the closest thing you have — a class project, a part-time job, a team you played on, "
+                "something at home — and say plainly how it compares. A near example told well beats no answer.")
     if reason in ("blank", "skipped", "no words"):
         skipped, total = f.facts.get("skipped", 0), f.facts.get("total", 0)
         if f.facts.get("follow_up"):
@@ -195,6 +200,11 @@ def _no_example(f, q: str, ctx) -> tuple[str, str]:
         return ("Bring the nearest real example",
                 f"You said “{_short(f.evidence, 10)}”, then answered in general. Bring the closest thing you have done — "
                 "a class project, a volunteer role, your own money or time — and tell it as one short example.")
+    if mode == "plan":
+        return ("Back your plan with a time you did it",
+                f"Your plan is clear (“{_short(f.evidence, 10)}”). What makes it convincing is proof you work this way: "
+                "add one sentence on a time you faced something similar — “When this happened at my last job, I…” — "
+                "and how it turned out.")
     if not ctx.story:
         t = good_topic(q)
         return ("Back your approach with one real example",
@@ -260,6 +270,10 @@ def _ownership(f, q: str, ctx) -> tuple[str, str]:
 
 def _too_short(f, q: str, ctx) -> tuple[str, str]:
     n = f.facts.get("words", 0)
+    if f.facts.get("plan"):
+        return ("Give the plan room to show your judgement",
+                f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
+                "what you'd do if that didn't work, and why that's the right call for everyone involved.")
     if ctx.fit:
         need = "why this role appeals to you and one thing you'd bring to it"
     elif ctx.story:
@@ -288,6 +302,10 @@ def _too_long(f, q: str, ctx) -> tuple[str, str]:
 def _hedging(f, q: str, ctx) -> tuple[str, str]:
     phrases = f.facts.get("phrases") or []
     shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    if f.facts.get("plan"):
+        return ("Commit to what you'd do",
+                f"With {shown}, the plan reads as things you might attempt rather than a decision. Say what you will "
+                "do — “I'd ask my manager for ten minutes and…” — keep one condition at most, and give your reason.")
     return (KINDS["hedging"].title,
             f"Phrases like {shown} make you sound unsure of your own experience. Say it plainly — "
             "“I did X” rather than “I think I kind of did X” — and let the facts carry the modesty.")
@@ -310,6 +328,11 @@ def _off_topic(f, q: str, ctx) -> tuple[str, str]:
 
 def _negative(f, q: str, ctx) -> tuple[str, str]:
     word = f.facts.get("word", "")
+    if f.facts.get("plan"):
+        return ("Keep the people in the scenario on your side",
+                f"“{_short(f.evidence, 10)}” turns the plan against someone you'd still have to work with. "
+                "Interviewers look for how you'd keep the relationship: say how you'd raise it calmly and what "
+                "you'd do if it still didn't go your way.")
     if f.facts.get("verdict") or not word:
         return (KINDS["negative"].title,
                 f"Calling others “{word}” can make the interviewer wonder how you'd talk about them. Describe what "
@@ -321,6 +344,12 @@ def _negative(f, q: str, ctx) -> tuple[str, str]:
 
 def _no_job_link(f, q: str, ctx) -> tuple[str, str]:
     terms = f.facts.get("terms") or []
+    offered = f.facts.get("offered") or []
+    if terms and offered:
+        return ("Bridge what you bring to what they ask",
+                f"You talk about {' and '.join(offered)}, and the job asks for {terms[0]}. That can still work: say "
+                f"what carries over — “I've built this in {offered[0]}; the same thinking applies to {terms[0]}, "
+                "and I've started picking it up by…”.")
     if terms:
         quoted = [f"“{t}”" for t in terms]
         named = ", ".join(quoted[:-1]) + (" and " if len(quoted) > 1 else "") + quoted[-1]

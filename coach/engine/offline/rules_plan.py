@@ -1,0 +1,103 @@
+"""Rules for a plan: the answer to a situational "what would you do (and why)?" question.
+
+A situational answer is judged as a plan, not as a story. A recruiter reading
+one asks: is it long enough to show judgement (a plan needs a position, a step
+or two and the reason, which takes about 50 words)? Does it commit, or hedge
+every step ("I would try to… maybe… depending")? Does it treat the people in
+the scenario fairly, or turn on them (anger at the manager, making a colleague
+look bad, "not my problem")? A solid plan of that size is still stronger backed
+by one time the candidate actually did it — the usual next step, not a fault.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coach.engine.offline.lexicon import words_re
+from coach.engine.offline.reading import Finding, Reading
+
+#: Words a plan needs to show judgement: a position, a step or two, and why.
+PLAN_FLOOR = 50
+
+#: Tentative commitment in a plan: attempts, maybes and conditions instead of a decision.
+PLAN_HEDGES = words_re(
+    r"maybe", r"probably", r"perhaps", r"might", r"possibly", r"hopefully", r"I think", r"I guess",
+    r"I suppose", r"not sure", r"try to", r"try and", r"attempt to", r"depending", r"it depends", r"depends on",
+    r"if possible", r"for the most part", r"kind of", r"sort of", r"I feel like", r"I may", r"I hope",
+    r"if I can", r"see if", r"I don't know",
+)
+#: A plan that hedges this often (count, or count per 100 words) reads as no decision.
+HEDGES_FIRM = 3
+HEDGE_RATE = 3.0
+
+#: Turning on the people in the scenario: anger or contempt aimed at someone, an intent to
+#: shame, punish or expose them, or brushing the obligation aside. Any one of these is what
+#: an interviewer remembers about a plan, whatever else it says.
+HOSTILE = words_re(
+    r"(?:angry|upset|mad|annoyed|furious|irritated|pissed) (?:at|with) (?:my|the|him|her|them|this|that|your)",
+    r"make (?:him|her|them|my \w+|the \w+) look bad", r"set (?:him|her|them|my \w+|the \w+) straight",
+    r"get back at", r"teach (?:him|her|them) a lesson", r"behind my back", r"false information",
+    r"let (?:him|her|them) know it", r"(?:won't|will not|wouldn't|would not|don't|do not) care",
+    r"(?:that's|that is|it's) too bad", r"not my problem", r"(?:it is|it's) my right", r"mean nothing",
+    r"(?:doesn't|does not) (?:really )?know (?:my|what)", r"air my grievances", r"over (?:his|her|their|my manager's) head",
+    r"screw (?:him|her|them)", r"tough luck", r"their problem",
+)
+#: Contempt words: hostile when the sentence is about a person ("my colleague is lazy"),
+#: not when it is about a choice ("it would be stupid not to go").
+INSULTS = words_re(r"sissy", r"idiots?", r"stupid", r"lazy", r"selfish", r"incompetent", r"pathetic", r"whin\w+")
+_PEOPLE = re.compile(r"\b(?:he|she|they|them|him|her|manager|boss|colleague|co-?worker|supervisor|someone|people|girl|guy)\b")
+
+
+def _hedges(c: Reading) -> list[re.Match]:
+    return list(PLAN_HEDGES.finditer(c.text.lower))
+
+
+def rule_plan_short(c: Reading) -> Finding | None:
+    """A plan under `PLAN_FLOOR` words: too little to show a position, the steps and the reason."""
+    n = c.text.n_words
+    if not c.q.situational or n >= PLAN_FLOOR:
+        return None
+    severity = 0.62 + 0.3 * (1 - n / PLAN_FLOOR)
+    return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n,
+                  floor=PLAN_FLOOR, plan=True)
+
+
+def rule_plan_hedging(c: Reading) -> Finding | None:
+    """A plan that never commits: attempts, maybes and conditions at every step."""
+    if not c.q.situational:
+        return None
+    hits = _hedges(c)
+    n = c.text.n_words or 1
+    rate = 100 * len(hits) / n
+    if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE):
+        return None
+    # From three hedges the indecision is what the interviewer remembers, even in a short plan.
+    severity = 0.6 + min(0.3, 0.05 * len(hits) + 0.02 * rate) if len(hits) >= HEDGES_FIRM else 0.6
+    seen: dict[str, str] = {}
+    for h in hits:
+        seen.setdefault(h.group(), c.text.said(h))
+    return c.find("hedging", severity, c.text.sentence_quote(hits[0].start()), f"{len(hits)} hedges in a plan",
+                  phrases=list(seen.values()), count=len(hits), plan=True)
+
+
+def rule_plan_hostile(c: Reading) -> Finding | None:
+    """A plan that turns on the people in the scenario, or brushes the obligation aside."""
+    if not c.q.situational:
+        return None
+    low = c.text.lower
+    m = HOSTILE.search(low)
+    if m is None:
+        m = next((i for i in INSULTS.finditer(low) if _PEOPLE.search(low, *c.text.sentence_at(i.start()))), None)
+    if m is None:
+        return None
+    return c.find("negative", 0.86, c.text.sentence_quote(m.start()), "turns on the people in the scenario",
+                  word=c.text.said(m), count=1, invited=True, verdict=False, plan=True)
+
+
+def rule_plan_example(c: Reading) -> Finding | None:
+    """A solid plan of a fair length: the next step is one time the candidate did it."""
+    n = c.text.n_words
+    if not c.q.situational or n < PLAN_FLOOR or n > 200 or not c.text.sentences:
+        return None
+    return c.find("no-example", 0.5, c.text.verbatim(*c.text.sentences[0]), "a plan without a time it worked",
+                  mode="plan", phrase="")

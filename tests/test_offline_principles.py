@@ -1,0 +1,161 @@
+"""One test per principle of the offline coach, on short answers written for these tests."""
+
+from __future__ import annotations
+
+from coach.engine import AnswerItem, ReviewRequest
+from coach.engine.offline import analyze, findings
+from coach.engine.offline.job import job_terms, term_touched
+from coach.engine.offline.question import QuestionInfo
+
+SCENARIO = ("Your team lead moves your launch date up by a week, and a colleague says the new date is impossible. "
+            "What would you do and why?")
+
+
+def _kinds(question: str, answer: str, **kw) -> list[str]:
+    item = AnswerItem(question_id="q", question=question, answer=answer)
+    return [p.kind for p in analyze(ReviewRequest(items=(item,), **kw)).pointers]
+
+
+def _q(question: str) -> QuestionInfo:
+    return QuestionInfo.read(AnswerItem(question_id="q", question=question, answer="x"))
+
+
+# 1. Read the question first.
+def test_question_type_is_read_from_its_wording():
+    assert _q("Tell me about a time you missed a deadline.").story
+    assert _q("How would you handle a client who keeps changing the brief?").situational
+    assert _q("Would you find a month on the night shift interesting or tiring? Why?").situational
+    assert _q("How do you feel about this situation? What would you do?").situational
+    assert _q("Why do you want to work here?").fit
+    assert _q("Do you have any questions for us?").closing
+
+
+def test_a_short_plan_is_too_short_not_a_missing_story():
+    assert _kinds(SCENARIO, "I would talk to my lead and ask which parts matter most for launch.")[0] == "too-short"
+
+
+def test_a_plan_that_never_commits_is_hedging():
+    answer = ("I would maybe try to talk to the lead first, depending on how busy they are, and possibly see if "
+              "we could move a few things. I might also try and ask the colleague what they think, if possible, "
+              "and hopefully we would find something that works for everyone in the end.")
+    assert _kinds(SCENARIO, answer)[0] == "hedging"
+
+
+def test_a_plan_that_turns_on_a_colleague_is_negative():
+    answer = ("I would tell the lead the colleague is just lazy and always complains about dates. Then I would "
+              "do the work myself over the weekend so the launch happens, and make sure the lead knows who "
+              "actually delivered it this time round.")
+    assert _kinds(SCENARIO, answer)[0] == "negative"
+
+
+def test_a_solid_plan_is_backed_by_a_time_it_worked():
+    answer = ("I would first sit down with the lead and the colleague together and list what the launch really "
+              "needs. Then I would propose shipping the core features on the new date and the rest a week later, "
+              "because that keeps the promise to the customer without burning the team out, and I would write "
+              "the plan down so everyone agrees.")
+    kinds = _kinds(SCENARIO, answer)
+    assert kinds[0] == "no-example" and "too-short" not in kinds
+
+
+# 2. A non-answer is a non-answer.
+def test_nothing_comes_to_mind_is_a_non_answer_with_a_kind_tip():
+    for answer in ("Nothing comes to mind, sorry.", "I've never been in that situation.", "No idea, sorry."):
+        item = AnswerItem(question_id="q", question="Tell me about a time you disagreed with a manager.", answer=answer)
+        p = analyze(ReviewRequest(items=(item,))).pointers[0]
+        assert p.kind == "no-answer", answer
+        assert "nearest" in p.tip or "closest" in p.tip
+        assert p.evidence in answer
+
+
+def test_a_story_that_mentions_having_no_idea_is_not_a_non_answer():
+    answer = ("In my first week at the bakery I had no idea how the till worked, so I asked the owner to show me "
+              "once, wrote the steps on a card and by Friday I was closing the shop on my own.")
+    assert _kinds("Tell me about a time you learned something quickly.", answer)[0] != "no-answer"
+
+
+# 3. Off-topic is conservative: a first-person story in other words is not called off-topic.
+def test_a_story_in_other_words_is_not_off_topic():
+    answer = ("Last summer at the cafe the espresso machine broke during the morning rush. I moved two people to "
+              "the filter coffee, told the queue what was happening and called the repair line, and we lost only "
+              "a handful of orders before it was fixed at ten.")
+    assert "off-topic" not in _kinds("Describe a time you dealt with a problem under pressure.", answer)
+
+
+# 4. Ending vs scale.
+def test_a_story_with_no_ending_is_no_result_and_a_vague_ending_is_vague_impact():
+    q = "Tell me about a time you improved a process at work."
+    story = ("At my last job the returns desk kept losing paperwork. I noticed the forms were filed in three "
+             "different places, so I asked my manager if I could set up one shared tray. I labelled it, showed "
+             "everyone on the shift how it worked and checked it at the end of each day")
+    assert _kinds(q, story + ".")[0] == "no-result"
+    assert _kinds(q, story + ". After that things went much better and it worked well.")[0] == "vague-impact"
+
+
+# 5. Ranking in a round: a pattern outranks one skipped question.
+def test_a_pattern_outranks_one_skipped_question():
+    story = ("Last spring our release slipped, so I looked at the plan with the lead, moved two tasks to a "
+             "colleague and called the client to agree a new date for the first part of the work.")
+    items = (AnswerItem(question_id="a", question="Tell me about a time you missed a deadline.", answer=story),
+             AnswerItem(question_id="b", question="Tell me about a time you were under pressure.",
+                        answer=story.replace("release", "launch")),
+             AnswerItem(question_id="c", question="Tell me about a time you failed.", answer="", skipped=True))
+    pointers = analyze(ReviewRequest(items=items)).pointers
+    assert pointers[0].kind != "no-answer" and pointers[0].question_id in ("a", "b")
+    assert pointers[1].kind == "no-answer"
+
+
+# 6. Job fit a candidate trusts.
+def test_job_terms_match_by_synonym_phrase_and_inflection():
+    assert term_touched("PostgreSQL", "we ran Postgres for the orders service")
+    assert term_touched("on-call", "I was on call one week a month")
+    assert term_touched("incident response", "I led the response to two outages")
+    assert term_touched("stakeholders", "I kept each stakeholder informed")
+
+
+def test_job_terms_put_skills_first_and_drop_noise():
+    terms = job_terms("- Strong communication with customers\n- Python and Go\n- PostgreSQL\n- on-call rotation\n- card")
+    assert terms[:3] == ("Python", "Go", "PostgreSQL")
+    assert "card" not in terms and "on-call rotation" in terms
+
+
+def test_never_says_an_answer_skips_a_term_it_names():
+    job = "- Python\n- PostgreSQL\n- incident response"
+    answer = ("I want this role because I've spent two years writing Python services on Postgres and I enjoy "
+              "being the person who is calm when something breaks.")
+    item = AnswerItem(question_id="q", question="Why do you want this job?", answer=answer)
+    for f in findings(ReviewRequest(items=(item,), job=job, round="phone")):
+        if f.kind == "no-job-link":
+            assert "Python" not in f.facts["terms"] and "PostgreSQL" not in f.facts["terms"]
+
+
+def test_other_tools_than_the_job_asks_for_get_a_bridge():
+    job = "- Python\n- Go\n- PostgreSQL"
+    answer = ("I have built web front ends in React and JavaScript for two years, and I love shipping features "
+              "that people use every day, so a product team like yours is where I want to grow next.")
+    item = AnswerItem(question_id="q", question="Why do you want this job?", answer=answer)
+    p = [p for p in analyze(ReviewRequest(items=(item,), job=job, round="phone")).pointers if p.kind == "no-job-link"][0]
+    assert "React" in p.tip and "Python" in p.tip and "carries over" in p.tip
+
+
+def test_a_strong_job_match_is_the_strength_with_its_quote():
+    job = "- Python\n- PostgreSQL\n- incident response\n- on-call rotation"
+    answer = ("I want this role because it is the work I already do and want to do more of. At my current job I "
+              "write Python services on Postgres, I am on call one week in four, and I led our incident response "
+              "for two outages last year, which cut the time to recover from hours to about forty minutes. "
+              "Your team runs the same stack at a larger scale, and that is the next step I am looking for.")
+    item = AnswerItem(question_id="q", question="Why do you want this job?", answer=answer)
+    s = analyze(ReviewRequest(items=(item,), job=job, round="phone")).strength
+    assert s is not None and "job" in s.title and s.evidence in answer and "Python" in s.evidence
+
+
+# 7. Quotes read as whole words.
+def test_quotes_keep_decimals_and_words_whole():
+    answer = ("At the lab I checked every sample by hand and kept the error rate under 0.5 percent for the whole "
+              "term, and then I wrote the steps up for the next student.")
+    item = AnswerItem(question_id="q", question="Tell me about a time you ensured accuracy in your work.", answer=answer)
+    fb = analyze(ReviewRequest(items=(item,)))
+    for p in fb.pointers:
+        assert not p.evidence.endswith("0."), p.evidence
+        assert "r estimate" not in p.tip
+    item = AnswerItem(question_id="q", question="Tell me about a time your estimate was wrong.", answer="It was fine.")
+    assert "“r estimate" not in " ".join(p.tip for p in analyze(ReviewRequest(items=(item,))).pointers)
