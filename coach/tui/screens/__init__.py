@@ -7,9 +7,13 @@ draft registry, navigation) a screen asks of `coach_app(node)`, typed by the
 `ScreenHost` protocol so that no screen imports the app module (the app
 imports the screens, never the other way round).
 
-`WorkerErrorsToApp` exists because Textual's ``Worker.StateChanged`` does not
-bubble: a screen's failed worker would otherwise fail silently. Screens mix it
-in and every failure lands in the app's one handler, which notifies the user.
+Slow calls (the store, the banks, a review) run in
+``@work(exclusive=True, group=..., exit_on_error=False)`` async workers that
+await ``asyncio.to_thread(...)`` and then update the screen (or post a
+message). `WorkerErrorsToApp` exists because Textual's ``Worker.StateChanged``
+does not bubble: a screen's failed worker would otherwise fail silently.
+Screens mix it in and every failure lands in the app's one handler
+(`CoachApp.worker_changed`), which notifies the user.
 """
 
 from __future__ import annotations
