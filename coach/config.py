@@ -1,7 +1,9 @@
 """Settings and where each one came from.
 
 Precedence, highest first: command-line flags > ``COACH_*`` environment
-variables > the user config file > the system config file > defaults.
+variables > the user config file > the system config file > defaults. The
+layers are read (in that order) by `coach.config_layers`; this module
+validates each value with the model's own rules and merges them.
 
 Loading never raises for a bad file or variable: coach has to keep working on a
 shared box where an administrator's typo in /etc/coach/config.toml is not the
@@ -33,6 +35,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from coach import paths
+from coach.config_layers import SECTION_NAMES, RawLayer, env_var_for, flatten, read_layers
+from coach.config_layers import config_files  # noqa: F401  (re-exported)
 from coach.domain.rounds import DEFAULT_ROUND, ROUNDS
 from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
@@ -132,6 +136,7 @@ class Settings(BaseModel):
 # ------------------------------------------------------------------ the keys
 
 SECTIONS: dict[str, type[BaseModel]] = {"openai": OpenAISettings}
+assert set(SECTIONS) == SECTION_NAMES  # the layers flatten exactly these tables
 
 
 def _leaf_fields() -> dict[str, Any]:
@@ -148,11 +153,6 @@ def _leaf_fields() -> dict[str, Any]:
 
 FIELDS: dict[str, Any] = _leaf_fields()
 KEYS: tuple[str, ...] = tuple(FIELDS)
-
-
-def env_var_for(key: str) -> str:
-    """``openai.base_url`` -> ``COACH_OPENAI_BASE_URL``."""
-    return "COACH_" + key.replace(".", "_").upper()
 
 
 ENV_VARS: dict[str, str] = {env_var_for(k): k for k in KEYS}
@@ -223,16 +223,6 @@ def _first_error(exc: ValidationError) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Nested TOML tables -> (dotted key, value); a known section must be a table."""
-    for name, value in data.items():
-        key = f"{prefix}{name}"
-        if not prefix and name in SECTIONS and isinstance(value, Mapping):
-            yield from _flatten(value, prefix=key + ".")
-        else:
-            yield key, value
-
-
 class _Layer:
     """Validated values from one source, plus the problems found in it."""
 
@@ -258,52 +248,14 @@ class _Layer:
         self.values[key] = value
         self.origins[key] = origin
 
-
-def _file_layer(kind: str, path: Path) -> _Layer:
-    """A config file's settings; a missing file is simply empty."""
-    layer = _Layer(f"{kind} config")
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
+    @classmethod
+    def of(cls, raw: RawLayer) -> _Layer:
+        """Validate every entry of a raw layer (`coach.config_layers`)."""
+        layer = cls(raw.label)
+        layer.problems.extend(raw.problems)
+        for entry in raw.entries:
+            layer.offer(entry.key, entry.raw, entry.where, entry.origin)
         return layer
-    except IsADirectoryError:
-        layer.problems.append(f"{path}: is a directory, not a config file")
-        return layer
-    except PermissionError:
-        layer.problems.append(f"{path}: cannot read (permission denied); file skipped")
-        return layer
-    except tomllib.TOMLDecodeError as exc:
-        layer.problems.append(f"{path}: not valid TOML ({exc}); file skipped")
-        return layer
-    except UnicodeDecodeError:
-        layer.problems.append(f"{path}: not UTF-8 text; file skipped")
-        return layer
-    for key, value in _flatten(data):
-        layer.offer(key, value, f"{path}", f"{kind} config ({path})")
-    return layer
-
-
-def _env_layer(env: Mapping[str, str]) -> _Layer:
-    """``COACH_<KEY>`` variables; other COACH_* names belong to other parts of coach."""
-    layer = _Layer("environment")
-    for name, key in ENV_VARS.items():
-        raw = env.get(name)
-        if raw is None or raw == "":
-            continue  # an empty variable means "not set", as most tools treat it
-        layer.offer(key, raw, f"environment variable {name}", f"env {name}")
-    return layer
-
-
-def _flag_layer(flags: Mapping[str, Any]) -> _Layer:
-    """Command-line values; None means the flag was not given."""
-    layer = _Layer("command line")
-    for key, raw in flags.items():
-        if raw is None:
-            continue
-        flag = "--" + key.rsplit(".", 1)[-1].replace("_", "-")
-        layer.offer(key, raw, f"command-line flag {flag}", f"flag {flag}")
-    return layer
 
 
 def _nest(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -323,12 +275,7 @@ def load_settings(flags: Mapping[str, Any] | None = None, env: Mapping[str, str]
     ``os.environ``.
     """
     env = os.environ if env is None else env
-    layers = [
-        _file_layer("system", paths.system_config_file()),
-        _file_layer("user", paths.user_config_file()),
-        _env_layer(env),
-        _flag_layer(flags or {}),
-    ]
+    layers = [_Layer.of(raw) for raw in read_layers(flags or {}, env, KEYS)]
     merged: dict[str, Any] = {}
     sources = {key: "default" for key in KEYS}
     problems: list[str] = []
@@ -359,11 +306,6 @@ def settings_problems(settings: Settings) -> list[str]:
 def config_sources(settings: Settings) -> dict[str, str]:
     """Dotted key -> where its value came from: ``default``, ``user config (path)``, ``env X``, ``flag --x``."""
     return {key: settings._sources.get(key, "default") for key in KEYS}
-
-
-def config_files() -> list[tuple[str, Path]]:
-    """The config files coach reads, lowest precedence first."""
-    return [("system", paths.system_config_file()), ("user", paths.user_config_file())]
 
 
 def get_value(settings: Settings, key: str) -> Any:
@@ -462,7 +404,7 @@ def _read_user_file(path: Path) -> dict[str, Any]:
 def _validate_file_data(path: Path, data: Mapping[str, Any]) -> None:
     """Every key in a would-be user file must be known and valid."""
     layer = _Layer("user config")
-    for key, value in _flatten(data):
+    for key, value in flatten(data):
         layer.offer(key, value, str(path), "user config")
     if layer.problems:
         raise ConfigError(layer.problems[0] + " (fix it in the file first)")

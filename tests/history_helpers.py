@@ -113,3 +113,12 @@ def persist(store, session: Session):
     path = store.path_for(session.id)
     atomic_write_text(path, session_to_toml(session))
     return path
+
+
+def ctx_for(store):
+    """An app context around ``store`` (default settings, no banks): what History and Replay are handed."""
+    from coach.banks import LoadedBanks
+    from coach.config import Settings
+    from coach.tui.context import AppContext
+
+    return AppContext(Settings(data_dir=store.root), store, LoadedBanks())

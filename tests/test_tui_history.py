@@ -19,7 +19,7 @@ from coach.tui.screens.history import (
     filter_summaries,
 )
 from coach.tui.screens.replay import ReplayScreen
-from tests.history_helpers import persist, session
+from tests.history_helpers import ctx_for, persist, session
 
 
 class ScreenApp(App[None]):
@@ -59,7 +59,7 @@ def ids(screen: HistoryScreen) -> list[str]:
 
 
 async def test_lists_newest_first_with_columns(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         assert ids(screen) == [
@@ -73,7 +73,7 @@ async def test_lists_newest_first_with_columns(store: Store) -> None:
 
 
 async def test_filter_by_round_status_and_role(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         await pilot.press("r")  # phone
@@ -92,7 +92,7 @@ async def test_filter_by_round_status_and_role(store: Store) -> None:
 
 
 async def test_search_matches_role_pointer_and_id(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         await pilot.press("slash")
@@ -115,7 +115,7 @@ async def test_search_matches_role_pointer_and_id(store: Store) -> None:
 
 
 async def test_delete_asks_and_removes_the_file(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     target = store.path_for("20260317T093000000-dddd")
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
@@ -132,7 +132,7 @@ async def test_delete_asks_and_removes_the_file(store: Store) -> None:
 
 
 async def test_delete_cancel_with_escape_keeps_the_file(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         await pilot.press("d", "escape")
@@ -143,7 +143,7 @@ async def test_delete_cancel_with_escape_keeps_the_file(store: Store) -> None:
 async def test_unreadable_file_is_listed_with_reason_and_can_be_deleted(store: Store) -> None:
     broken = store.sessions_dir / "20260318T093000000-bad.toml"
     broken.write_text("round = \n")
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(140, 30)) as pilot:
         await wait_loaded(pilot, screen)
         row = screen.query_one(DataTable).get_row_at(0)
@@ -158,7 +158,7 @@ async def test_unreadable_file_is_listed_with_reason_and_can_be_deleted(store: S
 
 
 async def test_replay_and_open_push_the_replay(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         await pilot.press("down", "p")
@@ -168,7 +168,7 @@ async def test_replay_and_open_push_the_replay(store: Store) -> None:
 
 
 async def test_export_writes_markdown_into_exports(store: Store) -> None:
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         await pilot.press("e")
@@ -193,7 +193,7 @@ async def test_many_sessions_a_window_of_rows_that_grows_near_its_end_without_pa
         raise AssertionError(f"history parsed {path}")
 
     monkeypatch.setattr("coach.store.read_session_file", no_parsing)
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, screen)
         table = screen.query_one(DataTable)
@@ -248,7 +248,7 @@ async def test_first_batch_shows_while_the_rest_is_still_being_read(
         yield from batches
 
     monkeypatch.setattr(store, "iter_summaries", slow)
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         for _ in range(100):
             if screen.query_one(DataTable).row_count:
@@ -304,12 +304,12 @@ async def _until_listed(pilot) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_history(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    app = ScreenApp(HistoryScreen(_snapshot_store(tmp_path)))
+    app = ScreenApp(HistoryScreen(ctx_for(_snapshot_store(tmp_path))))
     assert snap_compare(app, terminal_size=size, run_before=_until_listed)
 
 
 def test_snapshot_history_filtered(snap_compare, tmp_path: Path) -> None:
-    app = ScreenApp(HistoryScreen(_snapshot_store(tmp_path)))
+    app = ScreenApp(HistoryScreen(ctx_for(_snapshot_store(tmp_path))))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_until_listed, press=["r", "r"])
 
 
@@ -338,7 +338,7 @@ async def test_a_listing_failure_is_shown_not_fatal(store: Store, monkeypatch: p
         yield []
 
     monkeypatch.setattr(store, "iter_summaries", broken)
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -391,7 +391,7 @@ async def test_heap_is_frozen_while_history_is_open_and_thawed_after(
     if already_frozen:
         gc.freeze()  # as an app that freezes after start-up would have done
     try:
-        screen = HistoryScreen(store)
+        screen = HistoryScreen(ctx_for(store))
         async with TwoScreens(screen).run_test(size=(120, 30)) as pilot:
             await wait_loaded(pilot, screen)
             assert gc.get_freeze_count() > 0

@@ -15,6 +15,7 @@ from coach.tui.screens.replay import ReplayScreen
 from coach.tui.widgets.replay_answer import ReplayAnswer
 from coach.tui.widgets.replay_transport import ReplayTransport
 from tests.history_helpers import (
+    ctx_for,
     CONFLICT_A,
     CONFLICT_B,
     CONFLICT_Q,
@@ -63,7 +64,7 @@ def transport(screen: ReplayScreen) -> str:
 
 
 async def test_instant_shows_the_final_answer(store: Store) -> None:
-    screen = ReplayScreen(SID, store=store, speed=None, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), SID, speed=None, clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert shown(screen) == CONFLICT_A
@@ -73,7 +74,7 @@ async def test_instant_shows_the_final_answer(store: Store) -> None:
 
 async def test_eight_times_speed_types_at_recorded_pace(store: Store) -> None:
     clock = FakeClock()
-    screen = ReplayScreen(SID, store=store, speed=8, clock=clock)
+    screen = ReplayScreen(ctx_for(store), SID, speed=8, clock=clock)
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         duration = screen.player.timeline.duration_ms
@@ -92,7 +93,7 @@ async def test_eight_times_speed_types_at_recorded_pace(store: Store) -> None:
 
 async def test_pause_indicator_scrub_and_play_pause(store: Store) -> None:
     clock = FakeClock()
-    screen = ReplayScreen(SID, store=store, clock=clock, autoplay=False)
+    screen = ReplayScreen(ctx_for(store), SID, clock=clock, autoplay=False)
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "❚❚" in transport(screen)
@@ -123,7 +124,7 @@ async def test_pause_indicator_scrub_and_play_pause(store: Store) -> None:
 
 
 async def test_speed_key_cycles_and_next_question(store: Store) -> None:
-    screen = ReplayScreen(SID, store=store, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), SID, clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.press("s", "s", "s")
         assert screen.player.speed == 8 and "8×" in transport(screen)
@@ -139,7 +140,7 @@ async def test_speed_key_cycles_and_next_question(store: Store) -> None:
 
 
 async def test_feedback_is_shown_with_evidence_and_provenance(store: Store) -> None:
-    screen = ReplayScreen(SID, store=store, speed=None, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), SID, speed=None, clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = str(screen.query_one("#replay-feedback").content)
@@ -159,7 +160,7 @@ async def test_compare_with_another_attempt(store: Store) -> None:
     unrelated = session("20260302T093000000-unr1", days=-12)
     unrelated.answers = unrelated.answers[1:]
     persist(store, unrelated)
-    screen = ReplayScreen(SID, store=store, speed=None, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), SID, speed=None, clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
         await pilot.press("c")
         await pilot.app.workers.wait_for_complete()
@@ -182,14 +183,14 @@ async def test_compare_with_another_attempt(store: Store) -> None:
 async def test_latest_session_when_no_ref(store: Store) -> None:
     newer = session("20260320T093000000-new1", days=6, round="final")
     persist(store, newer)
-    screen = ReplayScreen(None, store=store, speed=None, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), None, speed=None, clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert screen.session.id == newer.id
 
 
 async def test_unknown_session_says_so(store: Store) -> None:
-    screen = ReplayScreen("nope", store=store, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), "nope", clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert screen.session is None
@@ -200,7 +201,7 @@ async def test_damaged_edit_log_falls_back_to_the_final_text(store: Store) -> No
     s = session("20260321T093000000-dmg1", days=7)
     s.answers[0].edits.append(s.answers[0].edits[0].model_copy(update={"pos": 999}))
     persist(store, s)
-    screen = ReplayScreen(s.id, store=store, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), s.id, clock=FakeClock())
     async with ScreenApp(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert shown(screen) == CONFLICT_A
@@ -208,7 +209,7 @@ async def test_damaged_edit_log_falls_back_to_the_final_text(store: Store) -> No
 
 
 async def test_timer_stops_when_the_screen_goes(store: Store) -> None:
-    screen = ReplayScreen(SID, store=store, clock=FakeClock())
+    screen = ReplayScreen(ctx_for(store), SID, clock=FakeClock())
 
     class Base(App[None]):
         async def on_mount(self) -> None:
@@ -281,7 +282,7 @@ def _at(position_ms: int, *keys: str):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_replay_mid_pause(snap_compare, store: Store, size: tuple[int, int]) -> None:
-    screen = ReplayScreen(SID, store=store, clock=FakeClock(), autoplay=False)
+    screen = ReplayScreen(ctx_for(store), SID, clock=FakeClock(), autoplay=False)
     assert snap_compare(ScreenApp(screen), terminal_size=size, run_before=_at(3800))
 
 
@@ -289,7 +290,7 @@ def test_snapshot_replay_compare(snap_compare, store: Store) -> None:
     older = session("20260301T093000000-old1", days=-13)
     older.answers[0] = answer("conflict", CONFLICT_Q, CONFLICT_B, shown_at=older.created_at)
     persist(store, older)
-    screen = ReplayScreen(SID, store=store, clock=FakeClock(), autoplay=False)
+    screen = ReplayScreen(ctx_for(store), SID, clock=FakeClock(), autoplay=False)
     assert snap_compare(ScreenApp(screen), terminal_size=(120, 40), run_before=_at(30_000, "c"))
 
 

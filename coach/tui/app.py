@@ -3,9 +3,13 @@
 The app owns what outlives a screen: the loaded context (settings, store,
 banks), the clock, the registry of unsaved drafts that a quit or a signal must
 flush, the single place where failed workers become notifications, the
-"terminal too small" guard, and navigation between screens. History and
-Replay screens are imported only when opened, so this module works before
-(and without) them.
+"terminal too small" guard, and navigation between screens: whoever pushes a
+screen hands it the context. Screens other than home are imported only when
+opened, so this module works before (and without) them.
+
+The context loads in a worker after the first frame (`load_context`). Nothing
+on the UI thread waits for it: what needs it runs through `with_context`
+(now, or once it has loaded) or awaits `context()`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,6 +33,7 @@ from textual.worker import Worker, WorkerState
 from coach.tui.clock import Clock
 from coach.tui.commands import CoachCommands
 from coach.tui.context import AppContext, Glance, RoundRequest, glance
+from coach.tui.screens import with_ctx_first
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.too_small import TooSmallScreen, too_small
 
@@ -38,7 +44,7 @@ if TYPE_CHECKING:
     from coach.tui.screens.interview import InterviewOutcome
 
 class ContextReady(Message):
-    """The context thread finished (loaded, or failed: then `CoachApp.ctx` raises)."""
+    """The context finished loading (or failed: then `CoachApp.context_error` says why)."""
 
 
 def _glance_of(ctx: AppContext) -> Glance:
@@ -69,9 +75,8 @@ class CoachApp(App[None]):
     TITLE = "coach"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {CoachCommands}
-    # Home is the base of the one mode (rather than `get_default_screen`, whose
-    # screen does not get its CSS_PATH loaded).
-    MODES: ClassVar[dict[str, Any]] = {"coach": HomeScreen}
+    # Home is the base of the one mode, added in __init__ (rather than
+    # `get_default_screen`, whose screen does not get its CSS_PATH loaded).
     DEFAULT_MODE = "coach"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -89,15 +94,21 @@ class CoachApp(App[None]):
     ) -> None:
         super().__init__()
         self.options = options or LaunchOptions()
-        # Settings, banks and store (pydantic, TOML files: ~0.1 s) load on a
-        # thread started once the home screen has painted from `glance` (a
+        # Settings, banks and store (pydantic, TOML files: ~0.1 s) load in a
+        # worker started once the home screen has painted from `glance` (a
         # cheap read of the few settings it shows); whatever needs them first
-        # waits for them (`ctx`).
+        # waits for them without blocking (`with_context`, `context()`).
+        # Start-up trick defended by benchmarks/README.md row "first frame ratio coach / minimal".
         self._ctx = ctx
-        self._ctx_error: BaseException | None = None
-        self._ctx_thread: threading.Thread | None = None
-        self._ctx_lock = threading.Lock()
+        self.context_error: Exception | None = None
+        self._ctx_loading = False
+        self._running_ui = False  # from the Load event on, nothing may wait for the context
+        self._ctx_done = asyncio.Event()
+        if ctx is not None:
+            self._ctx_done.set()
         self.glance: Glance = glance(self.options.flags) if ctx is None else _glance_of(ctx)
+        # (Built when the app composes: by then `ctx` may have been loaded for a test or script.)
+        self.add_mode("coach", lambda: HomeScreen(self._ctx, self.glance))
         self.clock = clock or Clock()
         self.cursor_blink = cursor_blink
         self.seed = seed
@@ -109,19 +120,42 @@ class CoachApp(App[None]):
     # ------------------------------------------------------------ start-up
 
     def load_context(self) -> None:
-        """Start loading the context on a thread (once); `ContextReady` is posted when done."""
-        with self._ctx_lock:
-            if self._ctx is not None or self._ctx_thread is not None:
-                return
-            self._ctx_thread = threading.Thread(target=self._load_context, name="coach-context", daemon=True)
-            self._ctx_thread.start()
+        """Start loading the context (once); `ContextReady` is posted when done."""
+        if self._ctx is not None or self._ctx_loading:
+            return
+        self._ctx_loading = True
+        self._load_context()
 
-    def _load_context(self) -> None:
+    @work(exclusive=True, group="context", exit_on_error=False)
+    async def _load_context(self) -> None:
         try:
-            self._ctx = AppContext.load(self.options.flags)
-        except BaseException as exc:  # re-raised where the context is first used
-            self._ctx_error = exc
+            self._ctx = await asyncio.to_thread(AppContext.load, self.options.flags)
+        except Exception as exc:  # said once on screen (`on_context_ready`)
+            self.context_error = exc
+        self._ctx_done.set()
         self.post_message(ContextReady())
+
+    async def context(self) -> AppContext | None:
+        """The context, waiting for it to load without blocking the loop; None if it failed."""
+        if not self._ctx_done.is_set():
+            self.load_context()
+            await self._ctx_done.wait()
+        return self._ctx
+
+    def with_context(self, then: Callable[[AppContext], object]) -> None:
+        """Call ``then(ctx)`` now if the context has loaded, else as soon as it has."""
+        if self._ctx is not None:
+            then(self._ctx)
+        elif self.context_error is not None:
+            self._say_context_failed()
+        else:
+            self._when_loaded(then)
+
+    @work(exclusive=True, group="when-context", exit_on_error=False)
+    async def _when_loaded(self, then: Callable[[AppContext], object]) -> None:
+        ctx = await self.context()
+        if ctx is not None:
+            then(ctx)
 
     @property
     def ctx_loaded(self) -> bool:
@@ -129,25 +163,39 @@ class CoachApp(App[None]):
 
     @property
     def ctx(self) -> AppContext:
+        """The loaded context, for code that runs once it has loaded: it never waits.
+
+        Before the app runs (a script or test preparing it: nothing on screen
+        yet) it is loaded here and now.
+        """
+        if self._ctx is None and not self._running_ui and self.context_error is None:
+            self._ctx = AppContext.load(self.options.flags)
+            self._ctx_done.set()
         if self._ctx is None:
-            self.load_context()
-            assert self._ctx_thread is not None
-            self._ctx_thread.join()
-        if self._ctx is None:
-            raise self._ctx_error or RuntimeError("the app context was not loaded")
+            raise self.context_error or RuntimeError("the app context has not loaded yet")
         return self._ctx
 
-    @ctx.setter
-    def ctx(self, value: AppContext) -> None:
-        self._ctx = value
+    def on_load(self) -> None:
+        self._running_ui = True
 
-    def on_mount(self) -> None:
-        self._apply_theme(self.glance.theme, quiet=True)
+    async def on_mount(self) -> None:
+        if self._ctx is not None:
+            self._apply_theme(self._ctx.settings.theme)
+        else:
+            self._apply_theme(self.glance.theme, quiet=True)
         if self.handle_signals:
             self._install_signal_handlers()
+        self.call_after_refresh(self.check_size)
         start = self.options.start
+        if start == "home":
+            return
+        # Opening straight onto a screen that needs the context: there is
+        # nothing to show before it, so wait for it here (the loop runs on).
+        ctx = await self.context()
+        if ctx is None:
+            return
         if start == "practice":
-            req = self.ctx.default_request()
+            req = ctx.default_request()
             req.job = self.options.job
             self.start_round(req)
         elif start == "history":
@@ -156,22 +204,23 @@ class CoachApp(App[None]):
             self.open_replay(self.options.session_ref)
         elif start == "debrief-real":
             self.action_debrief_real()
-        self.call_after_refresh(self.check_size)
 
     def on_context_ready(self, message: ContextReady) -> None:
         """The context loaded after the first frame: theme, then home, catch up with it."""
         if self._ctx is None:
-            error = self._ctx_error
-            self.notify(f"{error}" or type(error).__name__, title="Could not load settings",
-                        severity="error", timeout=10)
+            self._say_context_failed()
             return
         self._apply_theme(self._ctx.settings.theme)
         home = self.screen_stack[0] if self.screen_stack else None
         if isinstance(home, HomeScreen):
-            home.context_ready()
+            home.context_ready(self._ctx)
 
-    def _apply_theme(self, theme: str | None = None, *, quiet: bool = False) -> None:
-        theme = theme or self.ctx.settings.theme
+    def _say_context_failed(self) -> None:
+        error = self.context_error
+        self.notify(f"{error}" or type(error).__name__, title="Could not load settings",
+                    severity="error", timeout=10)
+
+    def _apply_theme(self, theme: str, *, quiet: bool = False) -> None:
         if theme in self.available_themes:
             if self.theme != theme:
                 self.theme = theme
@@ -246,14 +295,15 @@ class CoachApp(App[None]):
 
     @work(exclusive=True, group="start-round", exit_on_error=False)
     async def start_round(self, req: RoundRequest) -> None:
-        session = await asyncio.to_thread(self._create_session, req)
-        self.open_interview(session)
+        ctx = await self.context()
+        if ctx is not None:
+            session = await asyncio.to_thread(self._create_session, ctx, req)
+            self.open_interview(ctx, session)
 
-    def _create_session(self, req: RoundRequest) -> Session:
+    def _create_session(self, ctx: AppContext, req: RoundRequest) -> Session:
         from coach.banks import plan_round
         from coach.domain.models import Answer
 
-        ctx = self.ctx
         plan = plan_round(
             ctx.banks, req.round, req.role, req.questions,
             avoid=ctx.store.recent_question_ids(), seed=self.seed, job=req.job,
@@ -266,13 +316,16 @@ class CoachApp(App[None]):
 
     @work(exclusive=True, group="start-round", exit_on_error=False)
     async def resume_session(self, ref: str) -> None:
-        session = await asyncio.to_thread(self.ctx.store.load, ref)
-        self.open_interview(session)
+        ctx = await self.context()
+        if ctx is not None:
+            session = await asyncio.to_thread(ctx.store.load, ref)
+            self.open_interview(ctx, session)
 
-    def open_interview(self, session: Session) -> None:
+    def open_interview(self, ctx: AppContext, session: Session) -> None:
         from coach.tui.screens.interview import InterviewScreen
 
-        self.push_screen(InterviewScreen(session, self.ctx.banks.questions()), self._interview_done)
+        screen = with_ctx_first(InterviewScreen, ctx, session, ctx.banks.questions())
+        self.push_screen(screen, self._interview_done)
 
     def _interview_done(self, outcome: InterviewOutcome | None) -> None:
         if outcome is not None and outcome.finished:
@@ -281,7 +334,7 @@ class CoachApp(App[None]):
     def open_debrief(self, session_id: str) -> None:
         from coach.tui.screens.debrief import DebriefScreen
 
-        self.push_screen(DebriefScreen(session_id))
+        self.with_context(lambda ctx: self.push_screen(with_ctx_first(DebriefScreen, ctx, session_id)))
 
     # ------------------------------------------------------------ navigation
 
@@ -299,7 +352,10 @@ class CoachApp(App[None]):
 
     @work(exclusive=True, group="resume-latest", exit_on_error=False)
     async def action_resume_latest(self) -> None:
-        found = await asyncio.to_thread(self.ctx.store.resumable)
+        ctx = await self.context()
+        if ctx is None:
+            return
+        found = await asyncio.to_thread(ctx.store.resumable)
         found = [s for s in found if not s.error]
         if not found:
             self.notify("No unfinished round to resume.")
@@ -313,7 +369,7 @@ class CoachApp(App[None]):
         except ImportError as exc:
             self.notify(f"History is not available in this build ({exc}).", severity="warning")
             return
-        self.push_screen(HistoryScreen())
+        self.with_context(lambda ctx: self.push_screen(HistoryScreen(ctx)))
 
     def action_replay_latest(self) -> None:
         self.open_replay(None)
@@ -324,25 +380,31 @@ class CoachApp(App[None]):
         except ImportError as exc:
             self.notify(f"Replay is not available in this build ({exc}).", severity="warning")
             return
-        self.push_screen(ReplayScreen(session_ref))
+        self.with_context(lambda ctx: self.push_screen(ReplayScreen(ctx, session_ref)))
 
     def action_debrief_real(self) -> None:
         from coach.tui.screens.real_interview import RealInterviewScreen
 
-        self.push_screen(RealInterviewScreen())
+        self.with_context(lambda ctx: self.push_screen(with_ctx_first(RealInterviewScreen, ctx)))
 
     def action_settings(self) -> None:
         from coach.tui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen(), self._settings_done)
+        self.with_context(lambda ctx: self.push_screen(SettingsScreen(ctx), self._settings_done))
 
     def _settings_done(self, saved: bool | None) -> None:
         if saved:
-            self.ctx.reload_settings()
-            self._apply_theme()
-            home = self.screen_stack[0]
-            if isinstance(home, HomeScreen):
-                home.refresh_info()
+            self._reload_settings()
+
+    @work(exclusive=True, group="settings", exit_on_error=False)
+    async def _reload_settings(self) -> None:
+        """Settings were saved: read them again, then show what changed (theme, home)."""
+        ctx = self.ctx
+        await asyncio.to_thread(ctx.reload_settings)
+        self._apply_theme(ctx.settings.theme)
+        home = self.screen_stack[0]
+        if isinstance(home, HomeScreen):
+            home.refresh_info()
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def action_export(self) -> None:
@@ -351,12 +413,15 @@ class CoachApp(App[None]):
         from coach.domain.models import Session
 
         session: Session | None = getattr(self.screen, "session", None)
-        store = self.ctx.store
+        ctx = await self.context()
+        if ctx is None:
+            return
+        store = ctx.store
         if not isinstance(session, Session):
             latest = await asyncio.to_thread(store.latest)
             if latest is None:
                 self.notify("No session to export yet.")
                 return
             session = await asyncio.to_thread(store.load, latest.path)
-        path = await asyncio.to_thread(save_export, session, self.ctx.settings.data_path(), "md")
+        path = await asyncio.to_thread(save_export, session, ctx.settings.data_path(), "md")
         self.notify(f"Exported to {path}", title="Export")

@@ -9,13 +9,13 @@ for the home screen instead of stopping the app.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import paths
+from coach.config_layers import read_layers
 from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 from coach.domain.rounds import ROUND_TITLES, ROUNDS
@@ -53,17 +53,18 @@ def backend_label(name: str, model: str | None = None, base_url: str | None = No
     return label(name, model, base_url)
 
 
+# Start-up trick defended by benchmarks/README.md row "first frame ratio coach / minimal".
 @dataclass
 class Glance:
     """The few settings the home screen's first frame shows, read without pydantic.
 
     `AppContext.load` (pydantic settings, every bank, the store) costs about
     0.1 s; the home screen paints from this first and the context loads after
-    the first frame. Precedence is the same as `coach.config.load_settings`
-    (flags > COACH_* environment > user file > system file > defaults); a value
-    that would not validate is skipped here as it is there. Should the two
-    ever disagree, the context wins: the home screen redraws from it once
-    loaded, and only it is used to plan and store rounds.
+    the first frame. The layers and their precedence are `load_settings`'s own
+    (`coach.config_layers`); a value that would not validate is skipped here as
+    it is there. Should the two ever disagree, the context wins: the home
+    screen redraws from it once loaded, and only it is used to plan and store
+    rounds.
     """
 
     backend: str = "offline"
@@ -125,32 +126,18 @@ def _glance_value(key: str, raw: Any) -> Any:
 
 
 def glance(flags: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Glance:
-    """What `load_settings(flags, env)` would say about the home screen's keys, cheaply."""
-    env = os.environ if env is None else env
+    """What `load_settings(flags, env)` would say about the home screen's keys, cheaply.
+
+    The same layers in the same order (`coach.config_layers.read_layers`);
+    only the checking of each value is the light `_glance_value`.
+    """
     values: dict[str, Any] = {}
-
-    def offer(key: str, raw: Any) -> None:
-        value = _glance_value(key, raw)
-        if value is not None:
-            values[_GLANCE_KEYS[key]] = value
-
-    for path in (paths.system_config_file(), paths.user_config_file()):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # missing, unreadable or not TOML: load_settings reports it, as a problem
-        for key in _GLANCE_KEYS:
-            section, _, name = key.rpartition(".")
-            table = data.get(section) if section else data
-            if isinstance(table, dict) and name in table:
-                offer(key, table[name])
-    for key in _GLANCE_KEYS:
-        raw = env.get("COACH_" + key.replace(".", "_").upper())
-        if raw:  # empty means "not set", as in load_settings
-            offer(key, raw)
-    for key, raw in (flags or {}).items():
-        if raw is not None and key in _GLANCE_KEYS:
-            offer(key, raw)
+    for layer in read_layers(flags or {}, os.environ if env is None else env, _GLANCE_KEYS):
+        for entry in layer.entries:
+            if entry.key in _GLANCE_KEYS:
+                value = _glance_value(entry.key, entry.raw)
+                if value is not None:
+                    values[_GLANCE_KEYS[entry.key]] = value
     return Glance(**values)
 
 

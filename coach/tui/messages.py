@@ -1,8 +1,10 @@
-"""Messages that workers post back to screens.
+"""Messages that work running elsewhere posts back to screens.
 
-Workers never touch widgets; they post one of these and the screen updates
-itself on the UI thread. Worker *failures* are not messages: the app's single
-Worker.StateChanged handler turns them into notifications.
+An async worker (the one idiom: see `coach.tui.screens`) runs on the event
+loop and updates its screen itself once the slow part, awaited on a thread,
+is done; these messages carry news from code that runs off the loop (a save
+on a thread, a backend's stream). Worker *failures* are not messages: the
+app's single Worker.StateChanged handler turns them into notifications.
 """
 
 from __future__ import annotations

@@ -1,21 +1,26 @@
 """coach's screens. Each screen's CSS lives in a .tcss file next to it.
 
-`coach_app(node)` gives a screen typed access to the running `CoachApp`
-(its context, clock and draft registry) without importing the app module at
-import time, which would be circular.
+A screen gets what it works with (`coach.tui.context.AppContext`: settings,
+store, banks) as its constructor's first argument from whoever pushes it.
+What belongs to the running app rather than to the context (the clock, the
+draft registry, navigation) a screen asks of `coach_app(node)`, typed by the
+`ScreenHost` protocol so that no screen imports the app module (the app
+imports the screens, never the other way round).
 
-`app_resources(app)` finds the store and settings a screen works with: the
-ones given, else the app's context (CoachApp keeps them in ``app.ctx``), else
-attributes a small test app sets, else loaded the usual way.
-
-`WorkerErrorsToApp` exists because Textual's ``Worker.StateChanged`` does not
-bubble: a screen's failed worker would otherwise fail silently. Screens mix it
-in and every failure lands in the app's one handler, which notifies the user.
+Slow calls (the store, the banks, a review) run in
+``@work(exclusive=True, group=..., exit_on_error=False)`` async workers that
+await ``asyncio.to_thread(...)`` and then update the screen (or post a
+message). `WorkerErrorsToApp` exists because Textual's ``Worker.StateChanged``
+does not bubble: a screen's failed worker would otherwise fail silently.
+Screens mix it in and every failure lands in the app's one handler
+(`CoachApp.worker_changed`), which notifies the user.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.worker import Worker
 
@@ -23,20 +28,54 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
-    from coach.config import Settings
-    from coach.store import Store
-    from coach.tui.app import CoachApp
+    from coach.tui.clock import Clock
+    from coach.tui.context import AppContext, RoundRequest
+    from coach.tui.drafts import DraftKeeper
+
+S = TypeVar("S")
 
 
-def coach_app(node: DOMNode) -> CoachApp:
-    return cast("CoachApp", node.app)
+class ScreenHost(Protocol):
+    """What a screen may ask of the app it runs in (`coach.tui.app.CoachApp`)."""
+
+    clock: Clock
+    cursor_blink: bool
+    keepers: set[DraftKeeper]
+
+    def load_context(self) -> None: ...
+    def with_context(self, then: Callable[[AppContext], object]) -> None: ...
+    def start_round(self, req: RoundRequest) -> object: ...
+    def resume_session(self, ref: str) -> object: ...
+    def open_debrief(self, session_id: str) -> None: ...
+    def action_history(self) -> None: ...
+    def action_settings(self) -> None: ...
+    def action_debrief_real(self) -> None: ...
+    def check_size(self) -> None: ...
+    def worker_changed(self, event: Worker.StateChanged) -> None: ...
 
 
-def app_resources(
-    app: Any, store: Store | None = None, settings: Settings | None = None
-) -> tuple[Store, Settings | None]:
-    """The store and settings for a screen; settings are loaded only if the store needs them."""
-    for owner in (getattr(app, "ctx", None), app):
+def coach_app(node: DOMNode) -> ScreenHost:
+    return cast("ScreenHost", node.app)
+
+
+def with_ctx_first(cls: Callable[..., S], ctx: AppContext, *args: Any, **kwargs: Any) -> S:
+    """``cls(ctx, *args, **kwargs)``; ``cls(*args, **kwargs)`` if its constructor does not take ``ctx`` yet.
+
+    For the push sites of screens whose constructors are moving to the
+    ctx-first convention; once they all have, call ``cls(ctx, ...)`` directly.
+    """
+    params = list(inspect.signature(cls).parameters)
+    return cls(ctx, *args, **kwargs) if params[:1] == ["ctx"] else cls(*args, **kwargs)
+
+
+def app_resources(app: Any, store: Any = None, settings: Any = None) -> tuple[Any, Any]:
+    """The store and settings for a screen that is not handed its context yet.
+
+    Only for screens still moving to the ctx-first convention; new code takes
+    ``ctx`` in its constructor instead.
+    """
+    ctx = app.ctx if getattr(app, "ctx_loaded", False) else None
+    for owner in (ctx, app):
         if settings is None:
             settings = getattr(owner, "settings", None)
         if store is None:
@@ -53,11 +92,10 @@ def app_resources(
 
 
 class WorkerErrorsToApp:
-    """Mixin for screens: forward worker state changes to `CoachApp.worker_changed`."""
+    """Mixin for screens: forward worker state changes to the app's `worker_changed`."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        app = coach_app(cast("DOMNode", self))
-        handler = getattr(app, "worker_changed", None)
+        handler = getattr(cast("DOMNode", self).app, "worker_changed", None)
         if handler is not None:
             handler(event)
 

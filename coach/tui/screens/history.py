@@ -2,10 +2,11 @@
 
 It has to open fast and stay smooth with 10,000 sessions on a shared box:
 
-- A thread worker takes the summaries newest first in batches
-  (`Store.iter_summaries`: from the index, else the files' headers; never a
-  full parse of every file), and each batch is shown as it arrives, so the
-  first page is up before the rest is read, even on the first opening ever.
+- A worker takes the summaries newest first in batches, each read on a
+  thread (`Store.iter_summaries`: from the index, else the files' headers;
+  never a full parse of every file), and each batch is shown as it arrives,
+  so the first page is up before the rest is read, even on the first
+  opening ever.
 - Every summary stays in memory (filters and search see them all once
   loaded; the status line says "loading…" until then), but the table holds
   only a window of rows: one page at first, one more each time the cursor or
@@ -28,6 +29,8 @@ hiding someone's session is worse than showing an error.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,10 +46,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from coach.domain.models import ROUNDS
-from coach.tui.screens import WorkerErrorsToApp, app_resources
+from coach.tui.screens import WorkerErrorsToApp, with_ctx_first
 
 if TYPE_CHECKING:
     from coach.store import SessionSummary, Store
+    from coach.tui.context import AppContext
 
 #: Summaries the store reads per batch (each batch is shown as it arrives).
 BATCH = 200
@@ -147,11 +151,6 @@ def row_cells(summary: SessionSummary) -> tuple[str, ...]:
     )
 
 
-def resolve_store(app: Any, store: Store | None) -> Store:
-    """The store to use: the one given, the app's (its context's), or one from the settings."""
-    return app_resources(app, store)[0]
-
-
 # ----------------------------------------------------------------- modal
 
 
@@ -217,9 +216,9 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         Binding("escape", "back", "Back", id="history.back"),
     ]
 
-    def __init__(self, store: Store | None = None, *, name: str | None = None) -> None:
+    def __init__(self, ctx: AppContext, *, name: str | None = None) -> None:
         super().__init__(name=name)
-        self._store = store
+        self.ctx = ctx
         self.summaries: list[SessionSummary] = []
         self.shown: list[SessionSummary] = []
         self.filters = Filters()
@@ -229,9 +228,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
     @property
     def store(self) -> Store:
-        if self._store is None:
-            self._store = resolve_store(self.app, None)
-        return self._store
+        return self.ctx.store
 
     # -- layout
 
@@ -263,32 +260,29 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
     # -- loading
 
-    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
-    def load(self) -> None:
-        """Read summaries off the UI thread, newest first, handing each batch over as it is read.
+    @work(exclusive=True, group="history-load", exit_on_error=False)
+    async def load(self) -> None:
+        """Read summaries off the UI thread, newest first, showing each batch as it is read.
 
-        `call_from_thread` waits until the batch is on screen, which paces the
-        reading to what the UI can take. Failures other than a store or OS
-        error reach the app's worker-error notice (`WorkerErrorsToApp`).
+        The next batch is read only once this one is on screen, which paces
+        the reading to what the UI can take. Failures other than a store or
+        OS error reach the app's worker-error notice (`WorkerErrorsToApp`).
         """
-        from textual.worker import get_current_worker
-
         from coach.store import StoreError
 
-        worker = get_current_worker()
         batches = self.store.iter_summaries(batch=BATCH)
         try:
-            for batch in batches:
-                if worker.is_cancelled:
-                    return  # the screen has gone; what was read is in the index
-                self.app.call_from_thread(self._add_batch, batch)
+            while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+                self._add_batch(batch)
         except (StoreError, OSError) as exc:
-            self.app.call_from_thread(self._load_failed, str(exc))
+            self._load_failed(str(exc))
             return
         finally:
-            batches.close()
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded)
+            # Cancelled (the screen has gone) while a batch is being read: the
+            # generator is closed when dropped; what was read is in the index.
+            with contextlib.suppress(ValueError):
+                batches.close()
+        self._loaded()
 
     def _load_failed(self, reason: str) -> None:
         self.query_one("#history-status", Static).update(f"Cannot list sessions: {reason}")
@@ -446,14 +440,12 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             self.app.push_screen(screen)
 
     def _debrief_screen(self, session_id: str) -> Screen[Any] | None:
-        """The TUI-core debrief, which needs CoachApp's context (``app.ctx``)."""
-        if getattr(self.app, "ctx", None) is None:
-            return None
+        """The debrief of a session, if this build has the debrief screen."""
         try:
             from coach.tui.screens.debrief import DebriefScreen
         except ImportError:
             return None
-        return DebriefScreen(session_id)
+        return with_ctx_first(DebriefScreen, self.ctx, session_id)
 
     def action_replay(self) -> None:
         summary = self._readable_selection()
@@ -461,26 +453,26 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             return
         from coach.tui.screens.replay import ReplayScreen
 
-        self.app.push_screen(ReplayScreen(summary.id, store=self.store))
+        self.app.push_screen(ReplayScreen(self.ctx, summary.id))
 
     def action_export(self) -> None:
         summary = self._readable_selection()
         if summary is not None:
             self._export(summary.id)
 
-    @work(thread=True, group="history-export")
-    def _export(self, session_id: str) -> None:
+    @work(exclusive=True, group="history-export", exit_on_error=False)
+    async def _export(self, session_id: str) -> None:
         from coach.export import save_export
         from coach.store import StoreError
 
+        store = self.store
         try:
-            session = self.store.load(session_id)
-            path = save_export(session, Path(self.store.root))
+            session = await asyncio.to_thread(store.load, session_id)
+            path = await asyncio.to_thread(save_export, session, Path(store.root))
         except (StoreError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Export failed",
-                                      severity="error")
+            self.notify(str(exc), title="Export failed", severity="error")
             return
-        self.app.call_from_thread(self.notify, str(path), title="Exported")
+        self.notify(str(path), title="Exported")
 
     def action_delete(self) -> None:
         summary = self.selected()

@@ -11,6 +11,9 @@ the screen catches up with it only where it differs (config or bank problems,
 a stored round to resume, a suggested round), so on a first run nothing moves
 after the first paint.
 
+The screen is built before the context exists (`ctx` is None until then);
+the app hands it over with `context_ready` once loaded.
+
 The full form (round, role, questions, timer, job description) is a panel
 opened with `c` (`RoundFormScreen`), imported only then: its Select, Checkbox
 and TextArea widgets cost start-up time that most starts never need.
@@ -18,7 +21,7 @@ and TextArea widgets cost start-up time that most starts never need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,15 +35,15 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from coach.domain.rounds import ROUND_TITLES
-from coach.tui.context import RoundRequest, has_sessions, round_summary
-from coach.tui.messages import SessionLoaded
+from coach.tui.context import RoundRequest, has_sessions
 from coach.tui.screens import WorkerErrorsToApp, coach_app
+from coach.tui.screens.choices import FormResult, RoundChoice
 from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from coach.domain.models import Session
     from coach.patterns import PracticeSuggestion
-    from coach.tui.screens.round_form import FormResult
+    from coach.tui.context import AppContext, Glance
 
 MAX_PROBLEMS_SHOWN = 3
 
@@ -52,38 +55,6 @@ def resume_label(session: Session) -> str:
     title = ROUND_TITLES.get(session.round, session.round)
     when = session.updated_at.astimezone().strftime("%d %b %H:%M")
     return f"Resume: {title} · {session.role} · {done} of {len(mains)} answered · {when}"
-
-
-@dataclass
-class RoundChoice:
-    """The round Enter starts: the defaults, or what the form last said."""
-
-    round: str
-    role: str
-    questions: int
-    timed: bool = False
-    #: What was typed in the form's job box (a path or the description itself).
-    job_text: str = ""
-    #: The job description it resolved to (read from the file, or the text).
-    job: str | None = None
-
-    @classmethod
-    def from_request(cls, req: RoundRequest) -> RoundChoice:
-        return cls(req.round, req.role, req.questions, req.timed)
-
-    def request(self) -> RoundRequest:
-        return RoundRequest(self.round, self.role, self.questions, self.timed, self.job)
-
-    def summary(self) -> str:
-        line = round_summary(self.round, self.role, self.questions, self.timed)
-        if self.job:
-            text = self.job_text.strip()
-            if "\n" not in text and Path(text).expanduser().is_file():
-                line += f" · job: {Path(text).name}"
-            else:
-                words = len(self.job.split())
-                line += f" · job description ({words} word{'' if words == 1 else 's'})"
-        return line
 
 
 class StartButton(Static, can_focus=True):
@@ -131,12 +102,15 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         Binding("d", "debrief_real", "Real interview", id="home.debrief-real"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, ctx: AppContext | None, glance: Glance) -> None:
         super().__init__()
+        #: None until the app's context has loaded (see `context_ready`).
+        self.ctx = ctx
+        self.glance = glance
         self.resumable: Session | None = None
         self.more_resumable = 0
         self.suggestion: PracticeSuggestion | None = None
-        self.choice = RoundChoice.from_request(coach_app(self).glance.default_request())
+        self.choice = RoundChoice.from_request((ctx or glance).default_request())
         #: True once the form changed the choice (then the loaded defaults do not replace it).
         self.changed = False
         #: Widgets mounted only when needed (held: their children mount a moment later).
@@ -159,9 +133,9 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_default)
         app = coach_app(self)
-        if app.ctx_loaded:
-            self.context_ready()
-        elif has_sessions(app.glance.data_path()):
+        if self.ctx is not None:
+            self.context_ready(self.ctx)
+        elif has_sessions(self.glance.data_path()):
             app.load_context()  # needed now: there may be a round to resume
         else:
             # A first run: nothing to look up; load the rest once the frame is up.
@@ -172,12 +146,12 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             (self.query_one("#resume") if self.resumable is not None else self.query_one("#start")).focus()
 
     def on_screen_resume(self) -> None:
-        if coach_app(self).ctx_loaded:
+        if self.ctx is not None:
             self.refresh_info()
 
-    def context_ready(self) -> None:
+    def context_ready(self, ctx: AppContext) -> None:
         """The app's context has loaded: show what it knows that the glance did not."""
-        ctx = coach_app(self).ctx
+        self.ctx = ctx
         if not self.changed:
             choice = RoundChoice.from_request(ctx.default_request())
             if choice != self.choice:
@@ -188,12 +162,11 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             self._find_suggestion()
 
     def _backend_line(self) -> str:
-        app = coach_app(self)
-        if app.ctx_loaded:
-            s = app.ctx.settings
-            label, practice, follow_ups = app.ctx.backend_label(), s.practice_mode, s.follow_ups
+        if self.ctx is not None:
+            s = self.ctx.settings
+            label, practice, follow_ups = self.ctx.backend_label(), s.practice_mode, s.follow_ups
         else:
-            g = app.glance
+            g = self.glance
             label, practice, follow_ups = g.backend_label(), g.practice_mode, g.follow_ups
         return (
             f"feedback: {label}"
@@ -203,7 +176,8 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
 
     def refresh_info(self) -> None:
         """Backend line, problem notice and the resume offer (after loading, settings or a round)."""
-        ctx = coach_app(self).ctx
+        ctx = self.ctx
+        assert ctx is not None, "refresh_info before the context loaded"
         self.query_one("#backend", Static).update(self._backend_line())
         problems = ctx.problems
         found = self.query("#problems")
@@ -225,22 +199,21 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         elif self.resumable is not None:
             self._show_resumable(None)
 
-    @work(thread=True, exclusive=True, group="home-resumable", exit_on_error=False)
-    def _find_resumable(self) -> None:
-        store = coach_app(self).ctx.store
-        latest = store.latest(status="in-progress")
+    @work(exclusive=True, group="home-resumable", exit_on_error=False)
+    async def _find_resumable(self) -> None:
+        assert self.ctx is not None
+        store = self.ctx.store
+        latest = await asyncio.to_thread(store.latest, status="in-progress")
         if latest is None:
             self.more_resumable = 0
-            self.app.call_from_thread(self._show_resumable, None)
+            self._show_resumable(None)
             return
-        self.post_message(SessionLoaded(store.load(latest.path)))
+        self._show_resumable(await asyncio.to_thread(store.load, latest.path))
         # The count of the others needs the whole listing: after the offer is up.
-        others = sum(1 for s in store.resumable() if s.id != latest.id)
+        resumable = await asyncio.to_thread(store.resumable)
+        others = sum(1 for s in resumable if s.id != latest.id)
         if others != self.more_resumable:
-            self.app.call_from_thread(self._show_more, others)
-
-    def on_session_loaded(self, message: SessionLoaded) -> None:
-        self._show_resumable(message.session)
+            self._show_more(others)
 
     def _show_resumable(self, session: Session | None) -> None:
         had = self.resumable is not None
@@ -275,19 +248,24 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             more.display = others > 0
             more.update(self._more_text())
 
-    @work(thread=True, exclusive=True, group="home-suggestion", exit_on_error=False)
-    def _find_suggestion(self) -> None:
+    @work(exclusive=True, group="home-suggestion", exit_on_error=False)
+    async def _find_suggestion(self) -> None:
         """A practice round aimed at the pointer kind that keeps coming back (issue 8)."""
         from coach.patterns import recurring_kinds, suggest_practice
 
-        ctx = coach_app(self).ctx
+        ctx = self.ctx
+        assert ctx is not None
         req = ctx.default_request()
-        suggestion = suggest_practice(
-            recurring_kinds(ctx.store), ctx.banks, role=req.role, n=req.questions,
-            avoid=ctx.store.recent_question_ids(),
-        )
+
+        def suggest() -> PracticeSuggestion | None:
+            return suggest_practice(
+                recurring_kinds(ctx.store), ctx.banks, role=req.role, n=req.questions,
+                avoid=ctx.store.recent_question_ids(),
+            )
+
+        suggestion = await asyncio.to_thread(suggest)
         if suggestion is not None or self.suggestion is not None:
-            self.app.call_from_thread(self._show_suggestion, suggestion)
+            self._show_suggestion(suggestion)
 
     def _show_suggestion(self, suggestion: PracticeSuggestion | None) -> None:
         self.suggestion = suggestion
@@ -321,9 +299,13 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
 
     def action_change(self) -> None:
         """Open the full form (round, role, questions, timer, job description)."""
+        coach_app(self).with_context(self._open_form)
+
+    def _open_form(self, ctx: AppContext) -> None:
+        # Imported only now: start-up trick defended by benchmarks/README.md row "first frame ratio coach / minimal".
         from coach.tui.screens.round_form import RoundFormScreen
 
-        self.app.push_screen(RoundFormScreen(self.choice), self._form_done)
+        self.app.push_screen(RoundFormScreen(ctx, self.choice), self._form_done)
 
     def _form_done(self, result: FormResult | None) -> None:
         if result is None:

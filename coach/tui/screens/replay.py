@@ -11,6 +11,7 @@ is injectable, so tests and snapshots move time by hand.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -26,7 +27,6 @@ from textual.widgets import Footer, Static
 from coach.domain.models import ROUND_TITLES, Answer, Session
 from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
 from coach.tui.screens import WorkerErrorsToApp
-from coach.tui.screens.history import resolve_store
 from coach.tui.widgets.replay_answer import ReplayAnswer
 from coach.tui.widgets.replay_compare import Attempt, ReplayCompare, find_attempts
 from coach.tui.widgets.replay_feedback import ReplayFeedback
@@ -34,6 +34,7 @@ from coach.tui.widgets.replay_transport import ReplayTransport
 
 if TYPE_CHECKING:
     from coach.store import Store
+    from coach.tui.context import AppContext
 
 #: Frames per second while playing; enough for typing to look live.
 FPS = 30
@@ -63,9 +64,9 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
 
     def __init__(
         self,
+        ctx: AppContext,
         session_ref: str | None = None,
         *,
-        store: Store | None = None,
         session: Session | None = None,
         clock: Callable[[], float] | None = None,
         speed: int | None = 1,
@@ -75,9 +76,9 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         super().__init__(name=name)
         if speed not in SPEEDS:
             raise ValueError(f"speed {speed!r} is not one of {SPEEDS}")
+        self.ctx = ctx
         self.session_ref = session_ref
         self.session = session
-        self._store = store
         self._clock = clock
         self.speed = speed
         self.autoplay = autoplay
@@ -99,9 +100,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
 
     @property
     def store(self) -> Store:
-        if self._store is None:
-            self._store = resolve_store(self.app, None)
-        return self._store
+        return self.ctx.store
 
     # -- layout
 
@@ -323,18 +322,18 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         index = self.attempt_index % len(attempts)
         view.show_attempt(attempts[index], index=index, count=len(attempts), this=answer)
 
-    @work(thread=True, group="replay-attempts", exit_on_error=False)
-    def _find_attempts(self, question_id: str, session_id: str) -> None:
+    @work(exclusive=True, group="replay-attempts", exit_on_error=False)
+    async def _find_attempts(self, question_id: str, session_id: str) -> None:
         """Other attempts, off the UI thread. A store error is said in the pane;
         anything else reaches the app's worker-error notice (`WorkerErrorsToApp`)."""
         from coach.store import StoreError
 
         try:
-            found = find_attempts(self.store, question_id, exclude=session_id)
+            found = await asyncio.to_thread(find_attempts, self.store, question_id, exclude=session_id)
         except (StoreError, OSError) as exc:
-            self.app.call_from_thread(self._attempts_failed, question_id, str(exc))
+            self._attempts_failed(question_id, str(exc))
             return
-        self.app.call_from_thread(self._attempts_found, question_id, found)
+        self._attempts_found(question_id, found)
 
     def _attempts_failed(self, question_id: str, reason: str) -> None:
         answer = self.answer

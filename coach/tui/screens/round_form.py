@@ -10,7 +10,8 @@ named, so the panel stays open to fix it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,14 +24,10 @@ from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 from coach.domain.rounds import ROUND_TITLES, ROUNDS
 from coach.tui.context import JobError, resolve_job
 from coach.tui.screens import WorkerErrorsToApp, coach_app
-from coach.tui.screens.home import RoundChoice
+from coach.tui.screens.choices import FormResult, RoundChoice
 
-
-@dataclass
-class FormResult:
-    choice: RoundChoice
-    #: True: start the round now; False: just keep the values.
-    start: bool
+if TYPE_CHECKING:
+    from coach.tui.context import AppContext
 
 
 class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
@@ -40,13 +37,14 @@ class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
         Binding("escape", "back", "Back (keep these)", id="round-form.back"),
     ]
 
-    def __init__(self, choice: RoundChoice) -> None:
+    def __init__(self, ctx: AppContext, choice: RoundChoice) -> None:
         super().__init__()
+        self.ctx = ctx
         self.choice = choice
 
     def compose(self) -> ComposeResult:
         c = self.choice
-        roles = coach_app(self).ctx.banks.roles()
+        roles = self.ctx.banks.roles()
         if c.role not in roles:
             roles.append(c.role)
         n_options = sorted(set(range(MIN_QUESTIONS, MAX_QUESTIONS + 1)) | {c.questions})

@@ -8,6 +8,8 @@ Backend names come from the registry without importing any backend.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from coach.tui.screens import WorkerErrorsToApp, coach_app
+from coach.tui.screens import WorkerErrorsToApp
+
+if TYPE_CHECKING:
+    from coach.tui.context import AppContext
 
 
 def _bool(value: bool) -> str:
@@ -31,11 +36,15 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
         Binding("escape", "cancel", "Cancel", id="settings.cancel"),
     ]
 
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
     def compose(self) -> ComposeResult:
         from coach import paths
         from coach.engine import available_backends
 
-        s = coach_app(self).ctx.settings
+        s = self.ctx.settings
         backends = sorted(available_backends())
         if s.backend not in backends:
             backends.append(s.backend)
@@ -82,7 +91,7 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
 
     def changes(self) -> dict[str, str]:
         """Changed keys mapped to the strings `set_user_value` parses."""
-        s = coach_app(self).ctx.settings
+        s = self.ctx.settings
         wanted = {
             "backend": str(self.query_one("#backend", Select).value),
             "openai.base_url": self.query_one("#base_url", Input).value.strip(),
@@ -111,7 +120,7 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
             except ConfigError as exc:
                 self.notify(str(exc), title="Not saved", severity="error")
                 return
-        flags = coach_app(self).ctx.flags
+        flags = self.ctx.flags
         overridden = [k for k in changed if k in flags]
         if overridden:
             self.notify(
