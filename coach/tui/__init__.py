@@ -19,7 +19,7 @@ def launch(args: Any, start: str = "home", session_ref: str | None = None) -> in
     # coach.flags, not coach.config: config imports pydantic, which the app
     # loads after its first frame (see coach.tui.context.glance).
     from coach.flags import flags_from_args
-    from coach.tui.context import JobError, read_job_file
+    from coach.services.jobs import JobError, read_job_file
 
     job: str | None = None
     job_path = getattr(args, "job", None)

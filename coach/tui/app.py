@@ -33,7 +33,6 @@ from textual.worker import Worker, WorkerState
 from coach.tui.clock import Clock
 from coach.tui.commands import CoachCommands
 from coach.tui.context import AppContext, Glance, RoundRequest, glance
-from coach.tui.screens import with_ctx_first
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.too_small import TooSmallScreen, too_small
 
@@ -324,7 +323,7 @@ class CoachApp(App[None]):
     def open_interview(self, ctx: AppContext, session: Session) -> None:
         from coach.tui.screens.interview import InterviewScreen
 
-        screen = with_ctx_first(InterviewScreen, ctx, session, ctx.banks.questions())
+        screen = InterviewScreen(ctx, session, ctx.banks.questions())
         self.push_screen(screen, self._interview_done)
 
     def _interview_done(self, outcome: InterviewOutcome | None) -> None:
@@ -334,7 +333,7 @@ class CoachApp(App[None]):
     def open_debrief(self, session_id: str) -> None:
         from coach.tui.screens.debrief import DebriefScreen
 
-        self.with_context(lambda ctx: self.push_screen(with_ctx_first(DebriefScreen, ctx, session_id)))
+        self.with_context(lambda ctx: self.push_screen(DebriefScreen(ctx, session_id)))
 
     # ------------------------------------------------------------ navigation
 
@@ -385,7 +384,7 @@ class CoachApp(App[None]):
     def action_debrief_real(self) -> None:
         from coach.tui.screens.real_interview import RealInterviewScreen
 
-        self.with_context(lambda ctx: self.push_screen(with_ctx_first(RealInterviewScreen, ctx)))
+        self.with_context(lambda ctx: self.push_screen(RealInterviewScreen(ctx)))
 
     def action_settings(self) -> None:
         from coach.tui.screens.settings import SettingsScreen

@@ -199,6 +199,3 @@ class AppContext:
         o = self.settings.openai
         return backend_label(name or self.settings.backend, o.model, o.base_url)
 
-
-# The job description is read one way for the app and `coach analyze --job`.
-from coach.services.jobs import MAX_JOB_CHARS, JobError, read_job_file, resolve_job  # noqa: E402,F401

@@ -18,9 +18,8 @@ Screens mix it in and every failure lands in the app's one handler
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.worker import Worker
 
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from coach.tui.context import AppContext, RoundRequest
     from coach.tui.drafts import DraftKeeper
 
-S = TypeVar("S")
+
 
 
 class ScreenHost(Protocol):
@@ -56,39 +55,6 @@ class ScreenHost(Protocol):
 
 def coach_app(node: DOMNode) -> ScreenHost:
     return cast("ScreenHost", node.app)
-
-
-def with_ctx_first(cls: Callable[..., S], ctx: AppContext, *args: Any, **kwargs: Any) -> S:
-    """``cls(ctx, *args, **kwargs)``; ``cls(*args, **kwargs)`` if its constructor does not take ``ctx`` yet.
-
-    For the push sites of screens whose constructors are moving to the
-    ctx-first convention; once they all have, call ``cls(ctx, ...)`` directly.
-    """
-    params = list(inspect.signature(cls).parameters)
-    return cls(ctx, *args, **kwargs) if params[:1] == ["ctx"] else cls(*args, **kwargs)
-
-
-def app_resources(app: Any, store: Any = None, settings: Any = None) -> tuple[Any, Any]:
-    """The store and settings for a screen that is not handed its context yet.
-
-    Only for screens still moving to the ctx-first convention; new code takes
-    ``ctx`` in its constructor instead.
-    """
-    ctx = app.ctx if getattr(app, "ctx_loaded", False) else None
-    for owner in (ctx, app):
-        if settings is None:
-            settings = getattr(owner, "settings", None)
-        if store is None:
-            store = getattr(owner, "store", None)
-    if store is None:
-        from coach.store import Store
-
-        if settings is None:
-            from coach.config import load_settings
-
-            settings = load_settings()
-        store = Store.from_settings(settings)
-    return store, settings
 
 
 class WorkerErrorsToApp:

@@ -46,7 +46,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from coach.domain.models import ROUNDS
-from coach.tui.screens import WorkerErrorsToApp, with_ctx_first
+from coach.tui.screens import WorkerErrorsToApp
 
 if TYPE_CHECKING:
     from coach.store import SessionSummary, Store
@@ -445,7 +445,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             from coach.tui.screens.debrief import DebriefScreen
         except ImportError:
             return None
-        return with_ctx_first(DebriefScreen, self.ctx, session_id)
+        return DebriefScreen(self.ctx, session_id)
 
     def action_replay(self) -> None:
         summary = self._readable_selection()

@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Footer, Label, Select, Static, Tex
 
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 from coach.domain.rounds import ROUND_TITLES, ROUNDS
-from coach.tui.context import JobError, resolve_job
+from coach.services.jobs import JobError, resolve_job
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.screens.choices import FormResult, RoundChoice
 
