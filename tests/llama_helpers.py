@@ -394,17 +394,22 @@ def require_smollm2() -> tuple[Path, Path]:
     return binary, model
 
 
-def start_smollm2_server(workdir: Path, *, extra: list[str] | None = None) -> LlamaServer:
-    """SmolLM2 on a free loopback port, 8k context shared by 4 slots (caller stops it).
+def start_smollm2_server(
+    workdir: Path, *, unified_kv: bool = True, extra: list[str] | None = None
+) -> LlamaServer:
+    """SmolLM2 on a free loopback port, 8k context and 4 slots (caller stops it).
 
-    ``--kv-unified`` lets the slots share one 8k pool instead of 2k each, so a
-    single long round still gets the whole context.
+    With ``unified_kv`` (``--kv-unified``) the slots share one 8k pool, so one
+    long round gets the whole context; but requests running at once then
+    share it too, and the server fails all of them ("Context size has been
+    exceeded") when together they pass 8k. Without it each slot has a fixed
+    8192 / 4 = 2048 tokens.
     """
     binary, model = require_smollm2()
     workdir.mkdir(parents=True, exist_ok=True)
     server = LlamaServer(
         binary, model, free_port(), workdir / f"smollm2-{time.monotonic_ns()}.log",
-        extra=["--kv-unified", *(extra or [])],
+        extra=[*(["--kv-unified"] if unified_kv else []), *(extra or [])],
         alias=SMOLLM2_ALIAS, ctx=SMOLLM2_CTX, slots=SMOLLM2_SLOTS, threads=min(2, os.cpu_count() or 1),
     )
     server.start(wait_s=120.0)
