@@ -292,6 +292,7 @@ class LlamaServer:
             return json.load(resp)
 
     def get(self, path: str, timeout: float = 10.0) -> Any:
+        """GET one of the server's endpoints (e.g. /props for the context size per slot)."""
         with urllib.request.urlopen(self.root_url + path, timeout=timeout) as resp:
             return json.load(resp)
 
