@@ -8,7 +8,7 @@ calibrated against the other rules (see `rules`).
 from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
-from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
 from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, generic_mode, i_events
 
 
@@ -47,6 +47,8 @@ def rule_no_example(c: Reading) -> Finding | None:
         if sig.generic + v.habits < 3 or v.events >= 2 or anchored:
             return None
         severity = 0.5
+    if c.text.n_words < SHORT_LEADS_BELOW:
+        severity = min(severity, 0.6)  # a thin answer leads with its length (rules_style)
     mode, m = generic_mode(c.text)
     if v.habits > sig.generic or m is None:
         s, e, h = max(v.habit_sentences, key=lambda seh: seh[2]) if v.habit_sentences else (0, len(c.text.clean), 0)

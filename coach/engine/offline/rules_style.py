@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
 from coach.engine.offline.job import offered_skills, term_touched
-from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
 from coach.engine.offline.text import concepts, first_action_pos, stem
 
 
@@ -24,6 +24,11 @@ def rule_too_short(c: Reading) -> Finding | None:
     if n >= floor:
         return None
     severity = 0.5 + 0.45 * (1 - n / floor)
+    if n < SHORT_LEADS_BELOW and not c.q.fit:
+        # Two or three sentences are too few to judge the example or its ending: asking for
+        # more of the story is the change that helps most, so length leads (a missing example
+        # or ending is the next note).
+        severity = max(severity, 0.66)
     return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n, floor=floor)
 
 
