@@ -184,7 +184,9 @@ VAGUE_OUTCOME = words_re(
     r"(?:was|were) (?:a )?(?:huge|big|great) success",
 )
 
-WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together", r"everyone")
+#: The team as the one acting. Not "everyone": "I made sure everyone was heard" names whom
+#: the candidate acted for, not someone acting in their place.
+WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together")
 I_RE = words_re(r"I", r"I'm", r"I've", r"I'd", r"I'll", r"my", r"me", r"myself")
 I_THINK_RE = words_re(r"I think", r"I guess", r"I feel", r"I believe", r"I mean", r"I'm not sure", r"I would say", r"I'd say")
 PASSIVE_RE = re.compile(
