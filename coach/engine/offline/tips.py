@@ -302,6 +302,10 @@ def _too_long(f, q: str, ctx) -> tuple[str, str]:
 def _hedging(f, q: str, ctx) -> tuple[str, str]:
     phrases = f.facts.get("phrases") or []
     shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    if f.facts.get("soft"):
+        return ("Commit to what you'd do",
+                f"Saying {shown} leaves the decision a little open. Lead with what you will do "
+                "and why, then name the one condition that would change it.")
     if f.facts.get("plan"):
         return ("Commit to what you'd do",
                 f"With {shown}, the plan reads as things you might attempt rather than a decision. Say what you will "
