@@ -13,6 +13,10 @@ from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
 from coach.engine.offline.text import concepts, first_action_pos, stem
 
 
+#: Under this many words a story has room for more of its detail (a note, below the rest).
+THIN_STORY = 70
+
+
 def rule_too_short(c: Reading) -> Finding | None:
     """Too thin to show anything: the bar is higher where a story is expected."""
     n = c.text.n_words
@@ -22,6 +26,11 @@ def rule_too_short(c: Reading) -> Finding | None:
     # a fit answer 30.
     floor = 45 if c.q.story else 30 if c.q.fit else 40
     if n >= floor:
+        if c.q.story and n < THIN_STORY:
+            # A whole story in four or five sentences: a note that there is room for the detail
+            # (what you weighed, what you did, how it ended), never the lead.
+            return c.find("too-short", 0.32, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n,
+                          floor=THIN_STORY, thin=True)
         return None
     severity = 0.5 + 0.45 * (1 - n / floor)
     if n < SHORT_LEADS_BELOW and not c.q.fit:

@@ -274,6 +274,10 @@ def _too_short(f, q: str, ctx) -> tuple[str, str]:
         return ("Give the plan room to show your judgement",
                 f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
                 "what you'd do if that didn't work, and why that's the right call for everyone involved.")
+    if f.facts.get("thin"):
+        return ("Give the story its detail",
+                f"At {n} words the story is all there but told in outline. Spend a sentence each on what you weighed, "
+                "what you did yourself, and what changed because of it.")
     if ctx.fit:
         need = "why this role appeals to you and one thing you'd bring to it"
     elif ctx.story:
