@@ -71,7 +71,8 @@ TIME_MARKERS = words_re(
     r"when I was",
     r"when I worked",
     r"at my (?:last|previous|old|first|current|summer|part-time|former) (?:job|role|internship|company|position|workplace|employer)",
-    r"during (?:my|an|a|the|our) \w+",
+    # "During my internship" anchors a story; "during the process", "during the day" describe a habit.
+    r"during (?:my|an|a|the|our) (?!process\b|day\b|week\b|course\b|time\b|breaks?\b)\w+",
     r"one (?:time|day|semester|summer|evening|morning|week)",
     r"once,? when",
     r"back in",
