@@ -63,14 +63,14 @@ def rule_off_topic(c: Reading) -> Finding | None:
     # Under 40 words an answer that misses the topic is, first of all, too thin to judge.
     if c.q.closing or c.q.fit or len(c.q.stems) < 2 or c.text.n_words < 40:
         return None
+    if c.text.story.is_story:
+        # A first-person story is nearly always the candidate's attempt at the question in
+        # words we do not know; word overlap is too weak a signal to call it off-topic.
+        return None
     answer_stems = {stem(t) for t in c.text.tokens if len(t) > 2}
     if c.q.stems & answer_stems:
         return None
     if concepts(c.q.text.lower()) & concepts(c.text.lower[:6000]):
-        return None
-    if c.text.story.is_story:
-        # A first-person story is nearly always the candidate's attempt at the question in
-        # words we do not know; word overlap is too weak a signal to call it off-topic.
         return None
     s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
     # General advice that misses the question's words is first of all general: the missing
