@@ -159,3 +159,76 @@ def test_quotes_keep_decimals_and_words_whole():
         assert "r estimate" not in p.tip
     item = AnswerItem(question_id="q", question="Tell me about a time your estimate was wrong.", answer="It was fine.")
     assert "“r estimate" not in " ".join(p.tip for p in analyze(ReviewRequest(items=(item,))).pointers)
+
+
+# 8. Short stories lead with their length; thin ones get a note.
+STORY_Q = "Tell me about a time you had to win over a sceptical colleague."
+
+
+def test_under_forty_words_a_story_leads_with_its_length():
+    answer = "I usually just talk to people and listen to them. I make sure they feel heard and then things get better."
+    kinds = _kinds(STORY_Q, answer)
+    assert kinds[0] == "too-short" and "no-example" in kinds
+
+
+def test_a_story_told_in_outline_gets_a_note_that_never_leads_or_blocks_the_strength():
+    answer = ("Last spring a colleague in accounts doubted my new expense form. I asked her to try it for one week "
+              "and I sat with her on the first day to fix the parts she found slow. By Friday she had filed "
+              "twenty claims with it and asked me to show the rest of her team.")
+    item = AnswerItem(question_id="q", question=STORY_Q, answer=answer)
+    fb = analyze(ReviewRequest(items=(item,)))
+    thin = [f for f in findings(ReviewRequest(items=(item,))) if f.kind == "too-short"]
+    assert thin and thin[0].facts.get("thin") and thin[0].severity < 0.35
+    assert fb.strength is not None
+
+
+# 9. Ownership is about who acted, not whom the candidate acted for.
+def test_everyone_is_not_the_team_acting_for_the_candidate():
+    answer = ("I make sure everyone feels included in the team. I let everyone give an opinion before a decision, "
+              "and everyone gets a turn to speak. It is also key not to show favourites so everyone feels equal. "
+              "In group projects I found this method effective, and everyone put in their best effort.")
+    item = AnswerItem(question_id="q", question="Tell me about a time you built an inclusive team.", answer=answer)
+    kinds = [f.kind for f in findings(ReviewRequest(items=(item,)))]
+    assert kinds[0] == "no-example" and "ownership" not in kinds
+
+
+# 10. Ending vs scale: an intensifier is not a measure.
+def test_a_lot_of_time_or_more_efficient_is_a_vague_ending():
+    answer = ("During a group project last term I noticed nobody had planned the slides, so I wrote an outline "
+              "and shared it with the team that evening. I split the sections by who knew each topic best. "
+              "This saved us a lot of time and made the whole team more efficient.")
+    item = AnswerItem(question_id="q", question="Tell me about a time you took the initiative.", answer=answer)
+    first = findings(ReviewRequest(items=(item,)))[0]
+    assert first.kind == "vague-impact" and first.facts["vague"]
+
+
+def test_habits_then_one_occasion_told_judges_its_ending():
+    answer = ("When I coach new staff I always ask how they learn best. I usually show them a task once and I make "
+              "sure they try it straight after, and I try to stay close by. I had one trainee who was nervous with "
+              "customers. I showed her the till twice, then I stood beside her while she served. After that things "
+              "went well.")
+    kinds = _kinds("Tell me about a time you mentored someone.", answer)
+    assert kinds[0] == "vague-impact" and "no-example" in kinds
+
+
+def test_a_question_asking_for_examples_alongside_an_approach_is_a_story_question():
+    assert _q("Talk about your approach to accuracy, including any tools you use, with a relevant example.").story
+    assert _q("Can you share strategies or experiences that have helped you stay focused?").story
+    assert not _q("Walk me through your approach when assessing a new project.").story
+
+
+def test_during_the_process_is_not_a_time_anchor():
+    answer = ("I review my work with a peer so it is not only my view. I also run my drafts through a checker. "
+              "During the process we do several passes to make sure nothing is missed, and then I always "
+              "read it once more out loud before I send it to anyone.")
+    kinds = _kinds("Talk about your approach to accuracy, with a relevant example.", answer)
+    assert kinds[0] == "no-example"
+
+
+# 11. A plan's single hedge or chain of conditions is a soft note, never the lead.
+def test_one_hedge_in_a_plan_is_a_soft_second_note():
+    answer = ("I would probably sit down with the lead first and ask which features the customer needs on the new "
+              "date. Then I would propose shipping those on time and the rest a week later, because it keeps the "
+              "promise without burning out the team, and I would write the plan down for everyone.")
+    kinds = _kinds(SCENARIO, answer)
+    assert kinds[0] != "hedging" and "hedging" in kinds

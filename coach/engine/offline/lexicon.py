@@ -71,7 +71,8 @@ TIME_MARKERS = words_re(
     r"when I was",
     r"when I worked",
     r"at my (?:last|previous|old|first|current|summer|part-time|former) (?:job|role|internship|company|position|workplace|employer)",
-    r"during (?:my|an|a|the|our) \w+",
+    # "During my internship" anchors a story; "during the process", "during the day" describe a habit.
+    r"during (?:my|an|a|the|our) (?!process\b|day\b|week\b|course\b|time\b|breaks?\b)\w+",
     r"one (?:time|day|semester|summer|evening|morning|week)",
     r"once,? when",
     r"back in",
@@ -126,6 +127,13 @@ NEUTRAL_AFTER_I = frozenset(
 HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
 #: Habit words that need no "I": "whenever it happens", "every time a customer…".
 HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day")
+#: Where a general answer turns to one occasion: "For example, in my fraternity…", "I had this
+#: one employee who…", "Specifically, I had a goal of…".
+EXAMPLE_TURN = words_re(
+    r"for example", r"for instance", r"one example", r"an example", r"one time", r"specifically",
+    r"one (?:day|year|semester|summer|evening|morning|week|night|season)", r"this one time",
+    r"I had (?:this|one|a) (?:one )?(?:\w+ )?(?:who|that|where|when)", r"I had this one", r"recently when", r"like (?:the )?time",
+)
 #: "I don't have experience with X", "I have never led a team": the candidate says the story doesn't exist.
 NO_EXPERIENCE = words_re(
     r"I (?:don't|do not|didn't|did not) (?:really )?(?:have|get|got) (?:any |much |an |a |the )?(?:real |direct |professional |prior |formal |work )?(?:experience|chance|opportunity)",
@@ -162,7 +170,7 @@ OUTCOME_MARKERS = words_re(
 SCALE_MARKERS = words_re(
     r"\d[\d,.]*", r"percent", r"half", r"double[d]?", r"triple[d]?", r"twice",
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|million",
-    r"from \w+ to \w+", r"down from", r"up from", r"instead of", r"compared to", r"fewer",
+    r"from \w+ to \w+", r"down from", r"up from", r"compared to", r"fewer",
     r"more than", r"less than", r"within (?:a|an|one|two|three) (?:day|week|hour|month)s?",
     r"every (?:week|day|month)", r"a week early", r"days early", r"ahead of schedule",
     r"record", r"top \w+", r"first place", r"award", r"promoted", r"zero",
@@ -182,9 +190,17 @@ VAGUE_OUTCOME = words_re(
     r"(?:was|were) glad", r"stuck with it", r"(?:I|we) (?:was|were) able to (?:do it|manage|get through|handle it|finish|complete)",
     r"managed it", r"got through it", r"good for me", r"felt (?:really |very |so )?(?:proud|good|great|accomplished)",
     r"(?:was|were) (?:a )?(?:huge|big|great) success",
+    # A result said with an intensifier or a judgement instead of a measure: "saved us a lot
+    # of time", "more efficient", "it was fantastic", "a lot of positive feedback".
+    r"(?:saved|gave|got|received|had|brought|made) (?:us |me |them |the team )?(?:a lot|lots|plenty|tons) of \w+",
+    r"a lot of (?:positive |good |great )?(?:feedback|time|progress|praise|compliments|success|people|help)",
+    r"(?:more |very |so |really )?(?:efficient|efficiently|productive|smoother|fantastic|amazing|awesome|wonderful)",
+    r"(?:more|greater|much) success", r"(?:much |so |a lot |way )(?:faster|easier|quicker|smoother|calmer)",
 )
 
-WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together", r"everyone")
+#: The team as the one acting. Not "everyone": "I made sure everyone was heard" names whom
+#: the candidate acted for, not someone acting in their place.
+WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together")
 I_RE = words_re(r"I", r"I'm", r"I've", r"I'd", r"I'll", r"my", r"me", r"myself")
 I_THINK_RE = words_re(r"I think", r"I guess", r"I feel", r"I believe", r"I mean", r"I'm not sure", r"I would say", r"I'd say")
 PASSIVE_RE = re.compile(

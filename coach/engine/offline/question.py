@@ -51,6 +51,12 @@ STORY_Q = words_re(
     r"recount (?:a|an|one)", r"narrate (?:a|an|one)", r"think back", r"a time at", r"an experience with",
     r"describe (?:a|an) \w+ (?:\w+ )?(?:project|experience|situation|time|moment|challenge|decision|mistake)",
     r"personal experiences?", r"a scenario (?:where|when|in which|that)",
+    # "…including examples of how you've done this", "share strategies or experiences that
+    # have helped you", "perhaps sharing a personal story": asked for alongside an approach,
+    # an example from the past is still what the answer is judged on.
+    r"(?:an|one|some|specific|relevant|concrete|real) (?:\w+ )?examples?", r"examples (?:of|from)",
+    r"experiences? (?:that|where|when|which|you've|you have)", r"(?:a|an) (?:\w+ )?instance",
+    r"(?:a|one) (?:personal |real |true )?story",
 )
 SITUATIONAL_Q = words_re(
     r"what would you do", r"how would you (?:handle|approach|respond|deal|react|manage|prioriti[sz]e)",

@@ -144,7 +144,9 @@ def strength(per_answer: PerAnswer) -> Strength | None:
     blocking = {"no-answer", "too-short", "off-topic", "no-questions"}
     for r, found in sorted(per_answer, key=lambda p: sum(f.severity for f in p[1])):
         kinds = {f.kind for f in found if f.severity >= REPORT_THRESHOLD}
-        if kinds & blocking or not r.item.answer:
+        # A story told in outline (a thin note, not too short) can still show something that worked.
+        blocked = {f.kind for f in found if f.severity >= REPORT_THRESHOLD and not f.facts.get("thin")}
+        if blocked & blocking or not r.item.answer:
             continue
         got = _strength_in(r, kinds)
         if got:

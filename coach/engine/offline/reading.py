@@ -15,6 +15,9 @@ from coach.engine.offline.text import Text
 
 #: Findings below this severity are kept as hints but never lead on their own.
 REPORT_THRESHOLD = 0.3
+#: Below this many words an answer to a story or process question leads with its length:
+#: two or three sentences are too few to judge the example or its ending.
+SHORT_LEADS_BELOW = 40
 
 
 @dataclass

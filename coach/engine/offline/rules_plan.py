@@ -24,8 +24,16 @@ PLAN_HEDGES = words_re(
     r"maybe", r"probably", r"perhaps", r"might", r"possibly", r"hopefully", r"I think", r"I guess",
     r"I suppose", r"not sure", r"try to", r"try and", r"attempt to", r"depending", r"it depends", r"depends on",
     r"if possible", r"for the most part", r"kind of", r"sort of", r"I feel like", r"I may", r"I hope",
-    r"if I can", r"see if", r"I don't know",
+    r"if I can", r"see if", r"I don't know", r"somewhat", r"I could", r"I'd consider", r"I would consider",
+    r"I don't think", r"may have to", r"it would depend",
 )
+#: Conditions that keep a plan open ("if… if still… otherwise"): a plan can weigh a
+#: condition, but a chain of them leaves the decision to the circumstances.
+PLAN_CONDITIONS = words_re(r"otherwise", r"unless", r"if not", r"if (?:that|it|this|they|he|she) (?:doesn't|does not|didn't|fails|still)",
+                           r"if (?:I|we) (?:still|can't|cannot|couldn't)", r"if after", r"worst case", r"as a last resort",
+                           r"if neither")
+#: One hedge or a chain of conditions: not the lead, but the next thing a plan can firm up.
+SOFT_HEDGING = 0.35
 #: A plan that hedges this often (count, or count per 100 words) reads as no decision.
 HEDGES_FIRM = 3
 HEDGE_RATE = 3.0
@@ -67,17 +75,25 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
     if not c.q.situational:
         return None
     hits = _hedges(c)
+    conditions = list(PLAN_CONDITIONS.finditer(c.text.lower))
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
     if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE):
-        return None
-    # From three hedges the indecision is what the interviewer remembers, even in a short plan.
-    severity = 0.6 + min(0.3, 0.05 * len(hits) + 0.02 * rate) if len(hits) >= HEDGES_FIRM else 0.6
+        if not hits and len(conditions) < 2:
+            return None
+        # A single hedge, or conditions stacked on the plan: a note for the plan's next draft.
+        hits = sorted(hits + conditions, key=lambda m: m.start())
+        severity = SOFT_HEDGING
+    elif len(hits) >= HEDGES_FIRM:
+        # From three hedges the indecision is what the interviewer remembers, even in a short plan.
+        severity = 0.6 + min(0.3, 0.05 * len(hits) + 0.02 * rate)
+    else:
+        severity = 0.6
     seen: dict[str, str] = {}
     for h in hits:
         seen.setdefault(h.group(), c.text.said(h))
     return c.find("hedging", severity, c.text.sentence_quote(hits[0].start()), f"{len(hits)} hedges in a plan",
-                  phrases=list(seen.values()), count=len(hits), plan=True)
+                  phrases=list(seen.values()), count=len(hits), plan=True, soft=severity == SOFT_HEDGING)
 
 
 def rule_plan_hostile(c: Reading) -> Finding | None:

@@ -8,8 +8,8 @@ calibrated against the other rules (see `rules`).
 from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
-from coach.engine.offline.reading import Finding, Reading
-from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, generic_mode, i_events
+from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
+from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, WORD_RE, generic_mode, i_events, past_verbs
 
 
 def rule_no_example(c: Reading) -> Finding | None:
@@ -47,6 +47,13 @@ def rule_no_example(c: Reading) -> Finding | None:
         if sig.generic + v.habits < 3 or v.events >= 2 or anchored:
             return None
         severity = 0.5
+    turn = _example_turn(c)
+    if turn is not None:
+        # Habits first, then one occasion told in the past: the example is there, and what it
+        # lacks (its ending, or the ending's scale) is the thing to fix first.
+        severity = min(severity, 0.55)
+    if c.text.n_words < SHORT_LEADS_BELOW:
+        severity = min(severity, 0.6)  # a thin answer leads with its length (rules_style)
     mode, m = generic_mode(c.text)
     if v.habits > sig.generic or m is None:
         s, e, h = max(v.habit_sentences, key=lambda seh: seh[2]) if v.habit_sentences else (0, len(c.text.clean), 0)
@@ -60,6 +67,18 @@ def rule_no_example(c: Reading) -> Finding | None:
     evidence = c.text.sentence_quote(m.start()) if m else c.text.verbatim(*c.text.sentences[0])
     return c.find("no-example", severity, evidence, "habits, not one situation", generic=sig.generic,
                   phrase=c.text.said(m) if m else "", mode=mode)
+
+
+#: Past-tense verbs after the turn to an example that make it an occasion told, not named.
+TOLD_AFTER_TURN = 2
+
+
+def _example_turn(c: Reading):
+    """Where the answer turns from habits to one occasion it then tells in the past, or None."""
+    m = L.EXAMPLE_TURN.search(c.text.lower)
+    if m is None or past_verbs(WORD_RE.findall(c.text.lower, m.start())) < TOLD_AFTER_TURN:
+        return None
+    return m
 
 
 def rule_no_result(c: Reading) -> Finding | None:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import coach.engine.offline.lexicon as L
 from coach.engine.offline.job import offered_skills, term_touched
-from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
 from coach.engine.offline.text import concepts, first_action_pos, stem
+
+
+#: Under this many words a story has room for more of its detail (a note, below the rest).
+THIN_STORY = 70
 
 
 def rule_too_short(c: Reading) -> Finding | None:
@@ -22,8 +26,18 @@ def rule_too_short(c: Reading) -> Finding | None:
     # a fit answer 30.
     floor = 45 if c.q.story else 30 if c.q.fit else 40
     if n >= floor:
+        if c.q.story and n < THIN_STORY:
+            # A whole story in four or five sentences: a note that there is room for the detail
+            # (what you weighed, what you did, how it ended), never the lead.
+            return c.find("too-short", 0.32, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n,
+                          floor=THIN_STORY, thin=True)
         return None
     severity = 0.5 + 0.45 * (1 - n / floor)
+    if n < SHORT_LEADS_BELOW and not c.q.fit:
+        # Two or three sentences are too few to judge the example or its ending: asking for
+        # more of the story is the change that helps most, so length leads (a missing example
+        # or ending is the next note).
+        severity = max(severity, 0.66)
     return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n, floor=floor)
 
 
@@ -49,14 +63,14 @@ def rule_off_topic(c: Reading) -> Finding | None:
     # Under 40 words an answer that misses the topic is, first of all, too thin to judge.
     if c.q.closing or c.q.fit or len(c.q.stems) < 2 or c.text.n_words < 40:
         return None
+    if c.text.story.is_story:
+        # A first-person story is nearly always the candidate's attempt at the question in
+        # words we do not know; word overlap is too weak a signal to call it off-topic.
+        return None
     answer_stems = {stem(t) for t in c.text.tokens if len(t) > 2}
     if c.q.stems & answer_stems:
         return None
     if concepts(c.q.text.lower()) & concepts(c.text.lower[:6000]):
-        return None
-    if c.text.story.is_story:
-        # A first-person story is nearly always the candidate's attempt at the question in
-        # words we do not know; word overlap is too weak a signal to call it off-topic.
         return None
     s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
     # General advice that misses the question's words is first of all general: the missing

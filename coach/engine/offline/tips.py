@@ -274,6 +274,10 @@ def _too_short(f, q: str, ctx) -> tuple[str, str]:
         return ("Give the plan room to show your judgement",
                 f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
                 "what you'd do if that didn't work, and why that's the right call for everyone involved.")
+    if f.facts.get("thin"):
+        return ("Give the story its detail",
+                f"At {n} words the story is all there but told in outline. Spend a sentence each on what you weighed, "
+                "what you did yourself, and what changed because of it.")
     if ctx.fit:
         need = "why this role appeals to you and one thing you'd bring to it"
     elif ctx.story:
@@ -302,6 +306,10 @@ def _too_long(f, q: str, ctx) -> tuple[str, str]:
 def _hedging(f, q: str, ctx) -> tuple[str, str]:
     phrases = f.facts.get("phrases") or []
     shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    if f.facts.get("soft"):
+        return ("Commit to what you'd do",
+                f"Saying {shown} leaves the decision a little open. Lead with what you will do "
+                "and why, then name the one condition that would change it.")
     if f.facts.get("plan"):
         return ("Commit to what you'd do",
                 f"With {shown}, the plan reads as things you might attempt rather than a decision. Say what you will "
