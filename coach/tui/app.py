@@ -268,30 +268,29 @@ class CoachApp(App[None]):
                     print(f"coach: draft not saved: {exc}", file=sys.stderr)
         return failed
 
-    async def action_quit(self) -> None:
+    def action_quit(self) -> None:
         """Quit, saving every draft first; if one cannot be saved, ask (stay / try again / lose N words)."""
+        from coach.tui.screens.safety import UnsavedScreen
+
+        if not isinstance(self.screen, UnsavedScreen):  # else: already asking
+            self._quit()
+
+    @work(exclusive=True, group="quit", exit_on_error=False)
+    async def _quit(self) -> None:
         from coach.tui.screens.safety import LOSE, RETRY, UnsavedScreen
 
-        if isinstance(self.screen, UnsavedScreen):
-            return  # already asking
         while self.flush_drafts(report=False):
             unsaved = [k for k in self.keepers if k.dirty]
             if not unsaved:
                 break
             words = sum(k.unsaved_words() for k in unsaved)
             reason = next((k.failure for k in unsaved if k.failure), None) or "could not write the session file"
-            choice = await self._ask(UnsavedScreen(self._ctx, words, reason, leaving="Quit"))
+            choice = await self.push_screen_wait(UnsavedScreen(self._ctx, words, reason, leaving="Quit"))
             if choice == LOSE:
                 break
             if choice != RETRY:
                 return
         self.exit()
-
-    async def _ask(self, screen: Any) -> Any:
-        """Push a modal and wait for its answer without needing a worker (bindings call actions directly)."""
-        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.push_screen(screen, lambda result: answer.done() or answer.set_result(result))
-        return await answer
 
     # ------------------------------------------------------------ errors
 
@@ -356,7 +355,7 @@ class CoachApp(App[None]):
             await asyncio.to_thread(ctx.store.lease, session.id)
         except LeaseHeld as held:
             where = held.holder.describe() if held.holder else "another process"
-            choice = await self._ask(OpenElsewhereScreen(ctx, where))
+            choice = await self.push_screen_wait(OpenElsewhereScreen(ctx, where))
             if choice == READ_ONLY:
                 self.open_interview(ctx, session, read_only=f"open in another terminal ({where})")
                 return
