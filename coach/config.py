@@ -42,6 +42,8 @@ from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 
 MASK = "********"
+#: The longest any openai wait may be: a finite bound, so a typo'd 1e308 cannot hang a review.
+MAX_WAIT_S = 600.0
 
 
 class ConfigError(Exception):
@@ -67,8 +69,14 @@ class OpenAISettings(BaseModel):
     api_key_file: Path | None = Field(
         default=None, description="file to read the API key from (keep it 0600)"
     )
-    timeout_s: float = Field(default=60.0, gt=0, description="seconds to wait for a whole reply")
-    connect_timeout_s: float = Field(default=5.0, gt=0, description="seconds to wait for a connection")
+    timeout_s: float = Field(
+        default=60.0, gt=0, le=MAX_WAIT_S, allow_inf_nan=False,
+        description=f"seconds to wait for a whole reply (at most {MAX_WAIT_S:g})",
+    )
+    connect_timeout_s: float = Field(
+        default=5.0, gt=0, le=MAX_WAIT_S, allow_inf_nan=False,
+        description=f"seconds to wait for a connection (at most {MAX_WAIT_S:g})",
+    )
     max_retries: int = Field(default=2, ge=0, le=10, description="retries of safely retryable failures")
 
     @field_validator("base_url")

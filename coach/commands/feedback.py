@@ -2,8 +2,10 @@
 
 Loads the session, asks the backend (the configured one unless ``--backend``
 names another) for a debrief, prints it — readable text by default, the
-Feedback model as JSON with ``--json`` — and appends it to the session file so
-earlier feedback is kept beside it. A recorded real interview gets the same
+Feedback model as JSON with ``--json`` — and then appends it to the session
+file so earlier feedback is kept beside it. When that save fails (a read-only
+or full data dir, the session open in another terminal) the debrief has
+already been printed; the failure is one line on stderr and exit status 1. A recorded real interview gets the same
 stage-aware debrief as in the app (`coach.services.review.ReviewService`): after a CV or
 phone rejection the fit pointers come first. Any error is one line on stderr naming the
 session or file, exit status 1.
@@ -83,14 +85,17 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{path}: {exc}")
     except RealInterviewError as exc:
         return _fail(f"{path}: nothing to review: {exc}")
-    try:
-        store.add_feedback(path, feedback)
-    except StoreError as exc:
-        return _fail(f"feedback not saved: {exc}")
-    except OSError as exc:
-        return _fail(f"feedback not saved to {path}: {exc.strerror or exc}")
+    # The debrief is shown first: a read-only or full data dir must not cost
+    # the user the feedback they just waited for; then saving is tried.
     if getattr(args, "json", False):
         sys.stdout.write(feedback.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(render_debrief(session, feedback))
+    sys.stdout.flush()
+    try:
+        store.add_feedback(path, feedback)
+    except StoreError as exc:
+        return _fail(f"this feedback could not be saved to the session: {exc}")
+    except OSError as exc:
+        return _fail(f"this feedback could not be saved to {path}: {exc.strerror or exc}")
     return EXIT_OK

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from coach.engine import AnswerItem, Backend, BackendError, ProgressFn, ReviewRequest, make_backend
 from coach.engine.abilities import Diagnoser, FollowUpAsker
 from coach.real import RealInterviewError, debrief_offline
+from coach.redact import redact, secrets_from_env
 from coach.services.provenance import OFFLINE, backend_label, is_offline, label_for, who
 from coach.services.real import debrief_real
 
@@ -149,12 +151,24 @@ class ReviewService:
 
     # ------------------------------------------------------------ fallback
 
+    def _redact(self, text: str) -> str:
+        """``text`` without any API key in it: every notice passes here before it is shown or saved."""
+        opts = getattr(self.settings, "openai", None)
+        return redact(text, secrets_from_env(names=[getattr(opts, "api_key_env", None)]))
+
     def _stand_in(self) -> str:
-        return f"Offline rules stood in: {self._build_error}"
+        return self._redact(f"Offline rules stood in: {self._build_error}")
 
     def _failed(self, exc: BaseException) -> str:
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        return f"The {self.label} backend failed ({reason}); these pointers come from the offline rules."
+        return self._redact(f"The {self.label} backend failed ({reason}); these pointers come from the offline rules.")
+
+    def _cleaned(self, feedback: Feedback) -> Feedback:
+        """A backend's feedback with any key taken out of its notice (a plugin may echo one)."""
+        if not feedback.notice:
+            return feedback
+        notice = self._redact(feedback.notice)
+        return feedback if notice == feedback.notice else feedback.model_copy(update={"notice": notice})
 
     @staticmethod
     def _noted(feedback: Feedback, notice: str) -> Feedback:
@@ -186,8 +200,8 @@ class ReviewService:
             return await self._offline(request, self._stand_in())
         try:
             if session is not None:
-                return await backend.review_session(session, progress)
-            return await backend.review(request, progress)
+                return self._cleaned(await backend.review_session(session, progress))
+            return self._cleaned(await backend.review(request, progress))
         except Exception as exc:  # the fallback boundary: a plugin's bug still ends in feedback
             if self.is_offline:
                 raise
@@ -223,7 +237,7 @@ class ReviewService:
         if backend is None:
             return self._noted(await asyncio.to_thread(debrief_offline, session), self._stand_in())
         try:
-            return await debrief_real(session, backend, progress)
+            return self._cleaned(await debrief_real(session, backend, progress))
         except RealInterviewError:
             raise
         except Exception as exc:  # same boundary as review_round
@@ -254,7 +268,8 @@ class ReviewService:
             except TimeoutError:
                 text = None
             except Exception as exc:  # a plugin's bug must not end the round
-                text, problem = None, f"{label_for(backend)}: follow-up failed ({exc}); using the offline choice."
+                text = None
+                problem = self._redact(f"{label_for(backend)}: follow-up failed ({exc}); using the offline choice.")
             if text and text.strip():
                 return FollowUp(text.strip(), generated=True)
         from coach.engine.offline import choose_follow_up
@@ -282,9 +297,12 @@ class ReviewService:
         if backend is None:
             return Personalised(
                 draft.text, personalised=False, source="coach's own templates",
-                notice=f"Kept coach's own draft: {self._build_error}",
+                notice=self._redact(f"Kept coach's own draft: {self._build_error}"),
             )
-        return await personalise(draft, session, backend)
+        result = await personalise(draft, session, backend)
+        if result.notice:
+            result = dataclasses.replace(result, notice=self._redact(result.notice))
+        return result
 
     # ------------------------------------------------------------ doctor
 

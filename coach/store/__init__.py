@@ -31,6 +31,7 @@ from typing import Any
 from coach.domain.models import Answer, Feedback, Session, utcnow
 from coach.fsutil import atomic_write_bytes, ensure_private_dir, is_temp_name, remove_stale_temps
 from coach.store.claims import SUFFIX, Claims, new_session_id, session_path, time_from_id
+from coach.store.claims import Lease, LeaseHeld, LeaseHolder, LeaseLost, foreign_lease
 from coach.store.codec import (
     MIGRATIONS,
     EditLogCache,
@@ -55,7 +56,8 @@ from coach.store.summaries import (
 )
 
 __all__ = (
-    "INDEX_VERSION", "MIGRATIONS", "Attempt", "SessionSummary", "Store", "StoreError", "decode_edit_log",
+    "INDEX_VERSION", "MIGRATIONS", "Attempt", "Lease", "LeaseHeld", "LeaseHolder", "LeaseLost",
+    "SessionSummary", "Store", "StoreError", "decode_edit_log",
     "encode_edit_log", "error_summary", "list_json", "migrate", "new_session_id", "read_header_summary",
     "read_session_file", "session_from_toml", "session_to_toml", "summarize", "time_from_id",
 )
@@ -81,6 +83,8 @@ class Store:
         self.index = Index(self.index_path, self.lock_path, self.sessions_dir)
         self._claims = Claims(self.sessions_dir)
         self._edit_logs = EditLogCache()
+        #: Sessions this store has open for editing (session id -> its lease).
+        self._leases: dict[str, Lease] = {}
 
     @classmethod
     def from_settings(cls, settings: Any) -> Store:
@@ -193,6 +197,7 @@ class Store:
         if path is None:
             self._ensure_dirs()
             path = self._claims.claim_unowned(session.id)
+        self._check_lease(session.id, path)
         session.updated_at = max(utcnow(), aware(session.updated_at))
         # A lone surrogate (undecodable pasted bytes) cannot be UTF-8; saving
         # it as "?" (what errors="replace" gives when encoding) beats refusing
@@ -205,6 +210,44 @@ class Store:
         self._claims.own(session.id, path)
         self.index.after_save(summarize(session, path), path)
         return path
+
+    # ------------------------------------------------------------ leases
+
+    def lease(self, session_id: str, *, take_over: bool = False) -> Lease | None:
+        """Hold ``session_id`` open for editing in this process (see `coach.store.claims.Lease`).
+
+        Raises LeaseHeld (naming host, pid and since when) when another live
+        process has it, unless ``take_over``. None when no lease file can be
+        made (a read-only data dir): saving will then fail and say so.
+        """
+        current = self._leases.get(session_id)
+        if current is not None and current.held():
+            return current
+        path = self._claims.owned(session_id) or self.path_for(session_id)
+        try:
+            lease = Lease.take_over(path) if take_over else Lease.acquire(path)
+        except LeaseHeld:
+            raise
+        except OSError:
+            return None
+        self._leases[session_id] = lease
+        return lease
+
+    def release(self, session_id: str) -> None:
+        """Let go of the session's lease, if this store holds it."""
+        lease = self._leases.pop(session_id, None)
+        if lease is not None:
+            lease.release()
+
+    def _check_lease(self, session_id: str, path: Path) -> None:
+        """Refuse to save over a session another terminal has open (or took over from us)."""
+        lease = self._leases.get(session_id)
+        if lease is not None:
+            lease.check()
+            return
+        holder = foreign_lease(path)
+        if holder is not None:
+            raise LeaseHeld(path, holder)
 
     def delete(self, ref: str | os.PathLike[str]) -> None:
         """Remove a session file (readable or not) and its index entry."""

@@ -102,3 +102,274 @@ class Claims:
         if not _create_exclusive(path):
             raise StoreError(path, "already exists and was not loaded by this process; refusing to overwrite it")
         return path
+
+
+# ------------------------------------------------------------------ leases
+#
+# A session open in the app holds a lease: a small file beside it
+# (``<name>.lock``, created with O_CREAT|O_EXCL|O_NOFOLLOW, 0600) naming the
+# host, pid and time it was opened, flock'ed by the holder for as long as it
+# keeps the session open. A second terminal finds it held and is told by whom;
+# it may open the session read-only or take it over (the lease file is then
+# replaced, and the first holder's next save finds it no longer holds it). A
+# lease whose holder died (its flock is free and, on this host, its pid is gone
+# or is now another process) is stale and is simply taken.
+
+LEASE_SUFFIX = ".lock"
+_LEASE_MAX_BYTES = 4096
+#: An empty lease younger than this is one being written right now, not a stale one.
+_LEASE_FRESH_S = 2.0
+
+
+def lease_path(session_file: Path) -> Path:
+    """Where the lease of ``session_file`` lives."""
+    return session_file.with_name(session_file.name + LEASE_SUFFIX)
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname() or "localhost"
+
+
+def _proc_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (tells a reused pid from the holder), if it can be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read(_LEASE_MAX_BYTES)
+    except OSError:
+        return None
+    fields = data.rpartition(b")")[2].split()
+    return fields[19].decode("ascii", "replace") if len(fields) > 19 else None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False
+    return True
+
+
+class LeaseHolder:
+    """Who holds a lease: host, pid, since when (and the holder's process start, to spot pid reuse)."""
+
+    def __init__(self, host: str, pid: int, since: datetime | None, started: str | None = None) -> None:
+        self.host = host
+        self.pid = pid
+        self.since = since
+        self.started = started
+
+    @classmethod
+    def me(cls) -> LeaseHolder:
+        pid = os.getpid()
+        return cls(_host(), pid, utcnow(), _proc_start(pid))
+
+    def to_bytes(self) -> bytes:
+        import json
+
+        since = self.since.isoformat() if self.since else None
+        return json.dumps({"host": self.host, "pid": self.pid, "since": since, "started": self.started}).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LeaseHolder | None:
+        """The holder a lease file names, or None for anything that is not one of ours."""
+        import json
+
+        try:
+            raw = json.loads(data.decode("utf-8"))
+            host, pid = raw["host"], raw["pid"]
+            since = datetime.fromisoformat(raw["since"]) if raw.get("since") else None
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None
+        if not isinstance(host, str) or not isinstance(pid, int) or isinstance(pid, bool):
+            return None
+        started = raw.get("started")
+        return cls(host[:255], pid, since, started if isinstance(started, str) else None)
+
+    def alive(self) -> bool:
+        """False only when we can tell: on this host, and the pid is gone or is a newer process."""
+        if self.host != _host():
+            return True  # another machine's process: we cannot look, so it counts as there
+        if not _pid_alive(self.pid):
+            return False
+        return self.started is None or _proc_start(self.pid) in (None, self.started)
+
+    def describe(self) -> str:
+        """"host, pid 123, since 14:02" for the user."""
+        when = self.since.astimezone().strftime("%Y-%m-%d %H:%M") if self.since else "an unknown time"
+        return f"{self.host}, pid {self.pid}, since {when}"
+
+
+class LeaseHeld(StoreError):
+    """The session is open elsewhere; ``holder`` says where (None: a lease we could not read)."""
+
+    def __init__(self, path: Path, holder: LeaseHolder | None) -> None:
+        self.holder = holder
+        who = holder.describe() if holder else "another process"
+        super().__init__(path, f"is open in another terminal ({who})")
+
+
+class LeaseLost(StoreError):
+    """Our lease was taken over (or removed) by another terminal: we must not save any more."""
+
+    def __init__(self, path: Path, holder: LeaseHolder | None) -> None:
+        self.holder = holder
+        who = f" ({holder.describe()})" if holder else ""
+        super().__init__(path, f"was taken over in another terminal{who}; not saved here")
+
+
+def read_lease(path: Path) -> LeaseHolder | None:
+    """The holder named by the lease file at ``path`` (never following a symlink), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        return LeaseHolder.from_bytes(os.read(fd, _LEASE_MAX_BYTES))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+class Lease:
+    """This process's hold on one session file: the lease file's fd, flock'ed, while the session is open."""
+
+    def __init__(self, session_file: Path, fd: int, holder: LeaseHolder) -> None:
+        self.session_file = session_file
+        self.path = lease_path(session_file)
+        self.holder = holder
+        self._fd: int | None = fd
+
+    def __repr__(self) -> str:
+        return f"Lease({str(self.path)!r}, held={self.held()})"
+
+    @classmethod
+    def acquire(cls, session_file: Path) -> Lease:
+        """Hold the session's lease; LeaseHeld when a live process has it. OSError if it cannot be made."""
+        path = lease_path(session_file)
+        for _ in range(20):
+            try:
+                return cls._create(session_file, path, os.O_CREAT | os.O_EXCL)
+            except FileExistsError:
+                pass
+            lease = cls._take_if_stale(session_file, path)
+            if lease is not None:
+                return lease
+        raise LeaseHeld(session_file, read_lease(path))
+
+    @classmethod
+    def take_over(cls, session_file: Path) -> Lease:
+        """Hold the lease whoever has it now: ours replaces theirs atomically, so their next save stops."""
+        path = lease_path(session_file)
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        lease = cls._create(session_file, temp, os.O_CREAT | os.O_EXCL)
+        try:
+            os.replace(temp, path)
+        except OSError:
+            lease.release()
+            _unlink_quietly(temp)
+            raise
+        lease.path = path
+        return lease
+
+    @classmethod
+    def _create(cls, session_file: Path, path: Path, flags: int) -> Lease:
+        import fcntl
+
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC | flags, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            holder = LeaseHolder.me()
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, holder.to_bytes(), 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(session_file, fd, holder)
+
+    @classmethod
+    def _take_if_stale(cls, session_file: Path, path: Path) -> Lease | None:
+        """The lease, if its holder is gone (rewritten in place under our flock); None if still held."""
+        import fcntl
+        import time
+
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None  # released meanwhile: the caller tries to create it again
+        except OSError as exc:  # a symlink, a directory, a FIFO planted there: never ours to use
+            raise LeaseHeld(session_file, None) from exc
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                time.sleep(0.05)
+                holder = read_lease(path)
+                raise LeaseHeld(session_file, holder) from None
+            st = os.fstat(fd)
+            holder = LeaseHolder.from_bytes(os.pread(fd, _LEASE_MAX_BYTES, 0))
+            if holder is None and st.st_size == 0 and time.time() - st.st_mtime < _LEASE_FRESH_S:
+                os.close(fd)
+                time.sleep(0.05)
+                return None  # being written by its creator right now: look again
+            if holder is not None and holder.alive() and holder.pid != os.getpid():
+                os.close(fd)
+                raise LeaseHeld(session_file, holder)
+            me = LeaseHolder.me()
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, me.to_bytes(), 0)
+        except LeaseHeld:
+            raise
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(session_file, fd, me)
+
+    def held(self) -> bool:
+        """True while the lease file is still the one we hold (not taken over, not removed)."""
+        if self._fd is None:
+            return False
+        try:
+            ours = os.fstat(self._fd)
+            now = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        return (ours.st_dev, ours.st_ino) == (now.st_dev, now.st_ino)
+
+    def check(self) -> None:
+        """LeaseLost unless we still hold the lease (called before every save)."""
+        if not self.held():
+            raise LeaseLost(self.session_file, read_lease(self.path))
+
+    def release(self) -> None:
+        """Give the lease up (removing the file if it is still ours); later calls do nothing."""
+        if self._fd is None:
+            return
+        if self.held():
+            _unlink_quietly(self.path)
+        os.close(self._fd)
+        self._fd = None
+
+
+def foreign_lease(session_file: Path) -> LeaseHolder | None:
+    """The live holder of ``session_file``'s lease when it is not this process (None: free or ours)."""
+    holder = read_lease(lease_path(session_file))
+    if holder is None or not holder.alive():
+        return None
+    if holder.host == _host() and holder.pid == os.getpid():
+        return None
+    return holder
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

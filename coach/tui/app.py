@@ -250,19 +250,46 @@ class CoachApp(App[None]):
         if self._watchdog is not None:
             self._watchdog.cancel()
 
-    def flush_drafts(self) -> None:
-        """Write every open draft synchronously (quit and signals)."""
+    def flush_drafts(self, *, report: bool = True) -> list[str]:
+        """Write every open draft synchronously (quit and signals); the failures, one line each.
+
+        ``report`` also prints them to stderr (a signal: nobody is left to ask).
+        """
         from coach.store import StoreError
 
+        failed: list[str] = []
         for keeper in list(self.keepers):
             try:
                 keeper.save_now()
             except (StoreError, OSError) as exc:
+                failed.append(str(exc))
                 self.flush_errors.append(str(exc))
-                print(f"coach: draft not saved: {exc}", file=sys.stderr)
+                if report:
+                    print(f"coach: draft not saved: {exc}", file=sys.stderr)
+        return failed
 
-    async def action_quit(self) -> None:
-        self.flush_drafts()
+    def action_quit(self) -> None:
+        """Quit, saving every draft first; if one cannot be saved, ask (stay / try again / lose N words)."""
+        from coach.tui.screens.safety import UnsavedScreen
+
+        if not isinstance(self.screen, UnsavedScreen):  # else: already asking
+            self._quit()
+
+    @work(exclusive=True, group="quit", exit_on_error=False)
+    async def _quit(self) -> None:
+        from coach.tui.screens.safety import LOSE, RETRY, UnsavedScreen
+
+        while self.flush_drafts(report=False):
+            unsaved = [k for k in self.keepers if k.dirty]
+            if not unsaved:
+                break
+            words = sum(k.unsaved_words() for k in unsaved)
+            reason = next((k.failure for k in unsaved if k.failure), None) or "could not write the session file"
+            choice = await self.push_screen_wait(UnsavedScreen(self._ctx, words, reason, leaving="Quit"))
+            if choice == LOSE:
+                break
+            if choice != RETRY:
+                return
         self.exit()
 
     # ------------------------------------------------------------ errors
@@ -297,6 +324,7 @@ class CoachApp(App[None]):
         ctx = await self.context()
         if ctx is not None:
             session = await asyncio.to_thread(self._create_session, ctx, req)
+            await asyncio.to_thread(ctx.store.lease, session.id)  # brand new: nobody else can hold it
             self.open_interview(ctx, session)
 
     def _create_session(self, ctx: AppContext, req: RoundRequest) -> Session:
@@ -315,15 +343,32 @@ class CoachApp(App[None]):
 
     @work(exclusive=True, group="start-round", exit_on_error=False)
     async def resume_session(self, ref: str) -> None:
-        ctx = await self.context()
-        if ctx is not None:
-            session = await asyncio.to_thread(ctx.store.load, ref)
-            self.open_interview(ctx, session)
+        """Open a saved session to continue it; if another terminal has it open, ask first."""
+        from coach.store import LeaseHeld
+        from coach.tui.screens.safety import READ_ONLY, TAKE_OVER, OpenElsewhereScreen
 
-    def open_interview(self, ctx: AppContext, session: Session) -> None:
+        ctx = await self.context()
+        if ctx is None:
+            return
+        session = await asyncio.to_thread(ctx.store.load, ref)
+        try:
+            await asyncio.to_thread(ctx.store.lease, session.id)
+        except LeaseHeld as held:
+            where = held.holder.describe() if held.holder else "another process"
+            choice = await self.push_screen_wait(OpenElsewhereScreen(ctx, where))
+            if choice == READ_ONLY:
+                self.open_interview(ctx, session, read_only=f"open in another terminal ({where})")
+                return
+            if choice != TAKE_OVER:
+                return
+            await asyncio.to_thread(ctx.store.lease, session.id, take_over=True)
+            session = await asyncio.to_thread(ctx.store.load, ref)  # what the other terminal saved last
+        self.open_interview(ctx, session)
+
+    def open_interview(self, ctx: AppContext, session: Session, *, read_only: str | None = None) -> None:
         from coach.tui.screens.interview import InterviewScreen
 
-        screen = InterviewScreen(ctx, session, ctx.banks.questions())
+        screen = InterviewScreen(ctx, session, ctx.banks.questions(), read_only=read_only)
         self.push_screen(screen, self._interview_done)
 
     def _interview_done(self, outcome: InterviewOutcome | None) -> None:

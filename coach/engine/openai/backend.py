@@ -23,6 +23,7 @@ from coach.engine.openai.errors import LLMFailure, _is_schema_rejection, describ
 from coach.engine.openai.keys import PLACEHOLDER_KEY, ApiKey, Options
 from coach.engine.openai.schema import FOLLOW_UP_MAX_CHARS, clean_follow_up, draft_model, parse_draft, response_schema
 from coach.engine.verify import verify_draft
+from coach.redact import redact
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -66,6 +67,10 @@ class OpenAIBackend(Backend):
     @property
     def key_source(self) -> str:
         return self._key.source
+
+    def redact(self, text: str) -> str:
+        """``text`` without this backend's key (or anything key-shaped) in it."""
+        return redact(text, [self._key.value])
 
     def client(self) -> AsyncOpenAI:
         """The SDK client, created on first use (this is where `openai` gets imported)."""
@@ -252,6 +257,7 @@ class OpenAIBackend(Backend):
         """The offline rules' feedback, labelled with what went wrong."""
         from coach.engine.offline import analyze
 
+        why = self.redact(why)
         report(Progress(stage="fallback", extra={"reason": why}))
         feedback = analyze(request)
         notice = f"The {self.model} model could not be used: {why}. These pointers come from the offline rules."
@@ -284,7 +290,8 @@ class OpenAIBackend(Backend):
             raise LLMFailure(
                 f"{self.options.base_url} did not finish within {self.options.timeout_s:g} s"
             ) from None
-        except LLMFailure:
+        except LLMFailure as failure:
+            failure.args = (self.redact(str(failure)),)
             raise
         except Exception as exc:  # e.g. a reply body of the wrong shape: still one plain line
             raise LLMFailure(

@@ -1,7 +1,9 @@
 """Failures talking to an OpenAI-compatible server, turned into one plain line each.
 
 Each `LLMFailure` says what went wrong in words a candidate can act on, and
-whether a retry is safe; the message becomes the fallback notice.
+whether a retry is safe; the message becomes the fallback notice, so any text
+the server sent is passed through `coach.redact.redact` with the key first (a
+server may echo the key back: "Incorrect API key provided: sk-abc...xyz").
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import socket
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from coach.redact import redact
 
 if TYPE_CHECKING:
     from coach.engine.openai.keys import ApiKey
@@ -88,7 +92,13 @@ def describe_connection_error(exc: BaseException, base_url: str) -> LLMFailure:
 
 
 def describe_api_error(exc: Any, *, model: str, base_url: str, key: ApiKey) -> LLMFailure:
-    """Turn an HTTP error status into a plain notice (and whether/when to retry)."""
+    """Turn an HTTP error status into a plain notice (and whether/when to retry); never shows the key."""
+    failure = _describe_api_error(exc, model=model, base_url=base_url, key=key)
+    failure.args = (redact(str(failure), [key.value]),)
+    return failure
+
+
+def _describe_api_error(exc: Any, *, model: str, base_url: str, key: ApiKey) -> LLMFailure:
     import openai
 
     status = getattr(exc, "status_code", None)

@@ -3,13 +3,17 @@
 COACH_OPENAI_API_KEY, else the variable named by `api_key_env`, else the file
 named by `api_key_file`, else OPENAI_API_KEY, but that last one only for the
 official endpoint or a base_url that itself came from OPENAI_BASE_URL: a key
-meant for OpenAI is never sent to a server a config file named. A non-official
-server with no key gets a placeholder. The key is never logged, printed or put
-in a notice.
+meant for OpenAI is never sent to a server a config file named. That holds
+however a config reaches the key: `api_key_env = "OPENAI_API_KEY"`, another
+variable or an `api_key_file` holding the same value are refused for such a
+server (a system config must not be able to ship a user's key elsewhere). A
+non-official server with no key gets a placeholder. The key is never logged,
+printed or put in a notice.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +22,9 @@ from urllib.parse import urlsplit
 
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
 PLACEHOLDER_KEY = "sk-no-key-needed"
+OPENAI_KEY_VAR = "OPENAI_API_KEY"
+#: No wait may be longer than this (seconds): a timeout that never ends is a hang.
+MAX_TIMEOUT_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -52,20 +59,48 @@ def resolve_api_key(
     """Pick the key for ``base_url`` following the trust rules in the module docstring."""
     if env.get("COACH_OPENAI_API_KEY"):
         return ApiKey(env["COACH_OPENAI_API_KEY"], "COACH_OPENAI_API_KEY")
+    openai_key_allowed = is_official(base_url) or base_url_from_openai_env
     named = getattr(opts, "api_key_env", None)
     if named:
         if env.get(named):
-            return ApiKey(env[named], f"${named}")
+            key = ApiKey(env[named], f"${named}")
+            return key if openai_key_allowed else _not_the_openai_key(key, env, base_url)
         return ApiKey(None, f"${named}", f"api_key_env names {named}, which is not set")
     key_file = getattr(opts, "api_key_file", None)
     if key_file:
         value, problem = _read_key_file(Path(key_file))
-        return ApiKey(value, f"api_key_file {key_file}", problem)
-    if env.get("OPENAI_API_KEY") and (is_official(base_url) or base_url_from_openai_env):
-        return ApiKey(env["OPENAI_API_KEY"], "OPENAI_API_KEY")
+        key = ApiKey(value, f"api_key_file {key_file}", problem)
+        return key if openai_key_allowed else _not_the_openai_key(key, env, base_url)
+    if env.get(OPENAI_KEY_VAR) and openai_key_allowed:
+        return ApiKey(env[OPENAI_KEY_VAR], OPENAI_KEY_VAR)
     if is_official(base_url):
         return ApiKey(None, "none", "no API key: set COACH_OPENAI_API_KEY (or OPENAI_API_KEY)")
     return ApiKey(PLACEHOLDER_KEY, "placeholder (no key configured for this server)")
+
+
+def _not_the_openai_key(key: ApiKey, env: Mapping[str, str], base_url: str) -> ApiKey:
+    """``key``, unless it is OPENAI_API_KEY (by name or by value) bound for a server a config named."""
+    openai_key = env.get(OPENAI_KEY_VAR)
+    if key.source != f"${OPENAI_KEY_VAR}" and not (openai_key and key.value == openai_key):
+        return key
+    host = urlsplit(base_url).hostname or base_url
+    return ApiKey(
+        None,
+        key.source,
+        f"{key.source} holds OPENAI_API_KEY, which coach sends only to api.openai.com or to a base_url"
+        f" set by OPENAI_BASE_URL, not to {host}; put the key for {host} in COACH_OPENAI_API_KEY",
+    )
+
+
+def bounded_seconds(value: Any, default: float) -> float:
+    """A finite, positive wait of at most MAX_TIMEOUT_S; ``default`` for anything else."""
+    try:
+        seconds = float(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+    if not math.isfinite(seconds) or seconds <= 0:
+        return default
+    return min(seconds, MAX_TIMEOUT_S)
 
 
 def resolve_base_url(opts: Any, env: Mapping[str, str]) -> tuple[str, bool]:
@@ -97,8 +132,8 @@ class Options:
             base_url=base_url,
             base_url_from_openai_env=from_env,
             model=str(getattr(opts, "model", None) or "gpt-4o-mini"),
-            timeout_s=float(getattr(opts, "timeout_s", None) or 60.0),
-            connect_timeout_s=float(getattr(opts, "connect_timeout_s", None) or 5.0),
+            timeout_s=bounded_seconds(getattr(opts, "timeout_s", None), 60.0),
+            connect_timeout_s=bounded_seconds(getattr(opts, "connect_timeout_s", None), 5.0),
             max_retries=int(getattr(opts, "max_retries", 2) if opts is not None else 2),
         )
         return options, resolve_api_key(opts, base_url, from_env, env)

@@ -19,6 +19,12 @@ answer gets none. Both come from `coach.services.review.ReviewService`, which
 owns the backend for the screen's life. Pausing keeps the session
 "in-progress" so home offers to resume it; resuming continues the edit log
 with offsets after its last edit.
+
+A save that fails (disk full, read-only, the session taken over in another
+terminal) turns the status line into "NOT SAVED: <why>" until a later save
+works (retried every few seconds), and pausing or closing the round then asks
+first (`coach.tui.screens.safety.UnsavedScreen`). A session open in another
+terminal can be shown ``read_only``: nothing typed is kept, nothing is saved.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
@@ -42,10 +49,11 @@ from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Sessio
 from coach.engine import AnswerItem
 from coach.services.provenance import made_by
 from coach.services.review import ReviewService
-from coach.tui.drafts import DraftKeeper
+from coach.tui.drafts import DraftKeeper, why_not_saved
 from coach.tui.editlog import EditRecorder
 from coach.tui.messages import DraftSaved
 from coach.tui.screens import WorkerErrorsToApp, coach_app, dismiss_safely
+from coach.tui.screens.safety import LOSE, RETRY, UnsavedScreen
 from coach.tui.widgets.pointers import PointerCard, StrengthCard
 from coach.tui.widgets.soft_timer import SoftTimer
 
@@ -53,7 +61,16 @@ if TYPE_CHECKING:
     from coach.tui.context import AppContext
 
 AUTOSAVE_S = 0.5
+#: While saves fail, try again this often even if nothing is typed (space may have been freed).
+RETRY_SAVE_S = 2.0
 FOLLOW_UP_SUFFIX = ".follow-up"
+
+
+@dataclass
+class DraftNotSaved(Message):
+    """An autosave failed; ``reason`` says why in a few words ("disk full", "read-only")."""
+
+    reason: str
 
 
 class AnswerEditor(TextArea):
@@ -141,16 +158,21 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
     """Ask each question of ``session`` in turn and record the answers."""
 
     CSS_PATH = "interview.tcss"
+    DEFAULT_CSS = "#status.-not-saved { color: $error; text-style: bold; }"
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", id="interview.submit"),
         Binding("ctrl+n", "skip", "Skip", id="interview.skip"),
         Binding("escape", "pause", "Pause", id="interview.pause"),
     ]
 
-    def __init__(self, ctx: AppContext, session: Session, questions: Mapping[str, Question]) -> None:
+    def __init__(
+        self, ctx: AppContext, session: Session, questions: Mapping[str, Question], *, read_only: str | None = None
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.session = session
+        #: Why this session is only shown (e.g. "open in another terminal (…)"); None: editable.
+        self.read_only = read_only
         self.questions = dict(questions)
         self.index: int | None = None
         self.recorder = EditRecorder()
@@ -181,15 +203,18 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
                 tab_behavior="focus",
                 placeholder="Type your answer. It is saved as you type.",
             )
-            yield Static("Autosaves as you type.", id="status")
+            status = f"READ-ONLY: {self.read_only}; nothing here is saved." if self.read_only else "Autosaves as you type."
+            yield Static(status, id="status", classes="-not-saved" if self.read_only else "")
         yield Footer()
 
     def on_mount(self) -> None:
         app = coach_app(self)
-        self.keeper = DraftKeeper(self.ctx.store, self.session)
-        app.keepers.add(self.keeper)
+        self.keeper = DraftKeeper(self.ctx.store, self.session, read_only=self.read_only is not None)
+        if self.read_only is None:
+            app.keepers.add(self.keeper)
         editor = self.query_one("#answer", TextArea)
         editor.cursor_blink = app.cursor_blink
+        editor.read_only = self.read_only is not None
         index = next_open_index(self.session)
         if index is None:
             self._finish()
@@ -199,10 +224,17 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     def on_unmount(self) -> None:
         app = coach_app(self)
+        from coach.store import StoreError
+
         if self.keeper is not None:
             if self.keeper.dirty:
-                self.keeper.save_now()
+                try:
+                    self.keeper.save_now()
+                except (StoreError, OSError):
+                    pass  # the user was asked before leaving (quit, pause, close); nothing more to do
             app.keepers.discard(self.keeper)
+        if self.read_only is None:
+            self.ctx.store.release(self.session.id)
         app.call_later(self.reviews.aclose)
 
     # ------------------------------------------------------------ showing
@@ -247,7 +279,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
     @on(TextArea.Changed, "#answer")
     def _record(self, event: TextArea.Changed) -> None:
         answer = self.current
-        if answer is None or self.busy:
+        if answer is None or self.busy or self.read_only:
             return
         t = self.t_ms()
         edit = self.recorder.observe(event.text_area.text, t)
@@ -274,7 +306,12 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
     @work(thread=True, group="autosave", exit_on_error=False)
     def _write_snapshot(self, seq: int, snap: Session) -> None:
         assert self.keeper is not None
-        self.post_message(DraftSaved(self.keeper.write(seq, snap)))
+        try:
+            path = self.keeper.write(seq, snap)
+        except Exception as exc:  # StoreError, OSError: said on the status line, retried
+            self.post_message(DraftNotSaved(why_not_saved(exc)))
+            return
+        self.post_message(DraftSaved(path))
 
     def on_draft_saved(self, message: DraftSaved) -> None:
         if message.path is None:
@@ -282,22 +319,59 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         answer = self.current
         words = word_count(answer.text) if answer else 0
         when = local_hms(coach_app(self).clock.now())
-        self.query_one("#status", Static).update(f"Saved {when} · {words} words")
+        status = self.query_one("#status", Static)
+        status.remove_class("-not-saved")
+        status.update(f"Saved {when} · {words} words")
 
-    async def _save_async(self) -> None:
-        """Save now in a thread and wait for it (used on submit, skip and pause)."""
+    def on_draft_not_saved(self, message: DraftNotSaved) -> None:
+        """Say so in words, and keep trying while the text is not on disk."""
+        if self.keeper is None or not self.keeper.dirty:
+            return  # a newer save worked meanwhile
+        waiting = self.keeper.unsaved_words()
+        status = self.query_one("#status", Static)
+        status.add_class("-not-saved")
+        status.update(f"NOT SAVED: {message.reason} · {waiting} words not on disk · retrying")
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(RETRY_SAVE_S, self._autosave)
+
+    async def _save_async(self) -> bool:
+        """Save now in a thread and wait for it (submit, skip, pause); False (and said) if it failed."""
         assert self.keeper is not None
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         seq, snap = self.keeper.take()
-        await asyncio.to_thread(self.keeper.write, seq, snap)
+        try:
+            path = await asyncio.to_thread(self.keeper.write, seq, snap)
+        except Exception as exc:  # StoreError, OSError: the text stays here; the line says why
+            self.on_draft_not_saved(DraftNotSaved(why_not_saved(exc)))
+            return False
+        self.on_draft_saved(DraftSaved(path))
+        return True
+
+    async def _saved_or_let_go(self, leaving: str) -> str:
+        """Save; while that fails, ask. "saved", "lost" (the user chose to leave anyway) or "stay"."""
+        assert self.keeper is not None
+        while not await self._save_async():
+            words = self.keeper.unsaved_words()
+            reason = self.keeper.failure or "could not write the session file"
+            choice = await self.app.push_screen_wait(UnsavedScreen(self.ctx, words, reason, leaving=leaving))
+            if choice == LOSE:
+                return "lost"
+            if choice != RETRY:
+                return "stay"
+        return "saved"
 
     # ------------------------------------------------------------ actions
 
+    def _say_read_only(self) -> bool:
+        if self.read_only:
+            self.notify(f"Read-only: {self.read_only}. Esc to leave.", severity="warning")
+        return self.read_only is not None
+
     def action_submit(self) -> None:
         answer = self.current
-        if answer is None or self.busy:
+        if answer is None or self.busy or self._say_read_only():
             return
         text = self.query_one("#answer", TextArea).text
         if not text.strip():
@@ -307,7 +381,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     def action_skip(self) -> None:
         answer = self.current
-        if answer is None or self.busy:
+        if answer is None or self.busy or self._say_read_only():
             return
         self._close_answer(answer, "skipped")
 
@@ -366,7 +440,11 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     @work(exclusive=True, group="advance", exit_on_error=False)
     async def _pause(self) -> None:
-        await self._save_async()
+        if self.read_only:
+            dismiss_safely(self, InterviewOutcome(self.session.id, finished=False))
+            return
+        if await self._saved_or_let_go("Leave") == "stay":
+            return
         self.notify("Paused. Resume it from the home screen.")
         dismiss_safely(self, InterviewOutcome(self.session.id, finished=False))
 
@@ -376,8 +454,15 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     @work(exclusive=True, group="finish", exit_on_error=False)
     async def _finish_save(self) -> None:
-        await self._save_async()
-        dismiss_safely(self, InterviewOutcome(self.session.id, finished=True))
+        if self.read_only:
+            dismiss_safely(self, InterviewOutcome(self.session.id, finished=False))
+            return
+        outcome = await self._saved_or_let_go("Close the round")
+        if outcome == "stay":
+            self.session.status = "in-progress"  # staying: ctrl+s closes the round again
+            return
+        # Not saved: the debrief would read an older file, so go home instead.
+        dismiss_safely(self, InterviewOutcome(self.session.id, finished=outcome == "saved"))
 
     # ------------------------------------------------------------ backend
 
