@@ -24,7 +24,7 @@ import pytest
 
 from coach.config import load_settings, settings_problems
 from coach.domain.models import Answer
-from coach.redact import REDACTED, redact
+from coach.domain.redact import REDACTED, redact
 from coach.store import Lease, LeaseHeld, LeaseLost, Store, StoreError, read_session_file
 from coach.store.claims import lease_path, read_lease
 from coach.tui.drafts import DraftKeeper, why_not_saved

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from coach.engine import AnswerItem, Backend, BackendError, ProgressFn, ReviewRequest, make_backend
 from coach.engine.abilities import Diagnoser, FollowUpAsker
 from coach.real import RealInterviewError, debrief_offline
-from coach.redact import redact, secrets_from_env
+from coach.domain.redact import redact, secrets_from_env
 from coach.services.provenance import OFFLINE, backend_label, is_offline, label_for, who
 from coach.services.real import debrief_real
 

@@ -23,7 +23,7 @@ from coach.engine.openai.errors import LLMFailure, _is_schema_rejection, describ
 from coach.engine.openai.keys import PLACEHOLDER_KEY, ApiKey, Options
 from coach.engine.openai.schema import FOLLOW_UP_MAX_CHARS, clean_follow_up, draft_model, parse_draft, response_schema
 from coach.engine.verify import verify_draft
-from coach.redact import redact
+from coach.domain.redact import redact
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI

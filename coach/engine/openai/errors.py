@@ -2,7 +2,7 @@
 
 Each `LLMFailure` says what went wrong in words a candidate can act on, and
 whether a retry is safe; the message becomes the fallback notice, so any text
-the server sent is passed through `coach.redact.redact` with the key first (a
+the server sent is passed through `coach.domain.redact.redact` with the key first (a
 server may echo the key back: "Incorrect API key provided: sk-abc...xyz").
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from coach.redact import redact
+from coach.domain.redact import redact
 
 if TYPE_CHECKING:
     from coach.engine.openai.keys import ApiKey
