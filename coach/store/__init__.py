@@ -103,8 +103,9 @@ class Store:
     def _ensure_dirs(self) -> None:
         """Create root (0700 if new; a pre-existing user-chosen dir is left as is) and sessions/ (0700).
 
-        StoreError if either is someone else's or writable by others (nothing
-        is written there then), or cannot be made.
+        StoreError if either is someone else's, or root is writable by others
+        (nothing is written there then), or they cannot be made; sessions/ is
+        ours alone, so a loose mode there is tightened back to 0700 instead.
         """
         for directory, tighten in ((self.root, False), (self.sessions_dir, True)):
             try:
@@ -215,6 +216,8 @@ class Store:
         if path is None:
             self._ensure_dirs()
             path = self._claims.claim_unowned(session.id)
+        elif path.parent == self.sessions_dir:
+            self._ensure_dirs()  # the folders may have been opened up to others since we made them
         session.updated_at = max(utcnow(), aware(session.updated_at))
         # A lone surrogate (undecodable pasted bytes) cannot be UTF-8; saving
         # it as "?" (what errors="replace" gives when encoding) beats refusing
