@@ -488,12 +488,11 @@ def test_analyze_parses_a_50mb_line_as_it_is() -> None:
 def test_planted_symlink_as_index_lock_is_never_followed(store: Store, tmp_path: Path) -> None:
     store.root.mkdir(parents=True)
     os.chmod(store.root, 0o700)
-    victim = tmp_path / "victim.txt"
-    victim.write_text("do not touch\n")
+    victim = tmp_path / "victim.txt"  # does not exist: following the link would create it
     os.symlink(victim, store.lock_path)
     session = good_session(store)
     assert read_session_file(store.resolve(session.id)).answers[0].text == ANSWER_TEXT
-    assert victim.read_text() == "do not touch\n"
+    assert not victim.exists()
     assert store.lock_path.is_symlink()  # left as it was: not followed, not replaced
 
 
@@ -539,14 +538,13 @@ def test_planted_symlink_at_a_session_path_is_refused_not_followed(store: Store,
 
 def test_planted_symlink_as_config_lock_is_never_followed(isolated_env: dict[str, Path], tmp_path: Path) -> None:
     isolated_env["config"].mkdir(parents=True)
-    victim = tmp_path / "victim.txt"
-    victim.write_text("do not touch\n")
+    victim = tmp_path / "victim.txt"  # does not exist: following the link would create it
     lock = isolated_env["config"] / "config.toml.lock"
     os.symlink(victim, lock)
     result = run_coach("config", "set", "questions", "4")
     assert result.returncode != 0
     one_clear_line(result, str(lock))
-    assert victim.read_text() == "do not touch\n"
+    assert not victim.exists()
     assert not (isolated_env["config"] / "config.toml").exists()
 
 
