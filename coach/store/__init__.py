@@ -103,17 +103,20 @@ class Store:
     def _ensure_dirs(self) -> None:
         """Create root (0700 if new; a pre-existing user-chosen dir is left as is) and sessions/ (0700).
 
-        StoreError if either is someone else's, or root is writable by others
+        StoreError (naming sessions/, and root when it is the culprit) if
+        either is someone else's, or root is writable by others
         (nothing is written there then), or they cannot be made; sessions/ is
         ours alone, so a loose mode there is tightened back to 0700 instead.
         """
         for directory, tighten in ((self.root, False), (self.sessions_dir, True)):
+            where = "" if directory == self.sessions_dir else f"{directory}: "
             try:
                 ensure_private_dir(directory, tighten=tighten)
             except UnsafeDirError as exc:
-                raise StoreError(directory, exc.problem) from None
+                raise StoreError(self.sessions_dir, f"cannot save here: {where}{exc.problem}") from None
             except OSError as exc:
-                raise StoreError(directory, f"cannot use as a data directory ({exc.strerror or exc})") from None
+                reason = exc.strerror or str(exc)
+                raise StoreError(self.sessions_dir, f"cannot save here: {where}{reason}") from None
 
     def path_for(self, session_id: str) -> Path:
         """Where the session with this id lives (whether or not it exists)."""
@@ -217,7 +220,10 @@ class Store:
             self._ensure_dirs()
             path = self._claims.claim_unowned(session.id)
         elif path.parent == self.sessions_dir:
-            self._ensure_dirs()  # the folders may have been opened up to others since we made them
+            try:
+                self._ensure_dirs()  # the folders may have been opened up to others since we made them
+            except StoreError as exc:
+                raise StoreError(path, exc.reason) from None
         session.updated_at = max(utcnow(), aware(session.updated_at))
         # A lone surrogate (undecodable pasted bytes) cannot be UTF-8; saving
         # it as "?" (what errors="replace" gives when encoding) beats refusing
