@@ -26,6 +26,7 @@ import contextlib
 import difflib
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -35,7 +36,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from coach import paths
-from coach.config_layers import SECTION_NAMES, RawLayer, env_var_for, flatten, read_layers
+from coach.config_layers import MAX_CONFIG_BYTES, SECTION_NAMES, RawLayer, env_var_for, flatten, read_layers
 from coach.config_layers import config_files  # noqa: F401  (re-exported)
 from coach.domain.rounds import DEFAULT_ROUND, ROUNDS
 from coach.flags import flags_from_args  # noqa: F401  (re-exported)
@@ -398,14 +399,17 @@ def _to_toml_value(value: Any) -> Any:
 
 def _read_user_file(path: Path) -> dict[str, Any]:
     """The user file as a dict; refuse to touch one we cannot read correctly."""
+    from coach.fsutil import loads_toml, read_regular_file
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return loads_toml(read_regular_file(path, limit=MAX_CONFIG_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove it before `config set`") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc}); fix or remove it before `config set`") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read ({exc})") from None
 
 
@@ -459,14 +463,19 @@ def _config_lock(path: Path) -> Iterator[None]:
     """
     import fcntl
 
-    from coach.fsutil import ensure_private_dir
+    from coach.fsutil import CREATE_FLAGS, file_kind
 
-    ensure_private_dir(path.parent, tighten=False)
+    _ensure_config_dir(path.parent)
     lock_path = path.with_name(path.name + ".lock")
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Never through a planted symlink (O_NOFOLLOW); a FIFO there must not block us.
+        fd = os.open(lock_path, os.O_RDWR | os.O_NONBLOCK | CREATE_FLAGS, 0o600)
     except OSError as exc:
         raise ConfigError(f"{lock_path}: cannot lock ({exc.strerror or exc})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ConfigError(f"{lock_path}: cannot lock (is a {file_kind(mode)}, not a regular file)")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -474,12 +483,22 @@ def _config_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _ensure_config_dir(directory: Path) -> None:
+    """The user config dir, made 0700 if new; ConfigError if it is someone else's or writable by others."""
+    from coach.fsutil import ensure_private_dir
+
+    try:
+        ensure_private_dir(directory, tighten=False)
+    except OSError as exc:
+        raise ConfigError(f"{directory}: cannot use as the config directory ({exc.strerror or exc})") from None
+
+
 def _write_user_file(path: Path, data: Mapping[str, Any]) -> None:
     import tomli_w
 
-    from coach.fsutil import atomic_write_bytes, ensure_private_dir
+    from coach.fsutil import atomic_write_bytes
 
-    ensure_private_dir(path.parent, tighten=False)
+    _ensure_config_dir(path.parent)
     try:
         atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"))
     except OSError as exc:

@@ -4,12 +4,13 @@ The one place that knows the layers and their order: the system config file,
 the user config file, ``COACH_*`` environment variables, command-line flags
 (later wins). `coach.config.load_settings` validates what is read here with
 pydantic; the app's first frame (`coach.tui.context.glance`) reads the same
-layers without pydantic. So this module imports the standard library and
-`coach.paths` only.
+layers without pydantic. So this module imports the standard library,
+`coach.paths` and `coach.fsutil` only.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from coach import paths
+from coach.fsutil import (
+    FileTooLargeError,
+    NotRegularFileError,
+    UnsafeDirError,
+    check_private_dir,
+    loads_toml,
+    read_regular_file,
+)
+
+#: The largest config file read; a real one is a few hundred bytes.
+MAX_CONFIG_BYTES = 1024 * 1024
 
 #: Top-level keys that are tables of settings (``[openai]``), read as dotted keys.
 SECTION_NAMES: frozenset[str] = frozenset({"openai"})
@@ -61,15 +73,30 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, An
 
 
 def file_layer(kind: str, path: Path) -> RawLayer:
-    """A config file's entries; a missing file is simply empty, a bad one a problem."""
+    """A config file's entries; a missing file is simply empty, a bad one a problem (and skipped).
+
+    Bad means anything a config file should not be: not a regular file (a FIFO
+    is never opened, so it cannot hang every command), over
+    :data:`MAX_CONFIG_BYTES`, unreadable, not UTF-8, not TOML, nested too deep
+    for the parser, or (for the user's file) in a directory someone else owns
+    or may write to, since whoever can write there chooses the server and the
+    key coach uses.
+    """
     layer = RawLayer(f"{kind} config")
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        if kind == "user":
+            _check_user_dir(path)
+        data = loads_toml(read_regular_file(path, limit=MAX_CONFIG_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return layer
-    except IsADirectoryError:
-        layer.problems.append(f"{path}: is a directory, not a config file")
+    except UnsafeDirError as exc:
+        layer.problems.append(f"{path}: not read: its directory {exc.directory} {exc.problem}")
+        return layer
+    except NotRegularFileError as exc:
+        layer.problems.append(f"{path}: {exc.strerror}; file skipped")
+        return layer
+    except FileTooLargeError as exc:
+        layer.problems.append(f"{path}: {exc.strerror}; file skipped")
         return layer
     except PermissionError:
         layer.problems.append(f"{path}: cannot read (permission denied); file skipped")
@@ -85,6 +112,12 @@ def file_layer(kind: str, path: Path) -> RawLayer:
         return layer
     layer.entries = [Entry(key, value, f"{path}", f"{kind} config ({path})") for key, value in flatten(data)]
     return layer
+
+
+def _check_user_dir(path: Path) -> None:
+    """UnsafeDirError if the user config file exists in a directory that is not the user's own."""
+    if os.path.lexists(path):
+        check_private_dir(path.parent)
 
 
 def env_layer(env: Mapping[str, str], keys: Collection[str]) -> RawLayer:

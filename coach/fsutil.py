@@ -11,6 +11,15 @@ through here, so two promises hold everywhere:
 
 If anything fails, the temp file is removed, the old file is left exactly as it
 was, and the error is an ``OSError`` whose ``filename`` is the target path.
+
+Reading files that others may have put in our way goes through here too:
+:func:`read_regular_file` never opens a FIFO, socket or device (which would
+block, or worse) and never reads more than a caller's size cap, and
+:func:`loads_toml` turns a document nested too deep for the parser into a
+``TOMLDecodeError`` instead of a ``RecursionError``. Directories coach writes in
+must be the user's own and not writable by others (:func:`check_private_dir`),
+and every file coach creates is opened with ``O_NOFOLLOW``, so a symlink
+planted in its place is never followed.
 """
 
 from __future__ import annotations
@@ -20,11 +29,18 @@ import os
 import secrets
 import stat
 import time
+import tomllib
 from pathlib import Path
+from typing import Any
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 TEMP_SUFFIX = ".tmp"
+
+#: Flags for creating a file: never through a symlink, never inherited by children.
+CREATE_FLAGS = os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Flags for opening a file to read: a FIFO or tty must not block us or become our terminal.
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 # Filesystems that cannot fsync a directory say so with one of these; the data
 # itself is already fsynced by then, so that is not worth failing a save for.
@@ -38,11 +54,13 @@ def ensure_private_dir(path: str | os.PathLike[str], *, tighten: bool = True) ->
     chmodded to 0700, so a data dir made earlier with a loose umask gets fixed.
     Pass ``tighten=False`` for a directory the user may have chosen for other
     things too (e.g. ``--data-dir ~/Documents``): we then only guard what we make.
+    Either way the directory must end up the user's own and not writable by
+    group or others, else :class:`UnsafeDirError` (nothing is created in it).
     """
     target = Path(path).expanduser()
     missing: list[Path] = []
     probe = target
-    while not probe.exists():
+    while not os.path.lexists(probe):
         missing.append(probe)
         if probe.parent == probe:
             break
@@ -53,7 +71,49 @@ def ensure_private_dir(path: str | os.PathLike[str], *, tighten: bool = True) ->
         raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(target))
     if tighten and not missing:
         _tighten_dir(target)
+    check_private_dir(target)  # also catches a directory someone else made first, in a race
     return target
+
+
+class UnsafeDirError(PermissionError):
+    """A directory coach would write in that someone else owns or may write to.
+
+    ``str(e)`` is one line naming the directory, what is wrong and how to fix it.
+    """
+
+    def __init__(self, directory: Path, problem: str) -> None:
+        super().__init__(errno.EPERM, problem, str(directory))
+        self.directory = directory
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.directory}: {self.problem}"
+
+
+def unsafe_dir_reason(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` (an existing directory) is no place for private files, or None if it is fine.
+
+    Someone else's directory, or one that others may write to, lets them
+    plant files or symlinks where coach writes, or swap what it reads.
+    """
+    st = os.stat(path)
+    mode = stat.S_IMODE(st.st_mode)
+    if st.st_uid != os.getuid():
+        return (f"is owned by uid {st.st_uid}, not by you (uid {os.getuid()}); "
+                "refusing to use it (choose a directory of your own)")
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        who = "group and others" if mode & stat.S_IWGRP and mode & stat.S_IWOTH else (
+            "its group" if mode & stat.S_IWGRP else "others")
+        return (f"is writable by {who} (mode {mode:04o}); refusing to use it "
+                f"(run: chmod go-w {os.fspath(path)})")
+    return None
+
+
+def check_private_dir(path: str | os.PathLike[str]) -> None:
+    """:class:`UnsafeDirError` unless ``path`` is the user's own and nobody else may write in it."""
+    reason = unsafe_dir_reason(path)
+    if reason is not None:
+        raise UnsafeDirError(Path(path), reason)
 
 
 def _mkdir_private(directory: Path) -> None:
@@ -112,7 +172,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 def _write_temp(temp: Path, data: bytes) -> None:
     """Create ``temp`` exclusively as 0600, write all of ``data`` and fsync it."""
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
+    fd = os.open(temp, os.O_WRONLY | os.O_EXCL | CREATE_FLAGS, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)  # the umask may have taken bits off
         view = memoryview(data)
@@ -179,3 +239,113 @@ def remove_stale_temps(directory: str | os.PathLike[str], older_than_s: float = 
         except FileNotFoundError:
             continue  # another process cleaned it up first
     return removed
+
+
+# ------------------------------------------------------------------ reading
+
+
+class NotRegularFileError(OSError):
+    """A path that is a FIFO, socket, device or directory where a file was expected."""
+
+    def __init__(self, path: str | os.PathLike[str], kind: str) -> None:
+        super().__init__(errno.EINVAL, f"is a {kind}, not a regular file", os.fspath(path))
+        self.kind = kind
+
+
+class FileTooLargeError(OSError):
+    """A file larger than the caller is willing to read into memory."""
+
+    def __init__(self, path: str | os.PathLike[str], size: int, limit: int) -> None:
+        super().__init__(
+            errno.EFBIG, f"too large to read ({size_text(size)}; the limit is {size_text(limit)})", os.fspath(path)
+        )
+        self.size = size
+        self.limit = limit
+
+
+def size_text(n: int) -> str:
+    """``104857600`` -> ``100.0 MB`` (binary megabytes, as ``ls -lh`` counts them)."""
+    if n < 1024 * 1024:
+        return f"{n:,} bytes"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def file_kind(mode: int) -> str:
+    """What ``ls -l`` would call a file of this mode, in words."""
+    for test, name in (
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISLNK, "symbolic link"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def open_regular_file(path: str | os.PathLike[str], *, limit: int | None = None) -> int:
+    """A read-only fd on ``path`` if it is a regular file (symlinks followed) no bigger than ``limit``.
+
+    The type is checked before opening (so a FIFO is never opened, and a device
+    never sees an open) and again on the open fd (so a swap in between is
+    caught). ``O_NONBLOCK`` makes even that impossible open return at once.
+    Raises :class:`NotRegularFileError`, :class:`FileTooLargeError` or the
+    ``OSError`` of stat/open (ELOOP for a symlink loop, EACCES, ENOENT).
+    """
+    _check_regular(path, os.stat(path), limit)
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        _check_regular(path, os.fstat(fd), limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _check_regular(path: str | os.PathLike[str], st: os.stat_result, limit: int | None) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFileError(path, file_kind(st.st_mode))
+    if limit is not None and st.st_size > limit:
+        raise FileTooLargeError(path, st.st_size, limit)
+
+
+def read_regular_file(path: str | os.PathLike[str], *, limit: int) -> bytes:
+    """All of a regular file, never more than ``limit`` bytes in memory (see :func:`open_regular_file`).
+
+    A file that grows past ``limit`` while being read is a :class:`FileTooLargeError` too.
+    """
+    fd = open_regular_file(path, limit=limit)
+    try:
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, min(limit + 1 - total, 1 << 20) or 1):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise FileTooLargeError(path, os.fstat(fd).st_size, limit)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def loads_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads``, but a document nested too deep is a ``TOMLDecodeError``, not a ``RecursionError``.
+
+    tomllib parses arrays and inline tables recursively, so ``a = [[[[...`` a
+    few hundred deep exhausts the interpreter's stack; no file coach reads
+    needs more than a handful of levels.
+    """
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise NestedTooDeepError() from None
+
+
+class NestedTooDeepError(tomllib.TOMLDecodeError):
+    """Arrays or inline tables nested deeper than the parser can follow."""
+
+    def __init__(self) -> None:
+        # ValueError's own __init__: newer tomllib wants (msg, doc, pos), which we have no use for.
+        ValueError.__init__(self, "arrays or tables nested too deeply")

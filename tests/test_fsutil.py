@@ -189,3 +189,32 @@ def test_remove_stale_temps_spares_young_temps_and_other_files(tmp_path: Path) -
     (tmp_path / "keep.tmp").write_text("")
     assert remove_stale_temps(tmp_path) == [old]
     assert young.exists() and (tmp_path / ".hidden").exists() and (tmp_path / "keep.tmp").exists()
+
+
+def test_ensure_private_dir_refuses_a_dir_others_may_write(tmp_path: Path) -> None:
+    from coach.fsutil import UnsafeDirError
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with pytest.raises(UnsafeDirError) as info:
+        ensure_private_dir(shared, tighten=False)
+    assert str(shared) in str(info.value) and "0777" in str(info.value)
+    assert not any(shared.iterdir())
+    ensure_private_dir(shared)  # ours: tightening fixes it instead
+    assert mode(shared) == 0o700
+
+
+def test_read_regular_file_refuses_fifos_and_files_over_the_cap_without_blocking(tmp_path: Path) -> None:
+    from coach.fsutil import FileTooLargeError, NotRegularFileError, read_regular_file
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(NotRegularFileError) as info:
+        read_regular_file(fifo, limit=10)  # would block forever if it opened the FIFO
+    assert "FIFO" in info.value.strerror and info.value.filename == str(fifo)
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 11)
+    with pytest.raises(FileTooLargeError):
+        read_regular_file(big, limit=10)
+    assert read_regular_file(big, limit=11) == b"x" * 11

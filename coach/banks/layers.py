@@ -66,7 +66,8 @@ def _bank_files(directory: Path) -> tuple[list[Path], list[BankProblem]]:
     try:
         if not directory.is_dir():
             return [], []
-        return sorted(p for p in directory.glob("*.toml") if p.is_file()), []
+        # Everything but directories: a FIFO or broken symlink named *.toml is reported when read, not hidden.
+        return sorted(p for p in directory.glob("*.toml") if not p.is_dir()), []
     except OSError as exc:
         return [], [BankProblem(directory, None, None, None, f"cannot list: {exc.strerror or exc}")]
 

@@ -17,6 +17,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.domain.models import QUESTION_TYPES, ROUNDS, Bank, Id, NonEmpty, Question, Strict
+from coach.fsutil import NestedTooDeepError, loads_toml, read_regular_file
+
+#: The largest bank file read; the shipped ones are a few tens of KB.
+MAX_BANK_BYTES = 4 * 1024 * 1024
 
 # ------------------------------------------------------------------ problems
 
@@ -201,10 +205,11 @@ def _syntax_problem(path: Path, exc: tomllib.TOMLDecodeError, n_lines: int) -> B
 def _read_text(path: Path) -> tuple[str | None, BankProblem | None]:
     """The file's text, or the one-line reason it could not be read."""
     try:
-        return path.read_text(encoding="utf-8"), None
+        # Never a FIFO or device (it would hang every command that loads banks), never a huge file.
+        return read_regular_file(path, limit=MAX_BANK_BYTES).decode("utf-8"), None
     except UnicodeDecodeError as exc:
         return None, BankProblem(path, None, None, None, f"not UTF-8 text ({exc.reason})")
-    except OSError as exc:
+    except OSError as exc:  # also a FIFO, a device or a file over the size cap: strerror says which
         return None, BankProblem(path, None, None, None, f"cannot read: {exc.strerror or exc}")
 
 
@@ -264,7 +269,9 @@ def read_bank_file(path: Path) -> tuple[Bank | None, list[BankProblem]]:
         return None, [problem] if problem else []
     smap = _SourceMap(text)
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
+    except NestedTooDeepError as exc:
+        return None, [BankProblem(path, None, None, None, f"TOML not read: {exc}")]
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(path, exc, len(smap.lines))]
     if not data:

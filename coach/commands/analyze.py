@@ -27,6 +27,7 @@ from coach.domain.rounds import ROUNDS
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 _OPTIONAL_STR = ("round", "role", "job", "type")
+_MAX_ID_DEPTH = 32  # an id is echoed back; a line's answer may be any size, its id need not nest
 
 
 class LineError(ValueError):
@@ -39,9 +40,14 @@ def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise LineError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:  # the decoder recurses per level: say so, and go on with the next line
+        raise LineError("JSON nested too deeply to read") from None
     if not isinstance(obj, dict):
         raise LineError(f"expected a JSON object, got {type(obj).__name__}")
     ident = obj.get("id")
+    if _depth_over(ident, _MAX_ID_DEPTH):
+        # echoed in the output line, so it must be writable too: keep it shallow
+        raise LineError(f"field 'id' is nested more than {_MAX_ID_DEPTH} levels deep")
     for key in ("question", "answer"):
         if key not in obj:
             raise _with_id(ident, f"missing field {key!r}")
@@ -56,6 +62,21 @@ def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str
     if fields["round"] is not None and fields["round"] not in ROUNDS:
         raise _with_id(ident, f"field 'round' must be one of {', '.join(ROUNDS)}, got {fields['round']!r}")
     return ident, fields
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """True if lists/objects in ``value`` nest more than ``limit`` deep (walked without recursion)."""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, (list, dict))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _with_id(ident: Any, message: str) -> LineError:

@@ -29,10 +29,18 @@ from pathlib import Path
 from typing import Any
 
 from coach.domain.models import Answer, Feedback, Session, utcnow
-from coach.fsutil import atomic_write_bytes, ensure_private_dir, is_temp_name, remove_stale_temps
+from coach.fsutil import (
+    UnsafeDirError,
+    atomic_write_bytes,
+    ensure_private_dir,
+    is_temp_name,
+    read_regular_file,
+    remove_stale_temps,
+)
 from coach.store.claims import SUFFIX, Claims, new_session_id, session_path, time_from_id
 from coach.store.claims import Lease, LeaseHeld, LeaseHolder, LeaseLost, foreign_lease
 from coach.store.codec import (
+    MAX_SESSION_BYTES,
     MIGRATIONS,
     EditLogCache,
     decode_edit_log,
@@ -97,9 +105,22 @@ class Store:
     # ------------------------------------------------------------ paths
 
     def _ensure_dirs(self) -> None:
-        """Create root (0700 if new; a pre-existing user-chosen dir is left as is) and sessions/ (0700)."""
-        ensure_private_dir(self.root, tighten=False)
-        ensure_private_dir(self.sessions_dir)
+        """Create root (0700 if new; a pre-existing user-chosen dir is left as is) and sessions/ (0700).
+
+        StoreError (naming sessions/, and root when it is the culprit) if
+        either is someone else's, or root is writable by others
+        (nothing is written there then), or they cannot be made; sessions/ is
+        ours alone, so a loose mode there is tightened back to 0700 instead.
+        """
+        for directory, tighten in ((self.root, False), (self.sessions_dir, True)):
+            where = "" if directory == self.sessions_dir else f"{directory}: "
+            try:
+                ensure_private_dir(directory, tighten=tighten)
+            except UnsafeDirError as exc:
+                raise StoreError(self.sessions_dir, f"cannot save here: {where}{exc.problem}") from None
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise StoreError(self.sessions_dir, f"cannot save here: {where}{reason}") from None
 
     def path_for(self, session_id: str) -> Path:
         """Where the session with this id lives (whether or not it exists)."""
@@ -180,10 +201,14 @@ class Store:
                 answers=list(answers),
             )
         except BaseException:
-            path.unlink(missing_ok=True)
+            self._claims.release(session_id, path)
             raise
         self._claims.own(session_id, path)
-        self.save(session)
+        try:
+            self.save(session)
+        except BaseException:
+            self._claims.release(session_id, path)  # no 0-byte file left for a session never saved
+            raise
         return session
 
     def save(self, session: Session) -> Path:
@@ -194,9 +219,15 @@ class Store:
         failures (disk full, permissions) raise StoreError; the old file stays.
         """
         path = self._claims.owned(session.id)
+        claimed_now = path is None
         if path is None:
             self._ensure_dirs()
             path = self._claims.claim_unowned(session.id)
+        elif path.parent == self.sessions_dir:
+            try:
+                self._ensure_dirs()  # the folders may have been opened up to others since we made them
+            except StoreError as exc:
+                raise StoreError(path, exc.reason) from None
         self._check_lease(session.id, path)
         session.updated_at = max(utcnow(), aware(session.updated_at))
         # A lone surrogate (undecodable pasted bytes) cannot be UTF-8; saving
@@ -206,6 +237,9 @@ class Store:
         try:
             atomic_write_bytes(path, data)
         except OSError as exc:
+            if claimed_now:
+                self._claims.release(session.id, path)
+                raise StoreError(path, f"could not save ({exc.strerror or exc})") from None
             raise StoreError(path, f"could not save ({exc.strerror or exc}); the previous version is intact") from None
         self._claims.own(session.id, path)
         self.index.after_save(summarize(session, path), path)
@@ -299,8 +333,8 @@ class Store:
         An error row if the file cannot be read; None for an id being claimed.
         """
         mtime = sig[0] / 1e9
-        if sig[1] == 0 and utcnow().timestamp() - mtime < _FRESH_EMPTY_S:
-            return None
+        if sig[1] == 0 and utcnow().timestamp() - mtime < _FRESH_EMPTY_S and _is_regular(path):
+            return None  # (a FIFO, socket or device is size 0 too: those are reported, below)
         row = read_header_summary(path, sig[1])
         if row is not None:
             return row
@@ -382,7 +416,7 @@ class Store:
                 if summary.error or summary.id == exclude or not summary.n_answers:
                     continue
                 try:
-                    if needle not in summary.path.read_bytes():
+                    if needle not in read_regular_file(summary.path, limit=MAX_SESSION_BYTES):
                         continue
                     session = self.load(summary.path)
                 except (OSError, StoreError):
@@ -407,10 +441,21 @@ class Store:
 
 
 def _is_file(path: Path) -> bool:
-    """Path.is_file(), but a directory we may not enter is a clear StoreError."""
+    """True if something other than a directory is there (a FIFO or bad symlink too: loading says what is wrong).
+
+    A directory we may not enter is a clear StoreError.
+    """
     try:
-        return stat.S_ISREG(path.stat().st_mode)
+        return not stat.S_ISDIR(path.lstat().st_mode)
     except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:
         raise StoreError(path, f"cannot read ({exc.strerror or exc})") from None
+
+
+def _is_regular(path: Path) -> bool:
+    """True for a regular file (symlinks followed); False for anything else or nothing."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False

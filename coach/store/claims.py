@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from coach.domain.models import utcnow
+from coach.fsutil import CREATE_FLAGS
 from coach.store.errors import StoreError
 
 SUFFIX = ".toml"
@@ -58,13 +59,32 @@ def session_path(sessions_dir: Path, session_id: str) -> Path:
 
 
 def _create_exclusive(path: Path) -> bool:
-    """Create ``path`` empty (0600) unless it exists; False if it did."""
+    """Create ``path`` empty (0600) unless it exists (a planted symlink counts as existing); False if it did.
+
+    Any other failure (disk full, EACCES) raises StoreError naming the file,
+    and leaves nothing behind.
+    """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_EXCL | CREATE_FLAGS, 0o600)
     except FileExistsError:
         return False
-    os.close(fd)
+    except OSError as exc:
+        raise StoreError(path, f"could not create ({exc.strerror or exc})") from None
+    try:
+        os.close(fd)
+    except OSError as exc:
+        _remove_if_empty(path)
+        raise StoreError(path, f"could not create ({exc.strerror or exc})") from None
     return True
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove a claim file that never received its first save (still 0 bytes)."""
+    try:
+        if os.lstat(path).st_size == 0:
+            os.unlink(path)
+    except OSError:
+        return
 
 
 class Claims:
@@ -95,6 +115,16 @@ class Claims:
             if _create_exclusive(path):
                 return session_id, path
         raise StoreError(self.sessions_dir, f"could not find a free session id after {_CLAIM_TRIES} tries")
+
+    def release(self, session_id: str, path: Path) -> None:
+        """Undo a claim whose first save failed: the empty file goes, and so does the claim.
+
+        Only a file still 0 bytes is removed, so a session that was saved even
+        once is never deleted here.
+        """
+        _remove_if_empty(path)
+        if self._owned.get(session_id) == path:
+            del self._owned[session_id]
 
     def claim_unowned(self, session_id: str) -> Path:
         """The path for a session this store does not own: claimed if new, StoreError if it exists."""

@@ -63,6 +63,7 @@ is not TOML, is from a newer coach, or fails validation raises
 from __future__ import annotations
 
 import json
+import os
 import threading
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -74,6 +75,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.domain.models import SCHEMA_VERSION, Edit, Session
+from coach.fsutil import FileTooLargeError, NotRegularFileError, loads_toml, read_regular_file
 from coach.store.errors import StoreError
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -90,6 +92,10 @@ HEADER_KEYS: tuple[str, ...] = (
 SUMMARY_KEY = "summary"
 SUMMARY_FIELDS = frozenset({"n_answers", "first_pointer", "backend", "body_bytes"})
 EDIT_LOG_KEY = "edit_log"
+#: The largest session file coach reads. Loading costs several times a file's
+#: size in memory (a long edit log becomes many small objects), so a bigger
+#: file is reported, not read. Twelve answers of pasted megabytes fit easily.
+MAX_SESSION_BYTES = 32 * 1024 * 1024
 
 
 def _drop_none(value: Any) -> Any:
@@ -231,6 +237,8 @@ def decode_edit_log(value: Any, where: str) -> list[Any]:
         edits = json.loads(value)
     except ValueError as exc:
         raise ValueError(f"{where}: not valid JSON ({exc})") from None
+    except RecursionError:  # the C decoder recurses per level, like tomllib
+        raise ValueError(f"{where}: JSON arrays nested too deeply") from None
     if not isinstance(edits, list):
         raise ValueError(f"{where}: must be a JSON array of [t_ms, pos, removed, text]")
     return edits
@@ -280,7 +288,7 @@ def migrate(
 def session_from_toml(text: str, path: Path) -> Session:
     """Parse, migrate and validate a session document; StoreError on any failure."""
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise StoreError(path, f"not valid TOML ({exc})") from None
     if not data:
@@ -307,15 +315,38 @@ def validation_line(exc: ValidationError) -> str:
 
 
 def read_session_file(path: Path) -> Session:
-    """Load one session file; StoreError names the path and the reason."""
+    """Load one session file; StoreError names the path and the reason.
+
+    Never opens a FIFO, socket or device (that would hang, or worse) and never
+    reads more than :data:`MAX_SESSION_BYTES`: see :func:`read_session_bytes`.
+    """
+    return session_from_toml(decode_session_bytes(read_session_bytes(path), path), path)
+
+
+def read_session_bytes(path: Path) -> bytes:
+    """A session file's bytes, if it is a regular file within the size cap; StoreError otherwise."""
     try:
-        raw = path.read_bytes()
+        return read_regular_file(path, limit=MAX_SESSION_BYTES)
     except FileNotFoundError:
-        raise StoreError(path, "no such session file") from None
+        raise StoreError(path, _missing_reason(path)) from None
+    except (NotRegularFileError, FileTooLargeError) as exc:
+        raise StoreError(path, f"{exc.strerror}; skipped") from None
     except OSError as exc:
         raise StoreError(path, f"cannot read ({exc.strerror or exc})") from None
+
+
+def _missing_reason(path: Path) -> str:
+    """"no such session file", or what is wrong with the symlink standing in its place."""
     try:
-        text = raw.decode("utf-8")
+        target = os.readlink(path)
+    except OSError:
+        return "no such session file"
+    return f"broken symbolic link (to {target!r}, which does not exist)"
+
+
+def decode_session_bytes(raw: bytes, path: Path) -> str:
+    """The text of a session file; StoreError if it is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoreError(path, f"not UTF-8 text (byte {exc.start})") from None
-    return session_from_toml(text, path)

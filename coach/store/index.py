@@ -35,16 +35,26 @@ import contextlib
 import fcntl
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
 
-from coach.fsutil import atomic_write_bytes
+from coach.fsutil import (
+    CREATE_FLAGS,
+    NotRegularFileError,
+    atomic_write_bytes,
+    file_kind,
+    open_regular_file,
+    read_regular_file,
+)
 from coach.store.summaries import SessionSummary, newest_first, same_listing
 
 INDEX_VERSION = 2
+#: An index bigger than this is not read (it is rebuilt); 10,000 sessions take about 5 MB.
+MAX_INDEX_BYTES = 128 * 1024 * 1024
 _INDEX_HEAD = b'{"version": %d, "entries": {\n' % INDEX_VERSION
 _INDEX_TAIL = b"}}\n"
 # Speed: benchmarks/README.md row "history largest event-loop gap, index current".
@@ -74,8 +84,11 @@ class Index:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive flock on index.lock for a read-modify-write of the index."""
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        # Never through a planted symlink; a FIFO or device in its place is refused, not locked.
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_NONBLOCK | CREATE_FLAGS, 0o600)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NotRegularFileError(self.lock_path, file_kind(os.fstat(fd).st_mode))
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
@@ -247,7 +260,7 @@ class _IndexReader:
         self._count = 0
         self._file: Any = None
         try:
-            self._file = open(path, "rb")  # noqa: SIM115 -- closed by close()
+            self._file = os.fdopen(open_regular_file(path, limit=MAX_INDEX_BYTES), "rb")  # closed by close()
             head = self._file.readline()
         except FileNotFoundError:
             return  # no index yet: not damaged, just empty
@@ -357,7 +370,7 @@ def _entry_line(name: str, entry: list[Any]) -> bytes:
 def _index_lines(path: Path) -> dict[str, bytes]:
     """The index on disk as name -> raw line (entries not parsed); {} if missing or not version 2."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, limit=MAX_INDEX_BYTES)
     except OSError:
         return {}
     if not data.startswith(_INDEX_HEAD):
@@ -381,9 +394,17 @@ def _index_body(lines: dict[str, bytes]) -> bytes:
 
 
 def _stat_sig(path: Path) -> Sig | None:
-    """(mtime_ns, size, inode) of a file, None if it has gone; what the index is checked against."""
+    """(mtime_ns, size, inode) of a file, None if it has gone; what the index is checked against.
+
+    A symlink that leads nowhere (broken, a loop, through a directory we may
+    not enter) gets the link's own stat, so it is listed with the reason
+    rather than hidden.
+    """
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        return None
+    except OSError:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)

@@ -27,8 +27,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from coach.domain.models import SCHEMA_VERSION, Answer, Session
+from coach.fsutil import loads_toml, open_regular_file
 from coach.store.claims import time_from_id
-from coach.store.codec import HEADER_KEYS, SUMMARY_FIELDS, SUMMARY_KEY
+from coach.store.codec import HEADER_KEYS, MAX_SESSION_BYTES, SUMMARY_FIELDS, SUMMARY_KEY
 
 _SUMMARY_LINE = b"\n[summary]\n"
 _HEAD_BYTES = 4096
@@ -118,7 +119,7 @@ def read_header_summary(path: Path, size: int) -> SessionSummary | None:
     which gives the authoritative row or the error to show.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = open_regular_file(path, limit=MAX_SESSION_BYTES)  # never a FIFO or device, never a huge file
     except OSError:
         return None  # the full parse reports why
     try:
@@ -158,7 +159,7 @@ def _body_start(buf: bytes, *, whole: bool) -> int | None:
 def summary_from_header(header: bytes, body_bytes: int, path: Path) -> SessionSummary | None:
     """Validate a header (root scalars + ``[summary]``) and make its listing row; None if doubtful."""
     try:
-        data = tomllib.loads(header.decode("utf-8"))
+        data = loads_toml(header.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     summary = data.pop(SUMMARY_KEY, None)
