@@ -22,7 +22,9 @@ WIDTH = 78
 
 
 def _fail(message: str) -> int:
-    print(f"coach feedback: {message}", file=sys.stderr)
+    from coach.domain.text import visible
+
+    print(f"coach feedback: {visible(message)}", file=sys.stderr)
     return EXIT_FAIL
 
 
@@ -37,8 +39,13 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 
 def render_debrief(session, feedback) -> str:
-    """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance."""
+    """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance.
+
+    Safe on a terminal: every control character from the session or the
+    backend is made visible (`coach.domain.text.visible`).
+    """
     from coach.domain.models import ROUND_TITLES
+    from coach.domain.text import visible
     from coach.services.provenance import made_by
 
     questions = {a.question_id: a.question for a in session.answers}
@@ -58,7 +65,7 @@ def render_debrief(session, feedback) -> str:
     lines.append(f"{made_by(feedback)}.")
     if feedback.notice:
         lines.extend(_wrap(feedback.notice, "Note: "))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), multiline=True) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"feedback not saved to {path}: {exc.strerror or exc}")
     if getattr(args, "json", False):
-        sys.stdout.write(feedback.model_dump_json(indent=2) + "\n")
+        from coach.domain.text import json_safe
+
+        sys.stdout.write(json_safe(feedback.model_dump_json(indent=2)) + "\n")
     else:
         sys.stdout.write(render_debrief(session, feedback))
     return EXIT_OK
