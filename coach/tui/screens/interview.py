@@ -247,7 +247,9 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         self.query_one("#question", Static).update(plain(prefix + answer.question, multiline=True))
         editor = self.query_one("#answer", TextArea)
         self.recorder = EditRecorder(answer.text)
-        editor.load_text(answer.text)
+        # A draft from a file may hold live controls: the editor shows them made visible,
+        # and that change is recorded as an edit like any other (see `_record`).
+        editor.load_text(disarm(answer.text))
         editor.move_cursor(editor.document.end)
         if self.session.timed:
             q = self.questions.get(answer.follow_up_of or answer.question_id)
