@@ -9,6 +9,11 @@ came from. The JSON is the session model itself, so it loads back with
 
 Sessions never hold an API key, but a backend's notice could quote an error
 message that does; `redact` scrubs anything key-shaped from both formats.
+
+Both are safe to `cat`: every control character from the session (an ESC
+sequence in an answer, a C1 control in a title) is made visible in the
+Markdown (`coach.domain.text.visible`) and escaped in the JSON
+(`coach.domain.text.json_safe`, which still loads back to the same session).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Pointer, Session
+from coach.domain.text import json_safe, visible
 from coach.services.provenance import made_by, who
 
 #: Secret-looking tokens: OpenAI-style keys and bearer tokens.
@@ -48,7 +54,7 @@ def redact(text: str, env: Mapping[str, str] | None = None) -> str:
 
 def to_json(session: Session) -> str:
     """The session model as indented JSON (round-trips to `Session`)."""
-    return redact(session.model_dump_json(indent=2)) + "\n"
+    return json_safe(redact(session.model_dump_json(indent=2))) + "\n"
 
 
 def to_markdown(session: Session) -> str:
@@ -61,7 +67,8 @@ def to_markdown(session: Session) -> str:
         parts += ["## Pointers", "", "_No feedback has been made for this session yet._", ""]
     parts += _answers_section(session, feedback)
     parts += _provenance_section(session)
-    return redact("\n".join(parts).rstrip() + "\n")
+    # Code-made lines hold no controls, so the whole document goes through `visible` at once.
+    return redact(visible("\n".join(parts).rstrip(), multiline=True) + "\n")
 
 
 def render(session: Session, fmt: Format = "md") -> str:
@@ -94,11 +101,11 @@ def save_export(session: Session, data_dir: Path, fmt: Format = "md") -> Path:
 def _header(session: Session) -> list[str]:
     round_title = ROUND_TITLES.get(session.round, session.round)
     lines = [
-        f"# Interview debrief: {round_title}, {session.role}",
+        f"# Interview debrief: {round_title}, {visible(session.role)}",
         "",
         f"- Date: {_when(session.created_at)}",
         f"- Round: {round_title} (`{session.round}`)",
-        f"- Role: {session.role}",
+        f"- Role: {visible(session.role)}",
         f"- Kind: {'a real interview' if session.kind == 'real' else 'practice round'}",
         f"- Status: {session.status}",
         f"- Session: `{session.id}`",
@@ -106,9 +113,9 @@ def _header(session: Session) -> list[str]:
     real = session.real
     if real is not None:
         if real.company:
-            lines.append(f"- Company: {real.company}")
+            lines.append(f"- Company: {visible(real.company)}")
         if real.date:
-            lines.append(f"- Interview date: {real.date}")
+            lines.append(f"- Interview date: {visible(real.date)}")
         lines.append(f"- Stage: {real.stage}; outcome: {real.outcome}")
     lines.append("")
     if real is not None and real.employer_feedback.strip():

@@ -131,14 +131,12 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
 
 
 def _dumps(record: dict[str, Any]) -> str:
-    """One JSON line, UTF-8 where possible; lone surrogates (from \\udcxx escapes in the input)
-    are written as JSON escapes so the output is always valid UTF-8 and round-trips."""
-    line = json.dumps(record, ensure_ascii=False)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record, ensure_ascii=True)
-    return line
+    """One JSON line in UTF-8, safe on a terminal: C1 controls, DEL and lone surrogates (from
+    \\udcxx escapes in the input) are written as JSON escapes (`coach.domain.text.json_dumps`),
+    so the output is always valid UTF-8, carries no raw control and round-trips."""
+    from coach.domain.text import json_dumps
+
+    return json_dumps(record)
 
 
 def read_job(path: str | None) -> str | None:
@@ -151,7 +149,9 @@ def read_job(path: str | None) -> str | None:
 
 
 def _usage(message: str) -> int:
-    print(f"coach analyze: {message}", file=sys.stderr)
+    from coach.domain.text import visible
+
+    print(f"coach analyze: {visible(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 

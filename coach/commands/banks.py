@@ -2,7 +2,9 @@
 
 Plain text on stdout, problems one per line on stderr, so an administrator
 can check a bank before dropping it into /etc/coach/banks and scripts can
-rely on the exit status. Imports neither Textual nor openai.
+rely on the exit status. Imports neither Textual nor openai. A bank is
+someone else's file: whatever it says is printed with its control characters
+made visible (`coach.domain.text.visible`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from coach.banks import LoadedBanks, load_banks, read_bank_file
 from coach.domain.models import ROUND_TITLES, ROUNDS, Bank
+from coach.domain.text import visible
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -26,7 +29,7 @@ def _round_counts(bank: Bank) -> str:
 def _print_problems(problems: list) -> None:
     """Problems go to stderr so stdout stays a clean listing for scripts."""
     for problem in problems:
-        print(f"coach: {problem}", file=sys.stderr)
+        print(f"coach: {visible(str(problem))}", file=sys.stderr)
 
 
 def list_banks(loaded: LoadedBanks) -> int:
@@ -34,10 +37,10 @@ def list_banks(loaded: LoadedBanks) -> int:
     width = max((len(b) for b in loaded.banks), default=0)
     for bank_id, bank in sorted(loaded.banks.items()):
         n = len(bank.questions)
-        print(
+        print(visible(
             f"{bank_id:<{width}}  {bank.title}  {n} question{'s' if n != 1 else ''}"
             f"  ({_round_counts(bank)})  {loaded.sources[bank_id]}"
-        )
+        ))
     if not loaded.banks:
         print("no question banks found", file=sys.stderr)
         return EXIT_FAIL
@@ -50,11 +53,11 @@ def show_bank(loaded: LoadedBanks, bank_id: str) -> int:
     bank = loaded.banks.get(bank_id)
     if bank is None:
         known = ", ".join(sorted(loaded.banks)) or "none"
-        print(f"coach: unknown bank {bank_id!r}; known banks: {known}", file=sys.stderr)
+        print(visible(f"coach: unknown bank {bank_id!r}; known banks: {known}"), file=sys.stderr)
         return EXIT_FAIL
-    print(f"{bank.title} ({bank.id}) — {loaded.sources[bank.id]}")
+    print(visible(f"{bank.title} ({bank.id}) — {loaded.sources[bank.id]}"))
     if bank.description:
-        print(bank.description)
+        print(visible(bank.description, multiline=True))
     for round_id in ROUNDS:
         questions = [q for q in bank.questions if round_id in q.rounds]
         if not questions:
@@ -62,8 +65,8 @@ def show_bank(loaded: LoadedBanks, bank_id: str) -> int:
         print(f"\n{ROUND_TITLES[round_id]} ({round_id}): {len(questions)}")
         for q in questions:
             comps = ", ".join(q.competencies) or "-"
-            print(f"  {q.id}  [{q.type}; {comps}]")
-            print(f"      {q.text}")
+            print(visible(f"  {q.id}  [{q.type}; {comps}]"))
+            print(f"      {visible(q.text)}")
     return EXIT_OK
 
 
@@ -72,10 +75,10 @@ def check_bank_file(path: Path) -> int:
     bank, problems = read_bank_file(path)
     if problems:
         for problem in problems:
-            print(str(problem), file=sys.stderr)
+            print(visible(str(problem)), file=sys.stderr)
         return EXIT_FAIL
     n = len(bank.questions) if bank else 0
-    print(f"ok: {n} question{'s' if n != 1 else ''} in bank {bank.id!r}" if bank else "ok: 0")
+    print(visible(f"ok: {n} question{'s' if n != 1 else ''} in bank {bank.id!r}") if bank else "ok: 0")
     return EXIT_OK
 
 

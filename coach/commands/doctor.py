@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from coach.domain.text import visible
+
 MIN_COLS, MIN_ROWS = 80, 24
 MAX_LISTED = 8
 MARKS = {"ok": "ok  ", "info": "    ", "warn": "WARN", "fail": "FAIL"}
@@ -34,13 +36,14 @@ class Report:
     problems: list[str] = field(default_factory=list)
 
     def section(self, title: str) -> None:
-        print(f"\n{title}", file=self.out)
+        print(f"\n{visible(title)}", file=self.out)
 
     def add(self, level: str, text: str) -> None:
+        """One check line; what it quotes (paths, config values, server replies) shown with controls visible."""
         if level in self.counts:
             self.counts[level] += 1
             self.problems.append(text)
-        print(f"  {MARKS.get(level, level)}  {text}", file=self.out)
+        print(f"  {MARKS.get(level, level)}  {visible(text)}", file=self.out)
 
     @property
     def good(self) -> bool:
@@ -216,5 +219,5 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     check_config(r, settings, cfg.settings_problems(settings))
     check_banks(r)
     check_backends(r, name, settings, timeout_s)
-    print(f"\n{verdict(r, name)}", file=out)
+    print(f"\n{visible(verdict(r, name))}", file=out)
     return 0 if r.good else 1

@@ -17,6 +17,7 @@ EXIT_FAIL = 1
 
 def run(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args
+    from coach.domain.text import visible
     from coach.export import render
     from coach.store import Store, StoreError
 
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         session = store.load(args.session)
     except StoreError as exc:
-        print(f"coach export: {exc}", file=sys.stderr)
+        print(f"coach export: {visible(str(exc))}", file=sys.stderr)
         return EXIT_FAIL
     text = render(session, args.format)
     if not args.output or args.output == "-":
@@ -35,13 +36,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(path: Path, text: str) -> int:
     """Write atomically with 0600: an export holds the candidate's own words."""
+    from coach.domain.text import visible
     from coach.fsutil import atomic_write_text
 
     try:
         atomic_write_text(path.expanduser(), text)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        print(f"coach export: cannot write {path}: {reason}", file=sys.stderr)
+        print(visible(f"coach export: cannot write {path}: {reason}"), file=sys.stderr)
         return EXIT_FAIL
-    print(f"Exported to {path}")
+    print(visible(f"Exported to {path}"))
     return EXIT_OK

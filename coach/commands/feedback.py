@@ -24,7 +24,9 @@ WIDTH = 78
 
 
 def _fail(message: str) -> int:
-    print(f"coach feedback: {message}", file=sys.stderr)
+    from coach.domain.text import visible
+
+    print(f"coach feedback: {visible(message)}", file=sys.stderr)
     return EXIT_FAIL
 
 
@@ -39,8 +41,13 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 
 def render_debrief(session, feedback) -> str:
-    """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance."""
+    """The debrief as plain text: pointers with quoted evidence and tip, strength, provenance.
+
+    Safe on a terminal: every control character from the session or the
+    backend is made visible (`coach.domain.text.visible`).
+    """
     from coach.domain.models import ROUND_TITLES
+    from coach.domain.text import visible
     from coach.services.provenance import made_by
 
     questions = {a.question_id: a.question for a in session.answers}
@@ -60,7 +67,7 @@ def render_debrief(session, feedback) -> str:
     lines.append(f"{made_by(feedback)}.")
     if feedback.notice:
         lines.extend(_wrap(feedback.notice, "Note: "))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines), multiline=True) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
     # The debrief is shown first: a read-only or full data dir must not cost
     # the user the feedback they just waited for; then saving is tried.
     if getattr(args, "json", False):
-        sys.stdout.write(feedback.model_dump_json(indent=2) + "\n")
+        from coach.domain.text import json_safe
+
+        sys.stdout.write(json_safe(feedback.model_dump_json(indent=2)) + "\n")
     else:
         sys.stdout.write(render_debrief(session, feedback))
     sys.stdout.flush()

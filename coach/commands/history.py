@@ -20,16 +20,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_json(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args, settings_problems
+    from coach.domain.text import json_safe, visible
     from coach.store import Store, StoreError, list_json
 
     settings = settings_from_args(args)
     for problem in settings_problems(settings):
-        print(f"coach: {problem}", file=sys.stderr)
+        print(f"coach: {visible(str(problem))}", file=sys.stderr)
     store = Store.from_settings(settings)
     try:
         sessions = store.list_sessions()
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        print(f"coach: {visible(str(exc))}", file=sys.stderr)
         return 1
-    print(list_json(sessions))
+    # C1 and other controls from the files escaped: the listing is safe on a terminal.
+    print(json_safe(list_json(sessions)))
     return 0

@@ -28,7 +28,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             store.resolve(ref)
         except StoreError as exc:
-            print(f"coach replay: {exc}", file=sys.stderr)
+            from coach.domain.text import visible
+
+            print(f"coach replay: {visible(str(exc))}", file=sys.stderr)
             return EXIT_FAIL
     from coach.tui import launch
 

@@ -116,6 +116,12 @@ class CoachApp(App[None]):
         self.flush_errors: list[str] = []
         self._watchdog: threading.Timer | None = None
 
+    def get_driver_class(self):  # noqa: ANN201 - Textual's signature
+        """Textual's driver, with pastes kept whole and in order (`coach.tui.paste_guard`)."""
+        from coach.tui.paste_guard import driver_for
+
+        return driver_for(super().get_driver_class())
+
     # ------------------------------------------------------------ start-up
 
     def load_context(self) -> None:

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,6 +28,7 @@ from coach.services.provenance import OFFLINE_LABEL, made_by, who
 from coach.services.review import ReviewService, answer_notes
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for
 
 if TYPE_CHECKING:
@@ -36,11 +38,11 @@ if TYPE_CHECKING:
 STREAM_TAIL_CHARS = 400
 
 
-def header_line(session: Session) -> str:
+def header_line(session: Session) -> Content:
     title = ROUND_TITLES.get(session.round, session.round)
     when = session.created_at.astimezone().strftime("%d %b %Y %H:%M")
     answered = sum(1 for a in session.answers if a.answered)
-    return f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered"
+    return plain(f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered")
 
 
 class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
@@ -57,7 +59,7 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
         from coach.engine import available_backends
 
         options = [
-            Option(name + ("  (in use)" if name == self.current else ""), id=name)
+            Option(plain(name + ("  (in use)" if name == self.current else "")), id=name)
             for name in sorted(available_backends())
         ]
         with Vertical(id="picker-box"):
@@ -128,7 +130,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
             line += f" · {len(session.feedback)} debriefs kept for this session"
         if feedback.notice:
             line += f"\nNote: {feedback.notice}"
-        self.query_one("#provenance", Static).update(line)
+        self.query_one("#provenance", Static).update(plain(line, multiline=True))
         pointers = self.query_one("#pointers", VerticalScroll)
         pointers.remove_children()
         cards: list[Static] = [
@@ -149,13 +151,13 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         notes_by_answer, borrowed = answer_notes(self.session, feedback)
         if borrowed:
             items.append(Static(
-                f"Per-answer notes by {OFFLINE_LABEL} (the {who(feedback.backend, feedback.model)} debrief has none)",
+                plain(f"Per-answer notes by {OFFLINE_LABEL} (the {who(feedback.backend, feedback.model)} debrief has none)"),
                 classes="notes-provenance",
             ))
         by_question = {n.question_id: n.pointers for n in notes_by_answer}
         for i, answer in enumerate(self.session.answers, 1):
             label = "follow-up" if answer.follow_up_of else f"Q{i}"
-            items.append(Static(f"{label}: {answer.question}", classes="note-question"))
+            items.append(Static(plain(f"{label}: {answer.question}", multiline=True), classes="note-question"))
             if answer.status == "skipped":
                 items.append(Static("(skipped)", classes="note-empty"))
             pointers = by_question.get(answer.question_id, [])
@@ -174,7 +176,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         progress = self.query_one("#progress", Static)
         progress.display = True
         self.streamed = ""
-        progress.update(f"Asking {ctx.backend_label(backend_name)}… (Esc cancels)")
+        progress.update(plain(f"Asking {ctx.backend_label(backend_name)}… (Esc cancels)"))
         try:
             try:
                 # A real interview gets the stage-aware debrief (fit first after
@@ -182,9 +184,10 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
                 async with ReviewService(ctx.settings, backend_name) as service:
                     feedback = await service.review_round(session, self._progress)
             except RealInterviewError as exc:
-                self.notify(str(exc), title="Nothing to debrief", severity="warning", timeout=10)
+                self.notify(note(str(exc)), title="Nothing to debrief", severity="warning", timeout=10,
+                            markup=False)
                 if session.latest_feedback is None:
-                    self.query_one("#provenance", Static).update(f"Nothing to debrief yet: {exc}")
+                    self.query_one("#provenance", Static).update(plain(f"Nothing to debrief yet: {exc}", multiline=True))
                 return
             updated = await asyncio.to_thread(ctx.store.add_feedback, session.id, feedback)
         finally:
@@ -200,7 +203,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
             self.streamed = p.text if len(p.text) >= len(self.streamed) else self.streamed + p.text
         tail = self.streamed[-STREAM_TAIL_CHARS:]
         detail = f" · {p.chars:,} chars" if p.chars else ""
-        self.query_one("#progress", Static).update(f"{p.stage}{detail} (Esc cancels)\n{tail}".rstrip())
+        self.query_one("#progress", Static).update(plain(f"{p.stage}{detail} (Esc cancels)\n{tail}".rstrip(), multiline=True))
 
     def on_review_finished(self, message: ReviewFinished) -> None:
         self.session = message.session

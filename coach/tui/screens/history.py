@@ -47,6 +47,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from coach.domain.models import ROUNDS
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.plain import cell, note, plain
 
 if TYPE_CHECKING:
     from coach.store import SessionSummary, Store
@@ -136,18 +137,19 @@ def row_key(summary: SessionSummary) -> str:
 
 
 def row_cells(summary: SessionSummary) -> tuple[str, ...]:
+    """The table row; every value from the file is a `cell` (shown as it reads, never as markup or controls)."""
     if summary.error:
         name = Path(summary.path).name
         return (format_date(summary.created_at), "?", "?", "?", "unreadable",
-                f"{name}: {summary.error}", "")
+                cell(f"{name}: {summary.error}"), "")
     return (
-        format_date(summary.created_at),
-        summary.round or "?",
-        summary.role or "?",
-        summary.kind or "practice",
-        summary.status or "?",
-        summary.first_pointer or "—",
-        summary.backend or "—",
+        cell(format_date(summary.created_at)),
+        cell(summary.round or "?"),
+        cell(summary.role or "?"),
+        cell(summary.kind or "practice"),
+        cell(summary.status or "?"),
+        cell(summary.first_pointer or "—"),
+        cell(summary.backend or "—"),
     )
 
 
@@ -178,7 +180,7 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Delete {self.what}?\nThe file is removed for good.", id="confirm-text")
+            yield Label(plain(f"Delete {self.what}?\nThe file is removed for good.", multiline=True), id="confirm-text")
             with Horizontal():
                 yield Button("Keep (n)", id="keep", variant="primary")
                 yield Button("Delete (y)", id="delete", variant="error")
@@ -285,8 +287,8 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         self._loaded()
 
     def _load_failed(self, reason: str) -> None:
-        self.query_one("#history-status", Static).update(f"Cannot list sessions: {reason}")
-        self.notify(reason, title="History", severity="error")
+        self.query_one("#history-status", Static).update(plain(f"Cannot list sessions: {reason}", multiline=True))
+        self.notify(note(reason), title="History", severity="error", markup=False)
 
     def _add_batch(self, batch: list[SessionSummary]) -> None:
         """One more batch of (older) summaries: kept, filtered, shown if the table wants rows."""
@@ -351,14 +353,14 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             text = f"{shown:,} of {total:,} sessions{more}"
         if self._unreadable:
             text += f" · {self._unreadable} unreadable"
-        self.query_one("#history-status", Static).update(text)
+        self.query_one("#history-status", Static).update(plain(text))
 
     def _show_filters(self) -> None:
         f = self.filters
-        self.query_one("#history-filters", Static).update(
+        self.query_one("#history-filters", Static).update(plain(
             f"round: {f.round or 'any'} (r)  role: {f.role or 'any'} (o)"
             f"  status: {f.status or 'any'} (s)"
-        )
+        ))
 
     # -- filters and search
 
@@ -416,8 +418,8 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             self.notify("No session selected.", severity="warning")
             return None
         if summary.error:
-            self.notify(f"{summary.path}: {summary.error}", title="Unreadable session",
-                        severity="error")
+            self.notify(note(f"{summary.path}: {summary.error}"), title="Unreadable session",
+                        severity="error", markup=False)
             return None
         return summary
 
@@ -470,9 +472,9 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             session = await asyncio.to_thread(store.load, session_id)
             path = await asyncio.to_thread(save_export, session, Path(store.root))
         except (StoreError, OSError) as exc:
-            self.notify(str(exc), title="Export failed", severity="error")
+            self.notify(note(str(exc)), title="Export failed", severity="error", markup=False)
             return
-        self.notify(str(path), title="Exported")
+        self.notify(note(str(path)), title="Exported", markup=False)
 
     def action_delete(self) -> None:
         summary = self.selected()
@@ -495,7 +497,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             # An unreadable file may have no trustworthy id: delete it by path.
             self.store.delete(str(summary.path) if summary.error else summary.id)
         except (StoreError, OSError) as exc:
-            self.notify(str(exc), title="Delete failed", severity="error")
+            self.notify(note(str(exc)), title="Delete failed", severity="error", markup=False)
             return
         table = self.query_one(DataTable)
         self.summaries = [s for s in self.summaries if s is not summary]

@@ -39,6 +39,7 @@ from coach.tui.context import RoundRequest, has_sessions
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.screens.choices import FormResult, RoundChoice
 from coach.tui.widgets.keybar import KeyBar
+from coach.tui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from coach.domain.models import Session
@@ -75,7 +76,7 @@ class StartButton(Static, can_focus=True):
 
     @staticmethod
     def line(summary: str) -> Content:
-        return Content.assemble((" Start round ", "bold reverse"), "  ", summary)
+        return Content.assemble((" Start round ", "bold reverse"), "  ", plain(summary))
 
     def show(self, summary: str) -> None:
         self.update(self.line(summary))
@@ -123,7 +124,7 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         with Vertical(id="home"):
             with Horizontal(id="title-row"):
                 yield Static("coach · interview practice", id="title")
-                yield Static(self._backend_line(), id="backend")
+                yield Static(plain(self._backend_line()), id="backend")
             # The problems notice, the resume offer and the suggestion are
             # mounted when there is something to show (most starts: never).
             yield StartButton(self.choice.summary(), id="start")
@@ -178,14 +179,14 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
         """Backend line, problem notice and the resume offer (after loading, settings or a round)."""
         ctx = self.ctx
         assert ctx is not None, "refresh_info before the context loaded"
-        self.query_one("#backend", Static).update(self._backend_line())
+        self.query_one("#backend", Static).update(plain(self._backend_line()))
         problems = ctx.problems
         found = self.query("#problems")
         if problems:
             lines = problems[:MAX_PROBLEMS_SHOWN]
             if len(problems) > MAX_PROBLEMS_SHOWN:
                 lines.append(f"…and {len(problems) - MAX_PROBLEMS_SHOWN} more (run `coach doctor`)")
-            text = "Problems (coach keeps working without these):\n" + "\n".join(lines)
+            text = plain("Problems (coach keeps working without these):\n" + "\n".join(lines), multiline=True)
             if found:
                 found.first(Static).update(text)
             else:
@@ -224,7 +225,7 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             if had and (self.focused is None or self.focused.id == "resume"):
                 self.query_one("#start").focus()
         else:
-            label = resume_label(session)
+            label = plain(resume_label(session))
             if self._resume_parts is not None:  # (held, as they may not be mounted yet)
                 self._resume_parts[0].label = label
                 self._show_more(self.more_resumable)
@@ -273,7 +274,7 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
             self._suggest_reason = None
             self.query("#suggest-box").remove()
         else:
-            reason = f"Suggested: {suggestion.reason}"
+            reason = plain(f"Suggested: {suggestion.reason}", multiline=True)
             if self._suggest_reason is not None:
                 self._suggest_reason.update(reason)
             else:

@@ -46,6 +46,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Session
+from coach.domain.text import disarm
 from coach.engine import AnswerItem
 from coach.services.provenance import made_by
 from coach.services.review import ReviewService
@@ -54,6 +55,7 @@ from coach.tui.editlog import EditRecorder
 from coach.tui.messages import DraftSaved
 from coach.tui.screens import WorkerErrorsToApp, coach_app, dismiss_safely
 from coach.tui.screens.safety import LOSE, RETRY, UnsavedScreen
+from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.pointers import PointerCard, StrengthCard
 from coach.tui.widgets.soft_timer import SoftTimer
 
@@ -80,7 +82,21 @@ class AnswerEditor(TextArea):
     zero-width joiner (U+200D, inside 👩‍💻), a right-to-left mark (U+200F) or
     any other format character ("Cf") typed at the terminal would be dropped
     and the saved answer would differ from what the candidate wrote.
+
+    A paste is inserted whole, at the cursor, with its control characters
+    made visible (`coach.domain.text.disarm`): TextArea would insert an ESC
+    or a BEL as is, and the saved answer would then carry a live escape
+    sequence to every screen and export that shows it.
     """
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # TextArea's own handler (which inserts controls raw) does not run
+        if self.read_only:
+            return
+        if result := self._replace_via_keyboard(disarm(event.text), *self.selection):
+            self.move_cursor(result.end_location)
+            self.focus()
 
     async def _on_key(self, event: events.Key) -> None:
         char = event.character
@@ -139,9 +155,9 @@ class PracticeFeedbackScreen(WorkerErrorsToApp, ModalScreen[None]):
         fb = self.feedback
         with Vertical(id="practice-box"):
             yield Static("Pointers for this answer", classes="title")
-            yield Static(made_by(fb), classes="provenance")
+            yield Static(plain(made_by(fb)), classes="provenance")
             if fb.notice:
-                yield Static(fb.notice, classes="notice")
+                yield Static(plain(fb.notice, multiline=True), classes="notice")
             with VerticalScroll():
                 for i, p in enumerate(fb.pointers, 1):
                     yield PointerCard(i, p, self.answer)
@@ -257,13 +273,15 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         kind = " · follow-up" if answer.follow_up_of else ""
         round_title = ROUND_TITLES.get(self.session.round, self.session.round)
         self.query_one("#position", Static).update(
-            f"Question {n} of {total}{kind} · {round_title} · {self.session.role}"
+            plain(f"Question {n} of {total}{kind} · {round_title} · {self.session.role}")
         )
         prefix = "Follow-up: " if answer.follow_up_of else ""
-        self.query_one("#question", Static).update(prefix + answer.question)
+        self.query_one("#question", Static).update(plain(prefix + answer.question, multiline=True))
         editor = self.query_one("#answer", TextArea)
         self.recorder = EditRecorder(answer.text)
-        editor.load_text(answer.text)
+        # A draft from a file may hold live controls: the editor shows them made visible,
+        # and that change is recorded as an edit like any other (see `_record`).
+        editor.load_text(disarm(answer.text))
         editor.move_cursor(editor.document.end)
         if self.session.timed:
             q = self.questions.get(answer.follow_up_of or answer.question_id)
@@ -480,7 +498,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         problem = self.reviews.unavailable
         if problem and not self._told_unavailable:
             self._told_unavailable = True
-            self.notify(problem, title="Backend unavailable", severity="warning")
+            self.notify(note(problem), title="Backend unavailable", severity="warning", markup=False)
 
     async def _practice_review(self, answer: Answer) -> None:
         """Practice mode: review this one answer and show its pointer(s)."""
@@ -506,7 +524,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         )
         self._tell_if_unavailable()
         if chosen.problem:
-            self.notify(chosen.problem, severity="warning")
+            self.notify(note(chosen.problem), severity="warning", markup=False)
         if not chosen.question or self.index is None:
             return
         follow = Answer(

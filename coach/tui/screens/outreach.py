@@ -25,10 +25,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
+from coach.domain.text import disarm
 from coach.outreach import OutreachDraft, draft_for_session
 from coach.services.provenance import is_offline
 from coach.services.review import ReviewService
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from coach.domain.models import Session
@@ -76,7 +78,8 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         self.session = session
         self.save_dir = save_dir
         self.draft: OutreachDraft = draft_for_session(session)
-        self._shown = self.draft.text
+        # The draft quotes the company name and an LLM's reply: no control reaches the editor.
+        self._shown = disarm(self.draft.text)
 
     @property
     def can_reword(self) -> bool:
@@ -91,7 +94,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
             with Horizontal(classes="fields"):
                 yield Input(placeholder="Their name (optional)", id="recipient")
                 yield Input(placeholder="Your name", id="sender")
-            yield TextArea(self.draft.text, id="draft", tab_behavior="focus")
+            yield TextArea(self._shown, id="draft", tab_behavior="focus")
             yield Static("", id="notice")
             with Horizontal(classes="fields"):
                 yield Input(self._default_path(), placeholder="Save to file", id="save-path")
@@ -122,7 +125,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         return self.query_one("#draft", TextArea).text
 
     def _say(self, message: str) -> None:
-        self.query_one("#notice", Static).update(message)
+        self.query_one("#notice", Static).update(plain(message, multiline=True))
 
     # ------------------------------------------------------------ names
 
@@ -137,7 +140,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
             interviewer=self.query_one("#recipient", Input).value,
             sender=self.query_one("#sender", Input).value,
         )
-        self._shown = self.draft.text
+        self._shown = disarm(self.draft.text)
         self.query_one("#draft", TextArea).text = self._shown
 
     # ------------------------------------------------------------ actions
@@ -186,8 +189,8 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
             self._say(f"Asking {service.label} to reword it…")
             result = await service.draft_outreach(self.session, self.draft)
         if result.personalised:
-            self._shown = result.text
-            self.query_one("#draft", TextArea).text = result.text
+            self._shown = disarm(result.text)
+            self.query_one("#draft", TextArea).text = self._shown
             self._say(f"Reworded by {result.source}. Check it before you send it.")
         else:
             self._say(result.notice or "Kept coach's own draft.")

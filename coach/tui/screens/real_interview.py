@@ -39,6 +39,7 @@ from coach.real import (
 from coach.services.jobs import JobError, resolve_job
 from coach.services.provenance import made_by
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.plain import note, plain
 
 if TYPE_CHECKING:
     from coach.domain.models import Feedback, Session
@@ -268,9 +269,9 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
 
     def _show_form_error(self, error: Static, message: str) -> None:
         """Say what is wrong where the eye is: at 80×24 the form's error line may be off screen."""
-        error.update(message)
+        error.update(plain(message, multiline=True))
         error.scroll_visible()
-        self.notify(message, title="Check the form", severity="warning")
+        self.notify(note(message), title="Check the form", severity="warning", markup=False)
 
     @work(exclusive=True, group="real-debrief", exit_on_error=False)
     async def save_and_debrief(self, fields: dict[str, Any]) -> None:
@@ -281,7 +282,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         try:
             session = await asyncio.to_thread(lambda: record_real(store, **fields))
         except RealInterviewError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.query_one("#form-error", Static).update(plain(str(exc), multiline=True))
             self.query_one("#submit", Button).disabled = False
             return
         self.session = session
@@ -290,10 +291,10 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         try:
             async with ReviewService(self.ctx.settings) as service:
                 if not service.is_offline:
-                    progress.update(f"Asking {service.label}…")
+                    progress.update(plain(f"Asking {service.label}…"))
                 feedback = await service.review_real(session)
         except RealInterviewError as exc:
-            progress.update(f"Saved, but there is nothing to debrief yet: {exc}")
+            progress.update(plain(f"Saved, but there is nothing to debrief yet: {exc}", multiline=True))
             return
         finally:
             self.query_one("#submit", Button).disabled = False
@@ -301,9 +302,9 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         self.post_message(DebriefReady(updated, feedback))
 
     def _show_result_header(self, session: Session) -> None:
-        self.query_one("#result-title", Static).update(real_title(session))
+        self.query_one("#result-title", Static).update(plain(real_title(session)))
         fit = fit_report(session) if leans_to_fit(session) else None
-        self.query_one("#stage-note", Static).update(stage_note(session, fit))
+        self.query_one("#stage-note", Static).update(plain(stage_note(session, fit), multiline=True))
         self.query_one("#progress", Static).update("Reading your answers…")
         self.query_one("#views", ContentSwitcher).current = "result"
         self.query_one("#done", Button).focus()
@@ -325,9 +326,9 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
         self.query_one("#pointers", Vertical).mount_all(cards)
         said = session.real.employer_feedback if session.real else ""
         self.query_one("#employer-said", Static).update(
-            f"What they told you: “{said}”" if said else ""
+            plain(f"What they told you: “{said}”", multiline=True) if said else ""
         )
-        self.query_one("#provenance", Static).update(made_by(feedback, notice=True))
+        self.query_one("#provenance", Static).update(plain(made_by(feedback, notice=True), multiline=True))
         self.query_one("#ask", Button).focus()
         self.query_one("#result", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Static
 from coach.domain.models import ROUND_TITLES, Answer, Session
 from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.replay_answer import ReplayAnswer
 from coach.tui.widgets.replay_compare import Attempt, ReplayCompare, find_attempts
 from coach.tui.widgets.replay_feedback import ReplayFeedback
@@ -150,7 +151,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
     def _fail(self, message: str) -> None:
         self.query_one("#replay-title", Static).update("Replay")
         self.query_one(ReplayAnswer).show("", cursor=None, placeholder=message)
-        self.notify(message, title="Cannot replay", severity="error")
+        self.notify(note(message), title="Cannot replay", severity="error", markup=False)
 
     # -- the answer on show
 
@@ -174,10 +175,10 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         session = self.session
         assert session is not None
         round_title = ROUND_TITLES.get(session.round, session.round)
-        self.query_one("#replay-title", Static).update(
+        self.query_one("#replay-title", Static).update(plain(
             f"Replay · {round_title} · {session.role} · {session.created_at:%Y-%m-%d %H:%M}"
             + (" · real interview" if session.kind == "real" else "")
-        )
+        ))
         if not session.answers:
             self.query_one(ReplayAnswer).show("", cursor=None,
                                                placeholder="No questions in this session.")
@@ -186,7 +187,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         self.index = max(0, min(index, len(session.answers) - 1))
         answer = session.answers[self.index]
         self.query_one("#replay-question", Static).update(
-            f"{self._label(self.index)} · {answer.question}"
+            plain(f"{self._label(self.index)} · {answer.question}", multiline=True)
         )
         self.replay_problem = None
         try:
@@ -195,7 +196,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
             # Show the final text rather than nothing; say the log is damaged.
             self.replay_problem = f"edit log cannot be replayed ({exc}); showing the final text"
             timeline = Timeline([])
-            self.notify(self.replay_problem, title="Replay", severity="warning")
+            self.notify(note(self.replay_problem), title="Replay", severity="warning", markup=False)
         self.player = Player(timeline, clock=self.clock, speed=self.speed)
         if self.autoplay and timeline.edits:
             self.player.play()

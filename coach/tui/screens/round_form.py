@@ -25,6 +25,7 @@ from coach.domain.rounds import ROUND_TITLES, ROUNDS
 from coach.services.jobs import JobError, resolve_job
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.screens.choices import FormResult, RoundChoice
+from coach.tui.widgets.plain import note, plain
 
 if TYPE_CHECKING:
     from coach.tui.context import AppContext
@@ -58,7 +59,7 @@ class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
                 )
             with Horizontal(classes="row"):
                 yield Label("Role", classes="label")
-                yield Select([(r, r) for r in roles], value=c.role, allow_blank=False, id="role", compact=True)
+                yield Select([(plain(r), r) for r in roles], value=c.role, allow_blank=False, id="role", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Questions", classes="label")
                 yield Select(
@@ -100,7 +101,7 @@ class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
         try:
             choice = self.read_choice()
         except JobError as exc:
-            self.notify(str(exc), title="Job description", severity="error")
+            self.notify(note(str(exc)), title="Job description", severity="error", markup=False)
             self.query_one("#job", TextArea).focus()
             return
         self.dismiss(FormResult(choice, start))

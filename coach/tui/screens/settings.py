@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.plain import note
 
 if TYPE_CHECKING:
     from coach.tui.context import AppContext
@@ -118,7 +119,7 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
             try:
                 set_user_value(key, value)
             except ConfigError as exc:
-                self.notify(str(exc), title="Not saved", severity="error")
+                self.notify(note(str(exc)), title="Not saved", severity="error", markup=False)
                 return
         flags = self.ctx.flags
         overridden = [k for k in changed if k in flags]

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from coach.domain.text import visible
+
 
 class KeyBar(Widget):
     COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--disabled"}
@@ -75,8 +77,9 @@ class KeyBar(Widget):
             start = text.cell_len
             if spans:
                 text.append(" ")
-            text.append(app.get_key_display(binding), key_style + (dim if not enabled else None))
-            text.append(f" {binding.description}", desc_style + (dim if not enabled else None))
+            # Keys and descriptions can come from a user's keymap: drawn as text, never as controls.
+            text.append(visible(app.get_key_display(binding)), key_style + (dim if not enabled else None))
+            text.append(f" {visible(binding.description)}", desc_style + (dim if not enabled else None))
             spans.append((start, text.cell_len, binding.key))
         if palette is not None:
             binding, enabled = palette

@@ -4,7 +4,9 @@ Principle 2 of the design ("evidence, not verdicts") is made visible here: the
 quoted span is shown *inside* the candidate's own answer, so they see where it
 was said. Long answers are cut to a window around the span. Styles use bold,
 underline and reverse rather than colour alone, so the highlight survives 16
-colours and NO_COLOR. Who made the feedback is said by
+colours and NO_COLOR. Every outside text is drawn through
+`coach.domain.text.visible` (after the span is found in the raw answer, so
+the highlight stays on the right words). Who made the feedback is said by
 `coach.services.provenance.made_by`, the same label everywhere.
 """
 
@@ -14,6 +16,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from coach.domain.models import Answer, Pointer, Session, Strength
+from coach.domain.text import visible
 
 CONTEXT_CHARS = 180
 HIGHLIGHT = "bold reverse"
@@ -37,16 +40,16 @@ def answer_excerpt(text: str, evidence: str, context: int = CONTEXT_CHARS) -> Te
     span = find_span(text, evidence)
     if span is None:
         shown = text if len(text) <= 2 * context else text[: 2 * context].rstrip() + " …"
-        return Text(shown or "(no answer)", style="italic")
+        return Text(visible(shown, multiline=True) or "(no answer)", style="italic")
     start, end = span
     lo = max(0, start - context)
     hi = min(len(text), end + context)
     out = Text()
     if lo > 0:
         out.append("… ")
-    out.append(text[lo:start])
-    out.append(text[start:end], style=HIGHLIGHT)
-    out.append(text[end:hi])
+    out.append(visible(text[lo:start], multiline=True))
+    out.append(visible(text[start:end], multiline=True), style=HIGHLIGHT)
+    out.append(visible(text[end:hi], multiline=True))
     if hi < len(text):
         out.append(" …")
     return out
@@ -58,34 +61,34 @@ def pointer_text(
     """One pointer: title, the question, the answer with evidence, and the tip."""
     out = Text()
     label = f"{index}. " if index is not None else "• "
-    out.append(label + pointer.title, style="bold")
+    out.append(label + visible(pointer.title), style="bold")
     out.append("\n")
     if answer is not None:
         if show_question:
             out.append("Q: ", style="bold")
-            out.append(answer.question, style="italic")
+            out.append(visible(answer.question, multiline=True), style="italic")
             out.append("\n")
         out.append_text(answer_excerpt(answer.text, pointer.evidence))
         out.append("\n")
     elif pointer.evidence:
-        out.append(f"“{pointer.evidence}”", style=HIGHLIGHT)
+        out.append(f"“{visible(pointer.evidence, multiline=True)}”", style=HIGHLIGHT)
         out.append("\n")
     if pointer.evidence and not pointer.verified:
         out.append("(this quote could not be found in your answer)\n", style="italic")
     out.append("Next time: ", style="bold")
-    out.append(pointer.tip)
+    out.append(visible(pointer.tip, multiline=True))
     return out
 
 
 def strength_text(strength: Strength, answer: Answer | None) -> Text:
     out = Text()
     out.append("What worked: ", style="bold")
-    out.append(strength.title)
+    out.append(visible(strength.title))
     if answer is not None and strength.evidence:
         out.append("\n")
         out.append_text(answer_excerpt(answer.text, strength.evidence, context=80))
     elif strength.evidence:
-        out.append(f"\n“{strength.evidence}”")
+        out.append(f"\n“{visible(strength.evidence, multiline=True)}”")
     return out
 
 

@@ -2,7 +2,8 @@
 
 Rendering only; the replay screen tells it what to show. Evidence spans (the
 words a pointer quotes) are underlined once they have been typed, so the
-candidate sees the moment the pointer is about.
+candidate sees the moment the pointer is about. The text is drawn through
+`coach.domain.text.visible`, which keeps every index in place.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from coach.domain.text import visible
+
 
 def render_answer(text: str, *, cursor: int | None, evidence: Sequence[str] = ()) -> Text:
     """``text`` with the evidence underlined and a reverse-video caret at ``cursor``."""
-    out = Text(text)
+    out = Text(visible(text, multiline=True))
     for span in evidence:
         span = span.strip()
         start = text.find(span) if span else -1
@@ -41,6 +44,6 @@ class ReplayAnswer(Static):
     def show(self, text: str, *, cursor: int | None, evidence: Sequence[str] = (),
              placeholder: str = "…") -> None:
         if not text and cursor is None:
-            self.update(Text(placeholder, style="dim italic"))
+            self.update(Text(visible(placeholder, multiline=True), style="dim italic"))
         else:
             self.update(render_answer(text, cursor=cursor, evidence=evidence))

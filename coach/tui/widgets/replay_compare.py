@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from coach.domain.models import Answer
+from coach.domain.text import visible
 from coach.store import Attempt
 
 if TYPE_CHECKING:
@@ -44,9 +45,9 @@ def attempt_text(attempt: Attempt, *, index: int, count: int, this: Answer | Non
         stats += f" · think {attempt.answer.think_ms / 1000:.1f} s"
     out.append(stats + "\n", style="dim")
     for title in attempt.pointer_titles:
-        out.append(f"pointer then: {title}\n", style="italic")
+        out.append(f"pointer then: {visible(title)}\n", style="italic")
     out.append("\n")
-    out.append(attempt.answer.text)
+    out.append(visible(attempt.answer.text, multiline=True))
     return out
 
 
@@ -58,4 +59,4 @@ class ReplayCompare(Static):
         self.update(attempt_text(attempt, index=index, count=count, this=this))
 
     def show_message(self, message: str) -> None:
-        self.update(Text(message, style="dim italic"))
+        self.update(Text(visible(message, multiline=True), style="dim italic"))
