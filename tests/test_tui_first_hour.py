@@ -250,7 +250,8 @@ async def test_feedback_request_focus_names_and_save_path(isolated_env) -> None:
         # 12: the data folder, shown before saving
         expected = isolated_env["data"] / "feedback-request-acme-robotics.txt"
         assert screen.query_one("#save-path", Input).value == str(expected)
-        assert str(expected) in str(screen.query_one("#notice").render())
+        assert "saves to the file named below" in str(screen.query_one("#notice").render())
+        assert str(expected)[:60] in screen_text(pilot.app)  # the path, on screen before saving
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert expected.read_text(encoding="utf-8") == draft.text + "\n"
@@ -305,8 +306,11 @@ async def test_history_offers_feedback_request_for_a_real_interview(tmp_path: Pa
 
 def test_history_columns_fit_by_rule() -> None:
     for width in (80, 100, 120, 160):
-        cols = columns_for(width)
-        assert sum(cols.values()) + 2 * len(cols) + 2 <= width
+        for real in (False, True):
+            cols = columns_for(width, real=real)
+            assert sum(cols.values()) + 2 * len(cols) + 2 <= width
+    assert columns_for(80)["Role"] == 17  # "software-engineer" whole when no Round cell says "real"
+    assert columns_for(80, real=True)["Round"] == len("real second")
     assert list(columns_for(80)) == ["Date", "Round", "Role", "Status", "First pointer"]
     assert len(columns_for(120)) == 7
     assert fit("Tell what you did yourself", 13) == "Tell what…"
@@ -479,7 +483,7 @@ def test_every_binding_has_a_unique_id() -> None:
                     for b in value.__dict__.get("BINDINGS", ()):
                         assert isinstance(b, Binding) and b.id, (value, b)
                         assert seen.setdefault(b.id, value.__name__) == value.__name__, b.id
-    assert {"app.quit", "app.palette", "history.open", "home.history", "replay.attempt"} <= set(catalogue(CoachApp))
+    assert {"app.quit", "app.hide-keys", "history.open", "home.history", "replay.attempt"} <= set(catalogue(CoachApp))
 
 
 def test_keymap_problems_name_the_file_and_the_entry() -> None:
@@ -538,3 +542,39 @@ def test_a_bad_keys_table_is_one_problem_and_the_rest_loads(isolated_env) -> Non
     assert s.keys == {} and s.backend == "offline"
     problems = settings_problems(s)
     assert len(problems) == 1 and str(path) in problems[0] and "'home.history'" in problems[0]
+
+
+# ------------------------------------------------------------------ snapshots
+
+
+async def _history_listed(pilot) -> None:
+    screen = pilot.app.screen
+    for inp in screen.query(Input):
+        inp.cursor_blink = False
+    await loaded(pilot, screen)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_history_with_a_real_interview(snap_compare, tmp_path: Path, size) -> None:
+    store = Store(tmp_path / "data")
+    persist(store, session("20260314T093000000-aaaa"))
+    persist(store, real_session())
+    app = ScreenApp(HistoryScreen(ctx_for(store)))
+    assert snap_compare(app, terminal_size=size, run_before=_history_listed)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_feedback_request(snap_compare, tmp_path: Path, size) -> None:
+    store = Store(tmp_path / "data")
+    screen = OutreachScreen(ctx_for(store), real_session(), save_dir=Path("/home/you/.local/share/coach"))
+
+    async def run_before(pilot) -> None:
+        for inp in screen.query(Input):
+            inp.cursor_blink = False
+        screen.query_one("#draft", TextArea).cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(ScreenApp(screen), terminal_size=size, run_before=run_before)

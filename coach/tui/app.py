@@ -82,9 +82,6 @@ class CoachApp(App[None]):
     DEFAULT_MODE = "coach"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        # Textual's own palette key, given an id so `[keys]` can move it.
-        Binding("ctrl+p", "command_palette", "palette", id="app.palette", show=False, priority=True,
-                tooltip="Open the command palette"),
         # Before any screen's Esc: with the key help open, Esc closes just that.
         # (Active only while the help is open: `check_action`.)
         Binding("escape", "hide_keys", "Close key help", id="app.hide-keys", priority=True),

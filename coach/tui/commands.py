@@ -15,18 +15,26 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.theme import ThemeProvider
 
-#: (title, help, app action name, id of the binding that runs it from home or anywhere)
-COMMANDS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("New round", "Set up and start a practice round", "new_round", "home.start"),
-    ("Resume", "Continue the latest unfinished round", "resume_latest", "home.resume"),
-    ("History", "Browse your saved sessions", "history", "home.history"),
-    ("Replay latest", "Watch your latest session being typed again", "replay_latest", None),
-    ("Debrief a real interview", "Log an interview you really had; get the pointers and a feedback request",
-     "debrief_real", "home.debrief-real"),
-    ("Export", "Save this (or the latest) session as Markdown", "export", None),
-    ("Settings", "Backend, practice mode, follow-ups, theme", "settings", "home.settings"),
-    ("Quit", "Save any draft and leave coach", "quit", "app.quit"),
+#: (title, help, app action name)
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("New round", "Set up and start a practice round", "new_round"),
+    ("Resume", "Continue the latest unfinished round", "resume_latest"),
+    ("History", "Browse your saved sessions", "history"),
+    ("Replay latest", "Watch your latest session being typed again", "replay_latest"),
+    ("Debrief a real interview", "Log an interview you really had; get the pointers and a feedback request", "debrief_real"),
+    ("Export", "Save this (or the latest) session as Markdown", "export"),
+    ("Settings", "Backend, practice mode, follow-ups, theme", "settings"),
+    ("Quit", "Save any draft and leave coach", "quit"),
 )
+#: App action -> id of the binding that runs it from home (or anywhere: ``app.``), named in its help.
+COMMAND_KEYS: dict[str, str] = {
+    "new_round": "home.start",
+    "resume_latest": "home.resume",
+    "history": "home.history",
+    "debrief_real": "home.debrief-real",
+    "settings": "home.settings",
+    "quit": "app.quit",
+}
 
 
 def default_keys(app_class: type) -> dict[str, str]:
@@ -59,8 +67,8 @@ class CoachCommands(Provider):
 
     def _entries(self) -> list[tuple[str, str, str]]:
         defaults = default_keys(type(self.app))
-        return [(title, self._help(help_text, binding_id, defaults), action)
-                for title, help_text, action, binding_id in COMMANDS]
+        return [(title, self._help(help_text, COMMAND_KEYS.get(action), defaults), action)
+                for title, help_text, action in COMMANDS]
 
     async def discover(self) -> Hits:
         for title, help_text, action in self._entries():

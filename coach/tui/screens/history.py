@@ -135,9 +135,10 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         Binding("d", "delete", "Del", id="history.delete"),
         Binding("f", "ask_feedback", "Ask for feedback", id="history.ask-feedback"),
         Binding("slash", "search", "Find", id="history.search"),
-        Binding("r", "cycle_round", "Round", id="history.filter-round"),
-        Binding("o", "cycle_role", "Role", id="history.filter-role"),
-        Binding("s", "cycle_status", "Status", id="history.filter-status"),
+        # The filter line names these three keys; the key bar keeps 80 columns for the rest.
+        Binding("r", "cycle_round", "Round", id="history.filter-round", show=False),
+        Binding("o", "cycle_role", "Role", id="history.filter-role", show=False),
+        Binding("s", "cycle_status", "Status", id="history.filter-status", show=False),
         Binding("escape", "back", "Back", id="history.back"),
     ]
 
@@ -153,6 +154,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         #: A real interview's company, by session id (read once the list is in).
         self.companies: dict[str, str] = {}
         self.columns: dict[str, int] = {}
+        self._has_real = False
 
     @property
     def store(self) -> Store:
@@ -183,7 +185,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
     def _lay_out(self, width: int) -> None:
         """Columns for ``width`` (`columns_for`); the rows already in are put back in them."""
-        columns = columns_for(width)
+        columns = columns_for(width, real=self._has_real)
         if columns == self.columns:
             return
         table = self.query_one(DataTable)
@@ -243,6 +245,9 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         """One more batch of (older) summaries: kept, filtered, shown if the table wants rows."""
         self.summaries.extend(batch)
         self._unreadable += sum(1 for s in batch if s.error)
+        if not self._has_real and any(s.kind == "real" for s in batch):
+            self._has_real = True  # the Round column needs room for "real phone"
+            self._lay_out(self.app.size.width)
         self.shown.extend(filter_summaries(batch, self.filters, self.companies))
         self._top_up()
         self._show_status()

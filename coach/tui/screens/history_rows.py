@@ -34,6 +34,8 @@ WIDE = {"Date": 16, "Round": 6, "Role": 17, "Kind": 8, "Status": 11, "Backend": 
 NARROW = {"Date": 12, "Round": 11, "Status": 11}
 #: The first pointer gets at least this many cells before the wide layout is used.
 MIN_WIDE_POINTER = 30
+#: In the narrow layout the pointer keeps this many cells; Role gets the rest, up to ROLE_MAX.
+MIN_NARROW_POINTER = 20
 ROLE_MIN, ROLE_MAX = 8, 17
 
 
@@ -132,16 +134,21 @@ def fit(text: str, width: int) -> str:
     return head.rstrip(" ,;:·") + "…"
 
 
-def columns_for(width: int) -> dict[str, int]:
-    """Column name -> width for a table ``width`` cells wide (see the module docstring)."""
+def columns_for(width: int, *, real: bool = False) -> dict[str, int]:
+    """Column name -> width for a table ``width`` cells wide (see the module docstring).
+
+    ``real``: some session is a real interview, so the narrow Round cell needs
+    room for "real second".
+    """
     room = width - SCROLLBAR
     wide_rest = room - sum(WIDE.values()) - CELL_PADDING * len(COLUMNS)
     if wide_rest >= MIN_WIDE_POINTER:
         return {name: WIDE.get(name, wide_rest) for name in COLUMNS}
     shown = ("Date", "Round", "Role", "Status", "First pointer")
-    rest = max(ROLE_MIN * 2, room - sum(NARROW.values()) - CELL_PADDING * len(shown))
-    role = max(ROLE_MIN, min(ROLE_MAX, rest * 2 // 5))
-    widths = {**NARROW, "Role": role, "First pointer": rest - role}
+    fixed = {**NARROW, "Round": NARROW["Round"] if real else WIDE["Round"]}
+    rest = max(ROLE_MIN * 2, room - sum(fixed.values()) - CELL_PADDING * len(shown))
+    role = max(ROLE_MIN, min(ROLE_MAX, rest - MIN_NARROW_POINTER))
+    widths = {**fixed, "Role": role, "First pointer": rest - role}
     return {name: widths[name] for name in shown}
 
 

@@ -104,9 +104,8 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     # the first frame and filled in the next, one more change than needed.
     AUTO_FOCUS = ""
     BINDINGS = [
-        Binding("n", "start_round", "Start", id="home.start"),
-        # Not in the key bar (the hint under Start says it): 80 columns hold the rest whole.
-        Binding("c", "change", "Change", id="home.change", show=False),
+        Binding("n", "start_round", "Start round", id="home.start"),
+        Binding("c", "change", "Change", id="home.change"),
         Binding("r", "resume", "Resume", id="home.resume"),
         Binding("h", "history", "History", id="home.history"),
         Binding("s", "settings", "Settings", id="home.settings"),

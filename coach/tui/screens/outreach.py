@@ -123,7 +123,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         personalise = self.query_one("#personalise", Button)
         personalise.display = self.can_reword
         self.query_one("#recipient", Input).focus()
-        self._say(f"ctrl+s saves to {self._default_path()} (change the path below).")
+        self._say("ctrl+s saves to the file named below (your coach data folder).")
 
     @property
     def default_folder(self) -> Path:
