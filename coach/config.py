@@ -128,6 +128,11 @@ class Settings(BaseModel):
     openai: OpenAISettings = Field(
         default_factory=OpenAISettings, description="the openai backend (any OpenAI-compatible server)"
     )
+    keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="key bindings to change: a [keys] table of binding id = key, e.g."
+        ' "history.open" = "o" (ids: the app\'s palette and README)',
+    )
 
     _problems: list[str] = PrivateAttr(default_factory=list)
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -137,9 +142,39 @@ class Settings(BaseModel):
     def _expand_data_dir(cls, v: Path | None) -> Path | None:
         return v.expanduser() if v is not None else None
 
+    @field_validator("keys", mode="before")
+    @classmethod
+    def _binding_keys(cls, v: Any) -> Any:
+        """``history.open = "o"`` unquoted is a nested table in TOML: read it as the dotted id."""
+        return check_keymap(v) if isinstance(v, Mapping) else v
+
     def data_path(self) -> Path:
         """The data directory in use: the setting, or the XDG default."""
         return self.data_dir if self.data_dir is not None else paths.default_user_data_dir()
+
+
+_BINDING_ID = re.compile(r"[a-z][a-z0-9-]*(\.[a-z0-9-]+)+")
+_KEY_STRING = re.compile(r"[^\s,]+(,[^\s,]+)*")
+
+
+def check_keymap(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """A ``[keys]`` table as binding id -> key string; ValueError names the first bad entry.
+
+    Only the shape is checked here; whether an id names a real binding, and
+    whether two bindings now share a key, is the app's to say (it knows them).
+    """
+    out: dict[str, str] = {}
+    for name, value in table.items():
+        ident = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            out.update(check_keymap(value, prefix=ident + "."))
+            continue
+        if not _BINDING_ID.fullmatch(ident):
+            raise ValueError(f"'{ident}' is not a binding id like \"history.open\"")
+        if not isinstance(value, str) or not _KEY_STRING.fullmatch(value.strip()):
+            raise ValueError(f"'{ident}' needs a key like \"o\" or \"ctrl+o\" (or several: \"o,enter\")")
+        out[ident] = value.strip()
+    return out
 
 
 # ------------------------------------------------------------------ the keys
@@ -162,13 +197,17 @@ def _leaf_fields() -> dict[str, Any]:
 
 FIELDS: dict[str, Any] = _leaf_fields()
 KEYS: tuple[str, ...] = tuple(FIELDS)
+#: Keys whose value is a whole table (``[keys]``): set in a file, not by a variable or `config set`.
+TABLE_KEYS: tuple[str, ...] = ("keys",)
 
 
-ENV_VARS: dict[str, str] = {env_var_for(k): k for k in KEYS}
+ENV_VARS: dict[str, str] = {env_var_for(k): k for k in KEYS if k not in TABLE_KEYS}
 
 
 def _is_secret_name(key: str) -> bool:
     """Names that would hold a credential (``api_key_env``/``_file`` only point at one)."""
+    if key in TABLE_KEYS:  # key *bindings*, not credentials
+        return False
     last = key.rsplit(".", 1)[-1].lower()
     if last in ("api_key_env", "api_key_file"):
         return False
@@ -284,7 +323,7 @@ def load_settings(flags: Mapping[str, Any] | None = None, env: Mapping[str, str]
     ``os.environ``.
     """
     env = os.environ if env is None else env
-    layers = [_Layer.of(raw) for raw in read_layers(flags or {}, env, KEYS)]
+    layers = [_Layer.of(raw) for raw in read_layers(flags or {}, env, tuple(ENV_VARS.values()))]
     merged: dict[str, Any] = {}
     sources = {key: "default" for key in KEYS}
     problems: list[str] = []
@@ -384,6 +423,8 @@ def parse_value(key: str, value: str) -> Any:
         )
     if key not in FIELDS or key in SECTIONS:
         raise ConfigError(f"{paths.user_config_file()}: {unknown_key_message(key)}")
+    if key in TABLE_KEYS:
+        raise ConfigError(f"'{key}' is a table: edit [{key}] in {paths.user_config_file()}")
     if value == "" and FIELDS[key].default is None:
         return None  # "" unsets an optional key (TOML cannot hold None)
     try:
@@ -422,18 +463,20 @@ def _validate_file_data(path: Path, data: Mapping[str, Any]) -> None:
         raise ConfigError(layer.problems[0] + " (fix it in the file first)")
 
 
-def set_user_value(key: str, value: str) -> None:
+def set_user_value(key: str, value: str) -> Any:
     """Set ``key`` (dotted, e.g. ``openai.model``) in the user config file.
 
     ``value`` is parsed to the key's type; an empty string unsets an optional
     key. The whole resulting file is validated before anything is written, and
     the write is atomic, so a mistake never leaves a broken config behind.
     Other keys are kept (comments are not: tomli-w cannot keep them).
+    Returns the value as stored (``off`` -> False), None when unset.
     """
     parsed = parse_value(key, value)
     path = paths.user_config_file()
     with _config_lock(path):
         _set_locked(path, key, parsed)
+    return parsed
 
 
 def _set_locked(path: Path, key: str, parsed: Any) -> None:
@@ -449,6 +492,10 @@ def _set_locked(path: Path, key: str, parsed: Any) -> None:
             data.pop(section)
     else:
         table[name] = _to_toml_value(parsed)
+    for key in TABLE_KEYS:  # written back as it reads best: "history.open" = "o"
+        if isinstance(data.get(key), dict):
+            with contextlib.suppress(ValueError):
+                data[key] = check_keymap(data[key])
     _validate_file_data(path, data)
     _write_user_file(path, data)
 

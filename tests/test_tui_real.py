@@ -215,13 +215,14 @@ def test_debrief_command_opens_the_real_interview_screen(monkeypatch):
 
     seen = {}
 
-    def fake_launch(args, start="home", session_ref=None):
+    def fake_launch(args, start="home", session_ref=None, *, close_exits=False):
         seen["start"] = start
+        seen["close_exits"] = close_exits
         return 0
 
     monkeypatch.setattr(coach.tui, "launch", fake_launch)
     assert main(["debrief"]) == 0
-    assert seen == {"start": "debrief-real"}
+    assert seen == {"start": "debrief-real", "close_exits": True}  # closing it ends the command
 
 
 async def test_inside_coach_app_the_screen_uses_the_apps_store(written):

@@ -36,12 +36,13 @@ def _path(out: TextIO) -> int:
 
 
 def _set(key: str, value: str) -> int:
+    """Store one value and echo it as stored (``off`` is echoed as ``false``, as the file has it)."""
     try:
-        cfg.set_user_value(key, value)
+        stored = cfg.set_user_value(key, value)
     except cfg.ConfigError as exc:
         print(f"coach config: {exc}", file=sys.stderr)
         return 1
-    shown = cfg.mask_value(key, value) if value else "(unset)"
+    shown = "(unset)" if stored is None else _toml_literal(key, stored)
     print(f"{key} = {shown}  (in {cfg.config_files()[-1][1]})")
     return 0
 
@@ -63,6 +64,8 @@ def show_lines(settings: cfg.Settings) -> list[str]:
     lines: list[str] = []
     section = ""
     for key in cfg.KEYS:
+        if key in cfg.TABLE_KEYS:
+            continue
         sec, _, name = key.rpartition(".")
         if sec != section:
             lines += ["", f"[{sec}]"]
@@ -75,6 +78,13 @@ def show_lines(settings: cfg.Settings) -> list[str]:
             lines.append(f"# {name} is not set  ({origin}{extra})")
         else:
             lines.append(f"{name} = {_toml_literal(key, value)}  # {origin}")
+    for key in cfg.TABLE_KEYS:
+        table: dict[str, Any] = cfg.get_value(settings, key)
+        lines += ["", f"[{key}]", f"# {cfg.describe(key)}"]
+        if not table:
+            lines.append(f"# none changed  ({sources[key]})")
+        for ident, keys in table.items():
+            lines.append(f"{_toml_literal(key, ident)} = {_toml_literal(key, keys)}  # {sources[key]}")
     return lines
 
 

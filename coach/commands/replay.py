@@ -34,4 +34,4 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_FAIL
     from coach.tui import launch
 
-    return launch(args, start="replay", session_ref=ref)
+    return launch(args, start="replay", session_ref=ref, close_exits=True)

@@ -14,8 +14,13 @@ from typing import Any
 EXIT_USAGE = 2
 
 
-def launch(args: Any, start: str = "home", session_ref: str | None = None) -> int:
-    """Run the app opening at ``start`` (home, practice, history, replay); return the exit status."""
+def launch(args: Any, start: str = "home", session_ref: str | None = None, *,
+           close_exits: bool = False) -> int:
+    """Run the app opening at ``start`` (home, practice, history, replay); return the exit status.
+
+    ``close_exits``: closing that first screen leaves the app (a command that
+    opens one screen returns to the shell when it is done).
+    """
     # coach.flags, not coach.config: config imports pydantic, which the app
     # loads after its first frame (see coach.tui.context.glance).
     from coach.flags import flags_from_args
@@ -32,7 +37,8 @@ def launch(args: Any, start: str = "home", session_ref: str | None = None) -> in
 
     from coach.tui.app import CoachApp, LaunchOptions
 
-    options = LaunchOptions(start=start, session_ref=session_ref, flags=flags_from_args(args), job=job)
+    options = LaunchOptions(start=start, session_ref=session_ref, flags=flags_from_args(args), job=job,
+                            close_exits=close_exits)
     app = CoachApp(options)
     try:
         app.run()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.message import Message
@@ -68,6 +69,8 @@ class LaunchOptions:
     session_ref: str | None = None
     flags: dict[str, Any] = field(default_factory=dict)
     job: str | None = None
+    #: Leave the app when the screen it opened on is closed (`coach replay`, `coach debrief`).
+    close_exits: bool = False
 
 
 class CoachApp(App[None]):
@@ -79,6 +82,9 @@ class CoachApp(App[None]):
     DEFAULT_MODE = "coach"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Before any screen's Esc: with the key help open, Esc closes just that.
+        # (Active only while the help is open: `check_action`.)
+        Binding("escape", "hide_keys", "Close key help", id="app.hide-keys", priority=True),
     ]
 
     def __init__(
@@ -186,6 +192,7 @@ class CoachApp(App[None]):
     async def on_mount(self) -> None:
         if self._ctx is not None:
             self._apply_theme(self._ctx.settings.theme)
+            self._apply_keys(self._ctx)
         else:
             self._apply_theme(self.glance.theme, quiet=True)
         if self.handle_signals:
@@ -206,9 +213,14 @@ class CoachApp(App[None]):
         elif start == "history":
             self.action_history()
         elif start == "replay":
-            self.open_replay(self.options.session_ref)
+            self.open_replay(self.options.session_ref, closed=self._start_closed)
         elif start == "debrief-real":
-            self.action_debrief_real()
+            self.action_debrief_real(closed=self._start_closed)
+
+    def _start_closed(self, _result: object = None) -> None:
+        """The screen the app opened on was closed: back to the shell, or to home."""
+        if self.options.close_exits:
+            self.exit()
 
     def on_context_ready(self, message: ContextReady) -> None:
         """The context loaded after the first frame: theme, then home, catch up with it."""
@@ -216,6 +228,7 @@ class CoachApp(App[None]):
             self._say_context_failed()
             return
         self._apply_theme(self._ctx.settings.theme)
+        self._apply_keys(self._ctx)
         home = self.screen_stack[0] if self.screen_stack else None
         if isinstance(home, HomeScreen):
             home.context_ready(self._ctx)
@@ -231,6 +244,80 @@ class CoachApp(App[None]):
                 self.theme = theme
         elif not quiet:  # the glance's guess: the context says it once loaded
             self.notify(f"theme {theme!r} is not known; using {self.theme}", severity="warning")
+
+    def search_themes(self) -> None:
+        """The palette's theme picker; the theme chosen is saved to the user config."""
+        from textual.command import CommandPalette
+
+        from coach.tui.commands import SavedThemes
+
+        self.push_screen(CommandPalette(providers=[SavedThemes], placeholder="Search for themes…"))
+
+    @work(exclusive=True, group="save-theme", exit_on_error=False)
+    async def save_theme(self, theme: str) -> None:
+        """Keep ``theme`` for next time (the user config), and say so, or why not."""
+        from coach.config import ConfigError, config_sources, set_user_value
+
+        try:
+            await asyncio.to_thread(set_user_value, "theme", theme)
+        except ConfigError as exc:
+            self.notify(str(exc), title="Theme not saved", severity="error", timeout=10)
+            return
+        ctx = await self.context()
+        origin = "user config"
+        if ctx is not None:
+            await asyncio.to_thread(ctx.reload_settings)
+            origin = config_sources(ctx.settings)["theme"]
+        if origin.startswith("user config") or origin == "default":
+            self.notify(f"Theme {theme} saved; coach opens with it next time.", title="Theme")
+        else:
+            self.notify(f"Theme {theme} saved, but {origin} sets another one for coach.",
+                        title="Theme", severity="warning")
+
+    # ------------------------------------------------------------ keys
+
+    def _apply_keys(self, ctx: AppContext) -> None:
+        if ctx.settings.keys:
+            self._load_keys(dict(ctx.settings.keys))
+
+    @work(exclusive=True, group="keys", exit_on_error=False)
+    async def _load_keys(self, keymap: dict[str, str]) -> None:
+        """Check the config's ``[keys]`` against every binding (off the UI thread), then use it."""
+        from coach.config import config_sources
+        from coach.tui.keymap import catalogue, check_keymap
+
+        where = config_sources(self.ctx.settings)["keys"]
+        known = await asyncio.to_thread(catalogue, type(self))
+        usable, problems = check_keymap(keymap, known, where)
+        self.set_keymap(usable)
+        for problem in problems:
+            self.notify(problem, title="Key bindings", severity="warning", timeout=10)
+
+    def key_of(self, binding_id: str, default: str) -> str:
+        """The key the user gave ``binding_id`` in ``[keys]``, else ``default`` (for the palette)."""
+        return self._keymap.get(binding_id, default)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":  # else Esc is the screen's (Back, Cancel...)
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_hide_keys(self) -> None:
+        if not self.screen.query("HelpPanel"):
+            raise SkipAction()
+        self.action_hide_help_panel()
+
+    def action_show_help_panel(self) -> None:
+        super().action_show_help_panel()
+        self.call_after_refresh(self.refresh_bindings)
+
+    def action_hide_help_panel(self) -> None:
+        super().action_hide_help_panel()
+        self.call_after_refresh(self.refresh_bindings)
+
+    def on_input_blurred(self, event: Any) -> None:
+        """A field left with a long value shows its start again, not its last characters."""
+        event.input.scroll_to(x=0, animate=False, immediate=True)
 
     # ------------------------------------------------------------ signals
 
@@ -424,18 +511,19 @@ class CoachApp(App[None]):
     def action_replay_latest(self) -> None:
         self.open_replay(None)
 
-    def open_replay(self, session_ref: str | None) -> None:
+    def open_replay(self, session_ref: str | None,
+                    closed: Callable[[Any], None] | None = None) -> None:
         try:
             from coach.tui.screens.replay import ReplayScreen
         except ImportError as exc:
             self.notify(f"Replay is not available in this build ({exc}).", severity="warning")
             return
-        self.with_context(lambda ctx: self.push_screen(ReplayScreen(ctx, session_ref)))
+        self.with_context(lambda ctx: self.push_screen(ReplayScreen(ctx, session_ref), closed))
 
-    def action_debrief_real(self) -> None:
+    def action_debrief_real(self, closed: Callable[[Any], None] | None = None) -> None:
         from coach.tui.screens.real_interview import RealInterviewScreen
 
-        self.with_context(lambda ctx: self.push_screen(RealInterviewScreen(ctx)))
+        self.with_context(lambda ctx: self.push_screen(RealInterviewScreen(ctx), closed))
 
     def action_settings(self) -> None:
         from coach.tui.screens.settings import SettingsScreen

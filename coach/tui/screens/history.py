@@ -25,6 +25,9 @@ It has to open fast and stay smooth with 10,000 sessions on a shared box:
 
 A file that cannot be read is still listed, with the reason, because silently
 hiding someone's session is worse than showing an error.
+
+The columns fit the width by rule, never by cutting text mid-word
+(`coach.tui.screens.history_rows`).
 """
 
 from __future__ import annotations
@@ -32,9 +35,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +43,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from coach.domain.models import ROUNDS
 from coach.tui.screens import WorkerErrorsToApp
-from coach.tui.widgets.plain import cell, note, plain
+from coach.tui.widgets.plain import note, plain
+from coach.tui.screens.history_rows import (  # noqa: F401  (re-exported: the screen's vocabulary)
+    COLUMNS,
+    STATUSES,
+    Filters,
+    columns_for,
+    cycle,
+    filter_summaries,
+    fit,
+    format_date,
+    matches,
+    round_name,
+    row_cells,
+    row_key,
+    status_of,
+)
+from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from coach.store import SessionSummary, Store
@@ -59,99 +75,6 @@ BATCH = 200
 #: cursor or the scroll position comes within MARGIN rows of the last one in it.
 PAGE = 60
 MARGIN = 30
-
-COLUMNS = ("Date", "Round", "Role", "Kind", "Status", "First pointer", "Backend")
-STATUSES = ("in-progress", "complete", "abandoned", "unreadable")
-
-
-# ------------------------------------------------------------- pure helpers
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the list is narrowed to; ``None`` means any."""
-
-    round: str | None = None
-    role: str | None = None
-    status: str | None = None
-    text: str = ""
-
-    def describe(self) -> str:
-        bits = [
-            f"round {self.round}" if self.round else "",
-            f"role {self.role}" if self.role else "",
-            f"status {self.status}" if self.status else "",
-            f"“{self.text}”" if self.text.strip() else "",
-        ]
-        return ", ".join(b for b in bits if b) or "all sessions"
-
-
-def status_of(summary: SessionSummary) -> str:
-    return "unreadable" if summary.error else (summary.status or "?")
-
-
-def matches(summary: SessionSummary, filters: Filters) -> bool:
-    """Whether ``summary`` passes ``filters`` (search: role, pointer, id, path)."""
-    if filters.round and summary.round != filters.round:
-        return False
-    if filters.role and summary.role != filters.role:
-        return False
-    if filters.status and status_of(summary) != filters.status:
-        return False
-    needle = filters.text.strip().casefold()
-    if not needle:
-        return True
-    haystack = " ".join(
-        str(v or "")
-        for v in (summary.id, summary.role, summary.first_pointer, Path(summary.path).name)
-    ).casefold()
-    return all(word in haystack for word in needle.split())
-
-
-def filter_summaries(
-    summaries: Iterable[SessionSummary], filters: Filters
-) -> list[SessionSummary]:
-    return [s for s in summaries if matches(s, filters)]
-
-
-def cycle(value: str | None, options: Sequence[str]) -> str | None:
-    """The next option after ``value``; after the last one, back to any (None)."""
-    if not options:
-        return None
-    if value is None or value not in options:
-        return options[0]
-    index = options.index(value) + 1
-    return options[index] if index < len(options) else None
-
-
-def format_date(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value:
-        return value[:16].replace("T", " ")
-    return "?"
-
-
-def row_key(summary: SessionSummary) -> str:
-    return summary.id or str(summary.path)
-
-
-def row_cells(summary: SessionSummary) -> tuple[str, ...]:
-    """The table row; every value from the file is a `cell` (shown as it reads, never as markup or controls)."""
-    if summary.error:
-        name = Path(summary.path).name
-        return (format_date(summary.created_at), "?", "?", "?", "unreadable",
-                cell(f"{name}: {summary.error}"), "")
-    return (
-        cell(format_date(summary.created_at)),
-        cell(summary.round or "?"),
-        cell(summary.role or "?"),
-        cell(summary.kind or "practice"),
-        cell(summary.status or "?"),
-        cell(summary.first_pointer or "—"),
-        cell(summary.backend or "—"),
-    )
-
 
 # ----------------------------------------------------------------- modal
 
@@ -211,10 +134,12 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         Binding("p", "replay", "Play", id="history.replay"),
         Binding("e", "export", "Export", id="history.export"),
         Binding("d", "delete", "Del", id="history.delete"),
+        Binding("f", "ask_feedback", "Ask for feedback", id="history.ask-feedback"),
         Binding("slash", "search", "Find", id="history.search"),
-        Binding("r", "cycle_round", "Round", id="history.filter-round"),
-        Binding("o", "cycle_role", "Role", id="history.filter-role"),
-        Binding("s", "cycle_status", "Status", id="history.filter-status"),
+        # The filter line names these three keys; the key bar keeps 80 columns for the rest.
+        Binding("r", "cycle_round", "Round", id="history.filter-round", show=False),
+        Binding("o", "cycle_role", "Role", id="history.filter-role", show=False),
+        Binding("s", "cycle_status", "Status", id="history.filter-status", show=False),
         Binding("escape", "back", "Back", id="history.back"),
     ]
 
@@ -227,6 +152,10 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         self.loaded = False
         self._unreadable = 0
         self._froze_heap = False
+        #: A real interview's company, by session id (read once the list is in).
+        self.companies: dict[str, str] = {}
+        self.columns: dict[str, int] = {}
+        self._has_real = False
 
     @property
     def store(self) -> Store:
@@ -240,20 +169,43 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             self._froze_heap = True
         with Horizontal(id="history-bar"):
             yield Static("History", id="history-title")
-            yield Input(placeholder="search role, pointer or id  (/)", id="history-search")
+            yield Input(placeholder="search role, company, pointer or id  (/)", id="history-search")
         yield Static("", id="history-filters")
         table: DataTable[str] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("Loading sessions…", id="history-status")
-        yield Footer(compact=True)  # every key fits in 80 columns
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
+        self._lay_out(self.app.size.width)
         table.focus()
         self.watch(table, "scroll_y", self._scrolled, init=False)
         self._show_filters()
         self.load()
+
+    def _lay_out(self, width: int) -> None:
+        """Columns for ``width`` (`columns_for`); the rows already in are put back in them."""
+        columns = columns_for(width, real=self._has_real)
+        if columns == self.columns:
+            return
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        had = table.row_count
+        table.clear(columns=True)
+        self.columns = columns
+        for name, w in columns.items():
+            table.add_column(name, width=w, key=name)
+        for summary in self.shown[:had]:
+            table.add_row(*self._cells(summary), key=row_key(summary))
+        if had:
+            table.move_cursor(row=min(cursor, had - 1))
+
+    def on_resize(self, event: Any) -> None:
+        self._lay_out(event.size.width)
+
+    def _cells(self, summary: SessionSummary) -> tuple[str, ...]:
+        return row_cells(summary, self.columns, self.companies.get(summary.id, ""))
 
     def on_unmount(self) -> None:
         if self._froze_heap:
@@ -294,19 +246,47 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         """One more batch of (older) summaries: kept, filtered, shown if the table wants rows."""
         self.summaries.extend(batch)
         self._unreadable += sum(1 for s in batch if s.error)
-        self.shown.extend(filter_summaries(batch, self.filters))
+        if not self._has_real and any(s.kind == "real" for s in batch):
+            self._has_real = True  # the Round column needs room for "real phone"
+            self._lay_out(self.app.size.width)
+        self.shown.extend(filter_summaries(batch, self.filters, self.companies))
         self._top_up()
         self._show_status()
 
     def _loaded(self) -> None:
         self.loaded = True
         self._show_status()
+        if any(s.kind == "real" and not s.error for s in self.summaries):
+            self._read_companies()
+
+    @work(exclusive=True, group="history-companies", exit_on_error=False)
+    async def _read_companies(self) -> None:
+        """Each real interview's company (only in the full file; real interviews are few)."""
+        from coach.store import StoreError
+
+        for summary in [s for s in self.summaries if s.kind == "real" and not s.error]:
+            try:
+                session = await asyncio.to_thread(self.store.load, summary.id)
+            except (StoreError, OSError):
+                continue  # opening it says why
+            if session.real is not None and session.real.company:
+                self.companies[summary.id] = session.real.company
+                self._show_company(summary)
+        if self.filters.text.strip():
+            self._apply_filters()
+
+    def _show_company(self, summary: SessionSummary) -> None:
+        table = self.query_one(DataTable)
+        index = next((i for i, s in enumerate(self.shown[: table.row_count]) if s is summary), None)
+        if index is not None and "Role" in self.columns:
+            role = self._cells(summary)[list(self.columns).index("Role")]
+            table.update_cell(row_key(summary), "Role", role)
 
     # -- the table's window of rows
 
     def _apply_filters(self) -> None:
         """Filter every summary read so far and put the first page of them in the table."""
-        self.shown = filter_summaries(self.summaries, self.filters)
+        self.shown = filter_summaries(self.summaries, self.filters, self.companies)
         self.query_one(DataTable).clear()
         self._top_up()
         self._show_filters()
@@ -332,11 +312,12 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             return
         want = max(PAGE, have + PAGE if have and self._near_end(table) else 0)
         for summary in self.shown[have:want]:
-            table.add_row(*row_cells(summary), key=row_key(summary))
+            table.add_row(*self._cells(summary), key=row_key(summary))
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _cursor_moved(self) -> None:
         self._top_up()
+        self.refresh_bindings()  # "Ask for feedback" is offered on a real interview only
 
     def _scrolled(self) -> None:
         self._top_up()
@@ -457,6 +438,31 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
         self.app.push_screen(ReplayScreen(self.ctx, summary.id))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ask_feedback":
+            summary = self.selected() if self.is_mounted else None
+            return summary is not None and summary.kind == "real" and not summary.error
+        return True
+
+    def action_ask_feedback(self) -> None:
+        """The feedback-request draft for the real interview selected, as the debrief offers it."""
+        summary = self._readable_selection()
+        if summary is None or summary.kind != "real":
+            return
+        self._open_outreach(summary.id)
+
+    @work(exclusive=True, group="history-outreach", exit_on_error=False)
+    async def _open_outreach(self, session_id: str) -> None:
+        from coach.store import StoreError
+        from coach.tui.screens.outreach import OutreachScreen
+
+        try:
+            session = await asyncio.to_thread(self.store.load, session_id)
+        except (StoreError, OSError) as exc:
+            self.notify(str(exc), title="Cannot open it", severity="error")
+            return
+        self.app.push_screen(OutreachScreen(self.ctx, session))
+
     def action_export(self) -> None:
         summary = self._readable_selection()
         if summary is not None:
@@ -482,7 +488,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             self.notify("No session selected.", severity="warning")
             return
         what = (f"the unreadable file {Path(summary.path).name}" if summary.error
-                else f"the {summary.round} round of {format_date(summary.created_at)}")
+                else round_name(summary))
 
         def done(confirmed: bool | None) -> None:
             if confirmed:

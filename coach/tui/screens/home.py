@@ -72,14 +72,24 @@ class StartButton(Static, can_focus=True):
         pass
 
     def __init__(self, summary: str, *, id: str | None = None) -> None:
+        #: Drawn as the default (reverse) only while it is what Enter presses.
+        self.is_default = True
+        self.summary = summary
         super().__init__(self.line(summary), id=id)
 
-    @staticmethod
-    def line(summary: str) -> Content:
-        return Content.assemble((" Start round ", "bold reverse"), "  ", plain(summary))
+    def line(self, summary: str) -> Content:
+        chip = " Start round "
+        return (Content.assemble((chip, "bold reverse"), "  ", plain(summary)) if self.is_default
+                else Content.assemble((f"[{chip.strip()}]", "bold"), "   ", plain(summary)))
 
     def show(self, summary: str) -> None:
+        self.summary = summary
         self.update(self.line(summary))
+
+    def mark_default(self, is_default: bool) -> None:
+        if is_default != self.is_default:
+            self.is_default = is_default
+            self.update(self.line(self.summary))
 
     def action_press(self) -> None:
         self.post_message(self.Pressed())
@@ -145,6 +155,18 @@ class HomeScreen(WorkerErrorsToApp, Screen[None]):
     def _focus_default(self) -> None:
         if self.focused is None:
             (self.query_one("#resume") if self.resumable is not None else self.query_one("#start")).focus()
+
+    def on_descendant_focus(self) -> None:
+        self._mark_default()
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._mark_default)
+
+    def _mark_default(self) -> None:
+        """Only what Enter presses looks like the default: Start, unless something else has focus."""
+        focused = self.focused
+        start = self.query_one("#start", StartButton)
+        start.mark_default(focused is start or (focused is None and self.resumable is None))
 
     def on_screen_resume(self) -> None:
         if self.ctx is not None:

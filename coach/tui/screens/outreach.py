@@ -8,6 +8,12 @@ recipient's name and their own, edit freely, have an LLM backend reword it
 
 Copying uses Textual's ``App.copy_to_clipboard``: it writes the OSC 52 escape
 through the app's driver and keeps the text for in-app paste.
+
+The names typed in fill the draft even after the body was edited: the
+greeting and signature lines it put there are kept in sync (if the candidate
+rewrote those lines too, the notice says to put the name in by hand). The
+file is saved in the user's data folder unless another path is typed, and
+the path is on screen before anything is written.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from coach.domain.text import disarm
 from coach.outreach import OutreachDraft, draft_for_session
@@ -31,6 +37,7 @@ from coach.services.provenance import is_offline
 from coach.services.review import ReviewService
 from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.widgets.plain import plain
+from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from coach.domain.models import Session
@@ -61,6 +68,12 @@ def default_file_name(session: Session) -> str:
     return f"feedback-request-{slug}.txt"
 
 
+def _ends(draft: OutreachDraft) -> tuple[str, str]:
+    """The greeting (first) and signature (last) lines of a draft's body."""
+    lines = [line.strip() for line in draft.body.strip().split("\n")]
+    return lines[0], lines[-1]
+
+
 class OutreachScreen(WorkerErrorsToApp, Screen[None]):
     """Draft, edit, copy or save a feedback request for one real interview."""
 
@@ -80,6 +93,8 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         self.draft: OutreachDraft = draft_for_session(session)
         # The draft quotes the company name and an LLM's reply: no control reaches the editor.
         self._shown = disarm(self.draft.text)
+        #: The greeting and signature lines the draft put in the body (kept in sync with the names).
+        self._greeting, self._signoff = (disarm(line) for line in _ends(self.draft))
 
     @property
     def can_reword(self) -> bool:
@@ -97,23 +112,29 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
             yield TextArea(self._shown, id="draft", tab_behavior="focus")
             yield Static("", id="notice")
             with Horizontal(classes="fields"):
-                yield Input(self._default_path(), placeholder="Save to file", id="save-path")
+                yield Static("Save to", id="save-label")
+                yield Input(self._default_path(), placeholder="a file path (needed to save)", id="save-path")
             with Horizontal(id="request-buttons"):
                 yield Button("Copy (ctrl+o)", id="copy", variant="primary")
                 yield Button("Save (ctrl+s)", id="save")
                 yield Button("Reword with LLM (ctrl+r)", id="personalise")
                 yield Button("Close (esc)", id="close")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#draft", TextArea).border_title = "Your message (edit freely)"
         personalise = self.query_one("#personalise", Button)
         personalise.display = self.can_reword
-        self.query_one("#draft", TextArea).focus()
+        self.query_one("#recipient", Input).focus()
+        self._say("ctrl+s saves to the file named below (your coach data folder).")
+
+    @property
+    def default_folder(self) -> Path:
+        """Where the file goes unless another path is typed: the user's data folder."""
+        return self.save_dir if self.save_dir is not None else self.ctx.settings.data_path()
 
     def _default_path(self) -> str:
-        folder = self.save_dir if self.save_dir is not None else Path.cwd()
-        return str(folder / default_file_name(self.session))
+        return str(self.default_folder / default_file_name(self.session))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "personalise":
@@ -132,16 +153,31 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
     @on(Input.Changed, "#recipient")
     @on(Input.Changed, "#sender")
     def _names_changed(self) -> None:
-        """Re-draft with the names, unless the candidate has already edited the text."""
-        if self.text != self._shown:
-            return
-        self.draft = draft_for_session(
+        """Re-draft with the names; once the text was edited, change just its greeting and signature."""
+        draft = draft_for_session(
             self.session,
             interviewer=self.query_one("#recipient", Input).value,
             sender=self.query_one("#sender", Input).value,
         )
-        self._shown = disarm(self.draft.text)
-        self.query_one("#draft", TextArea).text = self._shown
+        greeting, signoff = (disarm(line) for line in _ends(draft))
+        if self.text == self._shown:
+            self.draft, self._shown = draft, disarm(draft.text)
+            self._greeting, self._signoff = greeting, signoff
+            self.query_one("#draft", TextArea).text = self._shown
+            return
+        lines = self.text.split("\n")
+        missing = []
+        for old, new, order in ((self._greeting, greeting, range(len(lines))),
+                                (self._signoff, signoff, range(len(lines) - 1, -1, -1))):
+            at = next((i for i in order if lines[i].strip() == old), None)
+            if at is None:
+                missing.append("greeting" if old == self._greeting else "signature")
+            else:
+                lines[at] = new
+        self._greeting, self._signoff = greeting, signoff
+        self.query_one("#draft", TextArea).text = "\n".join(lines)
+        if missing:
+            self._say(f"You rewrote the {' and the '.join(missing)}: put the name in there yourself.")
 
     # ------------------------------------------------------------ actions
 
@@ -164,6 +200,14 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
     async def save_to(self, path: Path) -> None:
         from coach.fsutil import atomic_write_text
 
+        if path.parent == self.default_folder and not path.parent.exists():
+            from coach.fsutil import ensure_private_dir
+
+            try:
+                await asyncio.to_thread(ensure_private_dir, path.parent)
+            except OSError as exc:
+                self._say(f"{path.parent}: cannot create it ({exc.strerror or exc}).")
+                return
         if not path.parent.is_dir():
             self._say(f"{path.parent}: no such folder; choose another place to save.")
             return
@@ -200,6 +244,7 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         self.action_copy()
 
     @on(Button.Pressed, "#save")
+    @on(Input.Submitted, "#save-path")
     def _save_pressed(self) -> None:
         self.action_save()
 

@@ -22,12 +22,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.domain.models import ROUND_TITLES, Answer, Session
 from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
 from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.widgets.plain import note, plain
+from coach.tui.widgets.keybar import KeyBar
 from coach.tui.widgets.replay_answer import ReplayAnswer
 from coach.tui.widgets.replay_compare import Attempt, ReplayCompare, find_attempts
 from coach.tui.widgets.replay_feedback import ReplayFeedback
@@ -56,9 +57,11 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         Binding("home", "home", "Start", id="replay.home", show=False),
         Binding("end", "end", "End", id="replay.end", show=False),
         Binding("n", "step(1)", "Next", id="replay.next"),
-        Binding("p", "step(-1)", "Prev", id="replay.prev"),
+        # Not in the key bar (n is; the key help lists both): 80 columns keep Back whole.
+        Binding("p", "step(-1)", "Prev", id="replay.prev", show=False),
         Binding("c", "compare", "Compare", id="replay.compare"),
-        Binding("a", "next_attempt", "Other", id="replay.attempt"),
+        Binding("a", "next_attempt", "Other attempt", id="replay.attempt",
+                tooltip="compare with another attempt at this question"),
         Binding("f", "toggle_feedback", "Tips", id="replay.feedback"),
         Binding("escape", "back", "Back", id="replay.back-screen"),
     ]
@@ -116,7 +119,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         yield ReplayTransport(id="replay-transport")
         with VerticalScroll(id="replay-feedback-pane"):
             yield ReplayFeedback(id="replay-feedback")
-        yield Footer(compact=True)  # every key fits in 80 columns
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#replay-compare-pane").display = False
@@ -280,17 +283,26 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         pane.display = not pane.display
 
     def action_back(self) -> None:
+        """Close the replay (whoever opened it hears of it: `coach replay` then ends)."""
         if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
+            self.dismiss(None)
         else:
             self.app.exit()
 
     # -- comparing with other attempts
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_attempt":  # dimmed once it is known there is no other attempt
+            answer = self.answer
+            if answer is not None and self.comparing and self.attempts.get(answer.question_id) == []:
+                return None
+        return True
+
     def action_compare(self) -> None:
         if self.answer is None:
             return
         self.comparing = not self.comparing
+        self.refresh_bindings()
         self.query_one("#replay-compare-pane").display = self.comparing
         if self.comparing:
             self._show_compare()
@@ -318,7 +330,8 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
             self._find_attempts(answer.question_id, self.session.id)
             return
         if not attempts:
-            view.show_message("No other attempt at this question in your history yet.")
+            view.show_message("a: compare with another attempt — there is none at this question"
+                              " in your history yet.")
             return
         index = self.attempt_index % len(attempts)
         view.show_attempt(attempts[index], index=index, count=len(attempts), this=answer)
@@ -343,5 +356,6 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
 
     def _attempts_found(self, question_id: str, found: list[Attempt]) -> None:
         self.attempts[question_id] = found
+        self.refresh_bindings()
         if self.comparing and self.answer is not None and self.answer.question_id == question_id:
             self._show_compare()

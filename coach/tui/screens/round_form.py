@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Label, Select, Static, TextArea
+from textual.widgets import Button, Label, Select, Static, TextArea
 
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 from coach.domain.rounds import ROUND_TITLES, ROUNDS
@@ -26,6 +26,8 @@ from coach.services.jobs import JobError, resolve_job
 from coach.tui.screens import WorkerErrorsToApp, coach_app
 from coach.tui.screens.choices import FormResult, RoundChoice
 from coach.tui.widgets.plain import note, plain
+from coach.tui.widgets.checkbox import ClearCheckbox
+from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from coach.tui.context import AppContext
@@ -68,7 +70,7 @@ class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
                 )
             with Horizontal(classes="row"):
                 yield Label("Timer", classes="label")
-                yield Checkbox("soft timer (warns, never cuts you off)", c.timed, id="timed", compact=True)
+                yield ClearCheckbox("soft timer (warns, never cuts you off)", c.timed, id="timed", compact=True)
             with Horizontal(classes="row job-row"):
                 yield Label("Job", classes="label")
                 yield TextArea(
@@ -78,7 +80,7 @@ class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Start round", id="form-start", variant="primary", compact=True)
                 yield Button("Back", id="form-back", compact=True)
-        yield Footer(compact=True)
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#job", TextArea).cursor_blink = coach_app(self).cursor_blink
@@ -92,7 +94,7 @@ class RoundFormScreen(WorkerErrorsToApp, ModalScreen[FormResult | None]):
             round=str(self.query_one("#round", Select).value),
             role=str(self.query_one("#role", Select).value),
             questions=int(self.query_one("#questions", Select).value),  # type: ignore[arg-type]
-            timed=self.query_one("#timed", Checkbox).value,
+            timed=self.query_one("#timed", ClearCheckbox).value,
             job_text=job_text,
             job=resolve_job(job_text),
         )

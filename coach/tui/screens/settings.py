@@ -15,10 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.widgets.plain import note
+from coach.tui.widgets.checkbox import ClearCheckbox
+from coach.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from coach.tui.context import AppContext
@@ -67,11 +69,11 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
                 yield Input(s.openai.model, id="model", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Practice", classes="label")
-                yield Checkbox("show the pointer(s) after each answer", s.practice_mode,
+                yield ClearCheckbox("show the pointer(s) after each answer", s.practice_mode,
                                id="practice_mode", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Follow-ups", classes="label")
-                yield Checkbox("ask one probing follow-up after an answer", s.follow_ups,
+                yield ClearCheckbox("ask one probing follow-up after an answer", s.follow_ups,
                                id="follow_ups", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Theme", classes="label")
@@ -85,7 +87,7 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#backend", Select).focus()
@@ -97,8 +99,8 @@ class SettingsScreen(WorkerErrorsToApp, Screen[bool]):
             "backend": str(self.query_one("#backend", Select).value),
             "openai.base_url": self.query_one("#base_url", Input).value.strip(),
             "openai.model": self.query_one("#model", Input).value.strip(),
-            "practice_mode": _bool(self.query_one("#practice_mode", Checkbox).value),
-            "follow_ups": _bool(self.query_one("#follow_ups", Checkbox).value),
+            "practice_mode": _bool(self.query_one("#practice_mode", ClearCheckbox).value),
+            "follow_ups": _bool(self.query_one("#follow_ups", ClearCheckbox).value),
             "theme": str(self.query_one("#theme", Select).value),
         }
         current = {

@@ -6,6 +6,8 @@ frame, which alone is most of the home screen's start-up budget (issue 7).
 KeyBar shows the same thing — every shown binding that is active right now,
 then the command palette key on the right — rendered as one line straight from
 `Screen.active_bindings`, and redrawn whenever the screen's bindings change.
+Keys that do not fit the width are left out whole, never cut mid-key, so the
+screens that have more keys than 80 columns hold use it too.
 A click on a key presses it, as on the Footer.
 """
 
@@ -57,42 +59,58 @@ class KeyBar(Widget):
     def _bindings_changed(self, _screen: object) -> None:
         self.refresh()
 
+    def on_resize(self) -> None:
+        self.refresh()
+
     def render(self) -> Text:
+        """The keys that fit whole, left to right, and the palette key on the right.
+
+        A key that does not fit is left out whole (never cut to "^q▏"); the
+        palette key is kept, as it lists every command.
+        """
         app = self.app
         key_style = self.get_component_rich_style("keybar--key")
         desc_style = self.get_component_rich_style("keybar--description")
         dim = self.get_component_rich_style("keybar--disabled")
         active = self.screen.active_bindings
-        text = Text(no_wrap=True, overflow="ellipsis")
-        spans: list[tuple[int, int, str]] = []
+        pieces: list[tuple[Text, str]] = []
         seen: set[str] = set()
-        palette = None
+        right: Text | None = None
+        palette_key = ""
         for _node, binding, enabled, _tooltip in active.values():
-            if app.ENABLE_COMMAND_PALETTE and binding.key == app.COMMAND_PALETTE_BINDING:
-                palette = (binding, enabled)
+            if app.ENABLE_COMMAND_PALETTE and binding.action in ("command_palette", "app.command_palette"):
+                right = Text.assemble(
+                    ("▏", desc_style),
+                    (app.get_key_display(binding), key_style),
+                    (f" {binding.description}", desc_style),
+                )
+                palette_key = binding.key
                 continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            start = text.cell_len
-            if spans:
-                text.append(" ")
             # Keys and descriptions can come from a user's keymap: drawn as text, never as controls.
-            text.append(visible(app.get_key_display(binding)), key_style + (dim if not enabled else None))
-            text.append(f" {visible(binding.description)}", desc_style + (dim if not enabled else None))
-            spans.append((start, text.cell_len, binding.key))
-        if palette is not None:
-            binding, enabled = palette
-            right = Text.assemble(
-                ("▏", desc_style),
-                (app.get_key_display(binding), key_style),
-                (f" {binding.description}", desc_style),
+            piece = Text.assemble(
+                (visible(app.get_key_display(binding)), key_style + (dim if not enabled else None)),
+                (f" {visible(binding.description)}", desc_style + (dim if not enabled else None)),
             )
-            gap = self.size.width - text.cell_len - cell_len(right.plain)
-            if gap >= 1:
-                text.append(" " * gap)
-                spans.append((text.cell_len, text.cell_len + right.cell_len, binding.key))
-                text.append_text(right)
+            pieces.append((piece, binding.key))
+        width = self.size.width
+        room = width - (cell_len(right.plain) + 1 if right is not None else 0)
+        text = Text(no_wrap=True, overflow="crop")
+        spans: list[tuple[int, int, str]] = []
+        for piece, key in pieces:
+            gap = 1 if spans else 0
+            if text.cell_len + gap + piece.cell_len > room:
+                break
+            if gap:
+                text.append(" ")
+            spans.append((text.cell_len, text.cell_len + piece.cell_len, key))
+            text.append_text(piece)
+        if right is not None and width - text.cell_len >= right.cell_len + 1:
+            text.append(" " * (width - text.cell_len - right.cell_len))
+            spans.append((text.cell_len, text.cell_len + right.cell_len, palette_key))
+            text.append_text(right)
         self._spans = spans
         return text
 

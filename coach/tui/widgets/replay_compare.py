@@ -38,6 +38,9 @@ def attempt_text(attempt: Attempt, *, index: int, count: int, this: Answer | Non
     out = Text()
     out.append(f"Attempt {index + 1} of {count} · {attempt.created_at:%Y-%m-%d %H:%M}\n",
                style="bold")
+    key_hint = (f"a: compare with another attempt ({count} in all)" if count > 1
+                else "a: compare with another attempt — this is the only one")
+    out.append(key_hint + "\n", style="dim italic")
     stats = f"{words(attempt.answer.text)} words"
     if this is not None:
         stats += f" (this one: {words(this.text)})"

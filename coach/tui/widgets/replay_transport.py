@@ -28,7 +28,8 @@ def transport_text(frame: Frame, *, duration_ms: int, playing: bool, speed: int 
     line.append(f"{format_seconds(frame.position_ms)} / {format_seconds(duration_ms)} ")
     line.append(progress_bar(frame.position_ms, duration_ms), style="bold")
     line.append(f"  {speed_label(speed)}")
-    if think_ms is not None:
+    in_think = frame.pause is not None and frame.pause.is_think
+    if think_ms is not None and not in_think:  # while thinking, the highlight says it once
         line.append(f"  think {format_seconds(think_ms)}", style="dim")
     if frame.pause is not None:
         what = "thinking" if frame.pause.is_think else "pause"
