@@ -110,6 +110,48 @@ def rule_plan_hostile(c: Reading) -> Finding | None:
                   word=c.text.said(m), count=1, invited=True, verdict=False, plan=True)
 
 
+#: "I would go… I would not go": the same step asserted and then denied (or the reverse).
+_STEP = re.compile(r"\b(?:i would|i'd|i will|i'll|i wouldn't|i won't)(?: (not|never))?(?: (?:just|still|then|also|maybe|probably|definitely|really))?(?: (not|never))? ([a-z]+)")
+#: A single sentence this long carrying most of a plan is hard to follow, whatever its content.
+RUN_ON_WORDS = 45
+
+
+def _steps(low: str) -> dict[str, set[bool]]:
+    seen: dict[str, set[bool]] = {}
+    for m in _STEP.finditer(low):
+        negated = bool(m.group(1) or m.group(2)) or "n't" in m.group(0) or "won't" in m.group(0)
+        verb = m.group(3)
+        if verb in ("be", "have", "like", "love", "want", "need", "say", "feel", "find", "do", "make", "try"):
+            continue  # too general to contradict: "I would be glad… I would not be upset"
+        seen.setdefault(verb, set()).add(negated)
+    return seen
+
+
+def rule_plan_structure(c: Reading) -> Finding | None:
+    """A plan that is hard to follow: it changes position mid-way, or runs as one long sentence.
+
+    A recruiter wants one line they can repeat: what you would do. A plan that says
+    "I would go" and then "I would not go" has no position; a 50-word sentence that
+    carries the whole plan buries it.
+    """
+    if not c.q.situational or not c.text.sentences:
+        return None
+    low = c.text.lower
+    flipped = [v for v, signs in _steps(low).items() if len(signs) == 2]
+    if flipped:
+        m = re.search(r"\b(?:not|never|wouldn't|won't)(?: \w+)? " + re.escape(flipped[0]) + r"\b", low)
+        at = c.text.sentence_at(m.start()) if m else c.text.sentences[-1]
+        return c.find("structure", 0.48, c.text.verbatim(*at), "the plan changes position", mode="flip",
+                      verb=flipped[0], plan=True)
+    lengths = [c.text.sentence_words(se) for se in c.text.sentences]
+    longest = max(lengths)
+    if longest >= RUN_ON_WORDS and longest * 2 > c.text.n_words and c.text.n_words < 80:
+        at = c.text.sentences[lengths.index(longest)]
+        return c.find("structure", 0.55, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest,
+                      plan=True)
+    return None
+
+
 def rule_plan_example(c: Reading) -> Finding | None:
     """A solid plan of a fair length: the next step is one time the candidate did it."""
     n = c.text.n_words
