@@ -283,3 +283,17 @@ def test_a_plan_that_says_it_would_and_would_not_do_the_same_step_gets_a_structu
     kinds = _kinds(SCENARIO, answer)
     assert kinds[0] == "too-short"
     assert "structure" in kinds
+
+
+def test_a_comparative_naming_a_thing_is_not_a_change():
+    answer = ("Last spring two people on my project team kept arguing about who owned the weekly report. "
+              "I sat down with both of them after the stand-up on Monday and asked each one what they needed "
+              "from it. I suggested a better split of the sections and moved the draft into a shared folder.")
+    assert _kinds(STORY_Q, answer)[0] == "no-result"
+
+
+def test_a_plan_just_under_the_floor_leads_with_length_then_asks_for_a_time_it_worked():
+    answer = ("I would ask the lead which features the launch really needs and move the rest to the next release. "
+              "Then I would sit with the colleague, split the remaining work by day and tell the lead on Friday "
+              "where we stand.")
+    assert _kinds(SCENARIO, answer) == ["too-short", "no-example"]

@@ -176,6 +176,11 @@ ACTION_NOT_ENDING = re.compile(
     r"(?:\s+[\w']+){0,4}?\s+by\s+(?:\w+ly\s+)?\w+ing\b"
     r"|(?:(?:i|we|they|he|she) )?reali[sz]ed\b"
 )
+#: A comparative naming a thing ("a better option", "the lower level class"), not saying
+#: that something changed ("it got faster", "calls were shorter"). Matched before the marker.
+ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|my|our|their|his|her|this|that|some|any)\s+$")
+COMPARATIVE = re.compile(r"(?:much |a lot |way )?(?:better|faster|easier|shorter|quicker|smoother|fewer|higher|lower|calmer)$")
+
 #: A clause that makes what follows it a wish, a plan or a condition ("so that we could finish
 #: on time", "to see if I had met it"): what follows is not something that happened.
 NOT_YET = re.compile(r"\b(?:could|would|will|can|might|should|if|whether|hope|hoped|hoping|want|wanted|plan|planned|try|tried|trying) [^,.;!?]*$")

@@ -19,6 +19,10 @@ from coach.engine.offline.reading import Finding, Reading
 #: Words a plan needs to show judgement: a position, a step or two, and why.
 PLAN_FLOOR = 50
 
+#: From this many words a plan is clear enough that one time it worked is worth asking for:
+#: below `PLAN_FLOOR` that is the second note, after its length.
+EXAMPLE_FROM = 40
+
 #: Tentative commitment in a plan: attempts, maybes and conditions instead of a decision.
 PLAN_HEDGES = words_re(
     r"maybe", r"probably", r"perhaps", r"might", r"possibly", r"hopefully", r"I think", r"I guess",
@@ -153,9 +157,15 @@ def rule_plan_structure(c: Reading) -> Finding | None:
 
 
 def rule_plan_example(c: Reading) -> Finding | None:
-    """A solid plan of a fair length: the next step is one time the candidate did it."""
+    """A clear plan of a fair length: the next step is one time the candidate did it.
+
+    From `EXAMPLE_FROM` words: a plan just under the floor is short, and once it is
+    longer the proof is what makes it convincing, so that is its second note.
+    """
     n = c.text.n_words
-    if not c.q.situational or n < PLAN_FLOOR or n > 200 or not c.text.sentences:
+    if not c.q.situational or n < EXAMPLE_FROM or n > 200 or not c.text.sentences:
         return None
-    return c.find("no-example", 0.5, c.text.verbatim(*c.text.sentences[0]), "a plan without a time it worked",
+    # Under the floor the length leads; a hedge in the plan comes before the proof it lacks.
+    severity = 0.5 if n >= PLAN_FLOOR else SOFT_HEDGING - 0.02
+    return c.find("no-example", severity, c.text.verbatim(*c.text.sentences[0]), "a plan without a time it worked",
                   mode="plan", phrase="")

@@ -86,13 +86,16 @@ def endings(c: Reading) -> list:
 
     An ending says what changed for the situation, the people or the work (a result, a
     decision taken, someone's reaction, a number), not one more thing the candidate did
-    or realised ("I resolved it by listening", "I realized it was best"), and not what
-    they hoped or meant to happen ("so that we could finish on time").
+    or realised ("I resolved it by listening", "I realized it was best"), not a thing
+    named with a comparative ("a better option"), and not what they hoped or meant to
+    happen ("so that we could finish on time").
     """
     low = c.text.lower
     out = []
     for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
         if L.ACTION_NOT_ENDING.match(low, m.start()):
+            continue
+        if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
             continue
         s = c.text.sentence_at(m.start())[0]
         if L.NOT_YET.search(low, max(s, m.start() - 80), m.start()):
