@@ -297,3 +297,12 @@ def test_a_plan_just_under_the_floor_leads_with_length_then_asks_for_a_time_it_w
               "Then I would sit with the colleague, split the remaining work by day and tell the lead on Friday "
               "where we stand.")
     assert _kinds(SCENARIO, answer) == ["too-short", "no-example"]
+
+
+def test_an_agreement_reached_or_people_helped_is_an_ending_if_a_vague_one():
+    answer = ("Last spring two people on my project team kept arguing about who owned the weekly report. "
+              "I sat down with both of them after the stand-up on Monday and asked each one what they needed "
+              "from it. We came to an understanding about who writes which part.")
+    kinds = _kinds(STORY_Q, answer)
+    assert kinds[0] == "vague-impact"
+    assert "no-result" not in kinds

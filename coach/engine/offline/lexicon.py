@@ -158,7 +158,10 @@ OUTCOME_MARKERS = words_re(
     r"tripled", r"promoted", r"praised", r"thanked", r"appreciated", r"positive feedback",
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
     r"turned out", r"(?<!how )(?<!what )it worked", r"no longer", r"got better", r"made a difference", r"was okay",
-    r"was fine", r"it helped", r"helped (?:us|them|me|the)", r"realized", r"realised",
+    r"was fine", r"it helped", r"helped (?:us|them|me|the|him|her|everyone|others|people|many|so many|a lot of|lots of|other)",
+    # A decision the people reached is an ending, however it is worded.
+    r"came to (?:an|a) (?:understanding|agreement|compromise|conclusion|decision)",
+    r"reached (?:an|a) (?:understanding|agreement|compromise|decision)", r"realized", r"realised",
     # Change verbs and comparatives: how things were different afterwards.
     r"dropped", r"fell", r"rose", r"went (?:up|down|from)", r"freed", r"cleared", r"halved", r"stopped",
     r"disappeared", r"signed", r"renewed", r"adopted", r"kept using", r"still use", r"still uses",
