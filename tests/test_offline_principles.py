@@ -306,3 +306,13 @@ def test_an_agreement_reached_or_people_helped_is_an_ending_if_a_vague_one():
     kinds = _kinds(STORY_Q, answer)
     assert kinds[0] == "vague-impact"
     assert "no-result" not in kinds
+
+
+def test_a_plan_that_tells_people_what_they_may_not_expect_or_goes_over_heads_is_negative():
+    for answer in ("I would change my week this time, since the lead needs one of us here. But I would tell the "
+                   "colleague that they should not expect me to give way every time, and that next time the week "
+                   "is mine whatever they have planned for it.",
+                   "I would go above their heads to the director the same day and explain why the date is not "
+                   "possible, and I would ask the director to set the date for the whole team so that the lead "
+                   "cannot change it again without telling everyone."):
+        assert _kinds(SCENARIO, answer)[0] == "negative"

@@ -51,7 +51,11 @@ HOSTILE = words_re(
     r"get back at", r"teach (?:him|her|them) a lesson", r"behind my back", r"false information",
     r"let (?:him|her|them) know it", r"(?:won't|will not|wouldn't|would not|don't|do not) care",
     r"(?:that's|that is|it's) too bad", r"not my problem", r"(?:it is|it's) my right", r"mean nothing",
-    r"(?:doesn't|does not) (?:really )?know (?:my|what)", r"air my grievances", r"over (?:his|her|their|my manager's) head",
+    r"(?:doesn't|does not) (?:really )?know (?:my|what)", r"air my grievances",
+    r"(?:over|above) (?:his|her|their|my manager's|my boss's|the manager's|the boss's) heads?",
+    # Telling the people in the scenario what they may not expect of you, or that they
+    # cannot walk over you: a stand-off, not a plan.
+    r"(?:should|shouldn't|should not) expect me", r"run over me",
     r"screw (?:him|her|them)", r"tough luck", r"their problem",
 )
 #: Contempt words: hostile when the sentence is about a person ("my colleague is lazy"),
