@@ -232,3 +232,87 @@ def test_one_hedge_in_a_plan_is_a_soft_second_note():
               "promise without burning out the team, and I would write the plan down for everyone.")
     kinds = _kinds(SCENARIO, answer)
     assert kinds[0] != "hedging" and "hedging" in kinds
+
+
+# An ending says what changed, not one more thing the candidate did or realised.
+STORY_Q = "Tell me about a time you handled a conflict within your team."
+
+
+def test_resolving_it_by_doing_something_is_an_action_not_an_ending():
+    answer = ("Last spring two people on my project team kept arguing about who owned the weekly report. "
+              "I sat down with both of them after the stand-up on Monday and asked each one what they needed "
+              "from the report. I resolved the conflict by listening to both sides and splitting the sections.")
+    kinds = _kinds(STORY_Q, answer)
+    assert kinds[0] == "no-result"
+    assert "vague-impact" not in kinds
+
+
+def test_realising_something_is_an_insight_not_an_ending():
+    answer = ("In my second year I was failing the advanced statistics class I had signed up for in September. "
+              "I met the tutor twice, asked two friends who had taken both classes, and compared the two course "
+              "outlines side by side during the winter break before the deadline to switch. "
+              "I realized the introductory class was the one where I would actually learn the material.")
+    assert _kinds(STORY_Q.replace("handled a conflict within your team", "made a hard decision"), answer)[0] == "no-result"
+
+
+def test_a_stated_result_after_the_action_is_still_an_ending():
+    answer = ("Last spring two people on my project team kept arguing about who owned the weekly report. "
+              "I resolved the conflict by listening to both sides and splitting the sections. "
+              "After that the report went out on time every week and they stopped arguing.")
+    assert "no-result" not in _kinds(STORY_Q, answer)
+
+
+def test_a_figure_set_as_the_goal_is_not_the_result():
+    question = "Tell me about a time you set yourself a goal. How did you pursue it?"
+    answer = ("Last year I joined the charity committee at my college and we planned a spring fundraiser. "
+              "I made a timeline for each task, asked local shops to sponsor the raffle and booked the hall. "
+              "The goal I set myself was raising $8,000 for the children's hospital ward.")
+    assert "no-result" in _kinds(question, answer)
+
+
+# A plan a recruiter can repeat: one position, said plainly.
+def test_a_plan_in_one_run_on_sentence_is_structure():
+    answer = ("I would start on the launch work the same afternoon, even if I could not finish all of it at once, "
+              "and then I would check with the colleague about which parts are really at risk, so that by the "
+              "new date the core is done and only the extras are left for later if the lead agrees to that.")
+    assert _kinds(SCENARIO, answer)[0] == "structure"
+
+
+def test_a_plan_that_says_it_would_and_would_not_do_the_same_step_gets_a_structure_note():
+    answer = "I would go to the lead today. I would ask the colleague first. I would not go to the lead."
+    kinds = _kinds(SCENARIO, answer)
+    assert kinds[0] == "too-short"
+    assert "structure" in kinds
+
+
+def test_a_comparative_naming_a_thing_is_not_a_change():
+    answer = ("Last spring two people on my project team kept arguing about who owned the weekly report. "
+              "I sat down with both of them after the stand-up on Monday and asked each one what they needed "
+              "from it. I suggested a better split of the sections and moved the draft into a shared folder.")
+    assert _kinds(STORY_Q, answer)[0] == "no-result"
+
+
+def test_a_plan_just_under_the_floor_leads_with_length_then_asks_for_a_time_it_worked():
+    answer = ("I would ask the lead which features the launch really needs and move the rest to the next release. "
+              "Then I would sit with the colleague, split the remaining work by day and tell the lead on Friday "
+              "where we stand.")
+    assert _kinds(SCENARIO, answer) == ["too-short", "no-example"]
+
+
+def test_an_agreement_reached_or_people_helped_is_an_ending_if_a_vague_one():
+    answer = ("Last spring two people on my project team kept arguing about who owned the weekly report. "
+              "I sat down with both of them after the stand-up on Monday and asked each one what they needed "
+              "from it. We came to an understanding about who writes which part.")
+    kinds = _kinds(STORY_Q, answer)
+    assert kinds[0] == "vague-impact"
+    assert "no-result" not in kinds
+
+
+def test_a_plan_that_tells_people_what_they_may_not_expect_or_goes_over_heads_is_negative():
+    for answer in ("I would change my week this time, since the lead needs one of us here. But I would tell the "
+                   "colleague that they should not expect me to give way every time, and that next time the week "
+                   "is mine whatever they have planned for it.",
+                   "I would go above their heads to the director the same day and explain why the date is not "
+                   "possible, and I would ask the director to set the date for the whole team so that the lead "
+                   "cannot change it again without telling everyone."):
+        assert _kinds(SCENARIO, answer)[0] == "negative"

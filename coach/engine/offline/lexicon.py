@@ -158,14 +158,38 @@ OUTCOME_MARKERS = words_re(
     r"tripled", r"promoted", r"praised", r"thanked", r"appreciated", r"positive feedback",
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
     r"turned out", r"(?<!how )(?<!what )it worked", r"no longer", r"got better", r"made a difference", r"was okay",
-    r"was fine", r"it helped", r"helped (?:us|them|me|the)", r"realized", r"realised",
+    r"was fine", r"it helped", r"helped (?:us|them|me|the|him|her|everyone|others|people|many|so many|a lot of|lots of|other)",
+    # A decision the people reached is an ending, however it is worded.
+    r"came to (?:an|a) (?:understanding|agreement|compromise|conclusion|decision)",
+    r"reached (?:an|a) (?:understanding|agreement|compromise|decision)", r"realized", r"realised",
     # Change verbs and comparatives: how things were different afterwards.
     r"dropped", r"fell", r"rose", r"went (?:up|down|from)", r"freed", r"cleared", r"halved", r"stopped",
     r"disappeared", r"signed", r"renewed", r"adopted", r"kept using", r"still use", r"still uses",
     r"(?:much |a lot |way )?(?:better|faster|easier|shorter|quicker|smoother|fewer|higher|lower|calmer)",
-    r"led to", r"leading to", r"allowed (?:us|me|them|her|him|everyone) to", r"ultimately",
+    r"led to", r"led (?:me|us|them|him|her|the team) to", r"leading to", r"allowed (?:us|me|them|her|him|everyone) to", r"ultimately",
     r"now", r"since then", r"ever since", r"since(?=\s*[.!,])", r"no more", r"got (?:an?|the) (?:A|offer|job|contract|grade|award)",
 )
+
+#: Outcome words that, where they stand, still tell an action or an insight, not what changed:
+#: "I resolved the conflict by listening" (the how, not what it changed), "I realized it was
+#: best" (a thought). A final decision ("I ended up quitting") is an ending. Matched at an
+#: outcome marker's start.
+ACTION_NOT_ENDING = re.compile(
+    r"(?:(?:i|we|they|he|she) )?(?:(?:was|were) able to )?(?:resolved?|solved?|fixed|fix|handled?|managed?|dealt with|deal with|found a (?:solution|way))\b"
+    r"(?:\s+[\w']+){0,4}?\s+by\s+(?:\w+ly\s+)?\w+ing\b"
+    r"|(?:(?:i|we|they|he|she) )?reali[sz]ed\b"
+)
+#: A comparative naming a thing ("a better option", "the lower level class"), not saying
+#: that something changed ("it got faster", "calls were shorter"). Matched before the marker.
+ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|my|our|their|his|her|this|that|some|any)\s+$")
+COMPARATIVE = re.compile(r"(?:much |a lot |way )?(?:better|faster|easier|shorter|quicker|smoother|fewer|higher|lower|calmer)$")
+
+#: A clause that makes what follows it a wish, a plan or a condition ("so that we could finish
+#: on time", "to see if I had met it"): what follows is not something that happened.
+NOT_YET = re.compile(r"\b(?:could|would|will|can|might|should|if|whether|hope|hoped|hoping|want|wanted|plan|planned|try|tried|trying) [^,.;!?]*$")
+#: A figure set as the aim ("a goal of raising $8,000", "my target was 95%") is where the story
+#: was headed, not where it ended.
+GOAL_FIGURE = re.compile(r"\b(?:goals?|targets?|aim(?:ed)?|objectives?|quota|set out|hope[ds]?|hoping|wants?|wanted|planned|plans?) [^.;!?]*$")
 
 SCALE_MARKERS = words_re(
     r"\d[\d,.]*", r"percent", r"half", r"double[d]?", r"triple[d]?", r"twice",

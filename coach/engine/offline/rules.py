@@ -21,7 +21,13 @@ from coach.engine import AnswerItem, ReviewRequest
 from coach.engine.offline.job import job_terms
 from coach.engine.offline.lexicon import DECLINE_Q, NON_ANSWER, NON_ANSWER_WORDS
 from coach.engine.offline.reading import Finding, Reading
-from coach.engine.offline.rules_plan import rule_plan_example, rule_plan_hedging, rule_plan_hostile, rule_plan_short
+from coach.engine.offline.rules_plan import (
+    rule_plan_example,
+    rule_plan_hedging,
+    rule_plan_hostile,
+    rule_plan_short,
+    rule_plan_structure,
+)
 from coach.engine.offline.rules_story import rule_no_example, rule_no_result, rule_ownership, rule_vague_impact
 from coach.engine.offline.rules_style import (
     rule_filler,
@@ -65,6 +71,7 @@ PLAN_RULES: tuple[Callable[[Reading], Finding | None], ...] = (
     rule_plan_example,
     rule_too_long,
     rule_structure,
+    rule_plan_structure,
     rule_filler,
 )
 

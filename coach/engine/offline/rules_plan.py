@@ -19,6 +19,10 @@ from coach.engine.offline.reading import Finding, Reading
 #: Words a plan needs to show judgement: a position, a step or two, and why.
 PLAN_FLOOR = 50
 
+#: From this many words a plan is clear enough that one time it worked is worth asking for:
+#: below `PLAN_FLOOR` that is the second note, after its length.
+EXAMPLE_FROM = 40
+
 #: Tentative commitment in a plan: attempts, maybes and conditions instead of a decision.
 PLAN_HEDGES = words_re(
     r"maybe", r"probably", r"perhaps", r"might", r"possibly", r"hopefully", r"I think", r"I guess",
@@ -47,7 +51,11 @@ HOSTILE = words_re(
     r"get back at", r"teach (?:him|her|them) a lesson", r"behind my back", r"false information",
     r"let (?:him|her|them) know it", r"(?:won't|will not|wouldn't|would not|don't|do not) care",
     r"(?:that's|that is|it's) too bad", r"not my problem", r"(?:it is|it's) my right", r"mean nothing",
-    r"(?:doesn't|does not) (?:really )?know (?:my|what)", r"air my grievances", r"over (?:his|her|their|my manager's) head",
+    r"(?:doesn't|does not) (?:really )?know (?:my|what)", r"air my grievances",
+    r"(?:over|above) (?:his|her|their|my manager's|my boss's|the manager's|the boss's) heads?",
+    # Telling the people in the scenario what they may not expect of you, or that they
+    # cannot walk over you: a stand-off, not a plan.
+    r"(?:should|shouldn't|should not) expect me", r"run over me",
     r"screw (?:him|her|them)", r"tough luck", r"their problem",
 )
 #: Contempt words: hostile when the sentence is about a person ("my colleague is lazy"),
@@ -110,10 +118,58 @@ def rule_plan_hostile(c: Reading) -> Finding | None:
                   word=c.text.said(m), count=1, invited=True, verdict=False, plan=True)
 
 
-def rule_plan_example(c: Reading) -> Finding | None:
-    """A solid plan of a fair length: the next step is one time the candidate did it."""
-    n = c.text.n_words
-    if not c.q.situational or n < PLAN_FLOOR or n > 200 or not c.text.sentences:
+#: "I would go… I would not go": the same step asserted and then denied (or the reverse).
+_STEP = re.compile(r"\b(?:i would|i'd|i will|i'll|i wouldn't|i won't)(?: (not|never))?(?: (?:just|still|then|also|maybe|probably|definitely|really))?(?: (not|never))? ([a-z]+)")
+#: A single sentence this long carrying most of a plan is hard to follow, whatever its content.
+RUN_ON_WORDS = 45
+
+
+def _steps(low: str) -> dict[str, set[bool]]:
+    seen: dict[str, set[bool]] = {}
+    for m in _STEP.finditer(low):
+        negated = bool(m.group(1) or m.group(2)) or "n't" in m.group(0) or "won't" in m.group(0)
+        verb = m.group(3)
+        if verb in ("be", "have", "like", "love", "want", "need", "say", "feel", "find", "do", "make", "try"):
+            continue  # too general to contradict: "I would be glad… I would not be upset"
+        seen.setdefault(verb, set()).add(negated)
+    return seen
+
+
+def rule_plan_structure(c: Reading) -> Finding | None:
+    """A plan that is hard to follow: it changes position mid-way, or runs as one long sentence.
+
+    A recruiter wants one line they can repeat: what you would do. A plan that says
+    "I would go" and then "I would not go" has no position; a 50-word sentence that
+    carries the whole plan buries it.
+    """
+    if not c.q.situational or not c.text.sentences:
         return None
-    return c.find("no-example", 0.5, c.text.verbatim(*c.text.sentences[0]), "a plan without a time it worked",
+    low = c.text.lower
+    flipped = [v for v, signs in _steps(low).items() if len(signs) == 2]
+    if flipped:
+        m = re.search(r"\b(?:not|never|wouldn't|won't)(?: \w+)? " + re.escape(flipped[0]) + r"\b", low)
+        at = c.text.sentence_at(m.start()) if m else c.text.sentences[-1]
+        return c.find("structure", 0.48, c.text.verbatim(*at), "the plan changes position", mode="flip",
+                      verb=flipped[0], plan=True)
+    lengths = [c.text.sentence_words(se) for se in c.text.sentences]
+    longest = max(lengths)
+    if longest >= RUN_ON_WORDS and longest * 2 > c.text.n_words and c.text.n_words < 80:
+        at = c.text.sentences[lengths.index(longest)]
+        return c.find("structure", 0.55, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest,
+                      plan=True)
+    return None
+
+
+def rule_plan_example(c: Reading) -> Finding | None:
+    """A clear plan of a fair length: the next step is one time the candidate did it.
+
+    From `EXAMPLE_FROM` words: a plan just under the floor is short, and once it is
+    longer the proof is what makes it convincing, so that is its second note.
+    """
+    n = c.text.n_words
+    if not c.q.situational or n < EXAMPLE_FROM or n > 200 or not c.text.sentences:
+        return None
+    # Under the floor the length leads; a hedge in the plan comes before the proof it lacks.
+    severity = 0.5 if n >= PLAN_FLOOR else SOFT_HEDGING - 0.02
+    return c.find("no-example", severity, c.text.verbatim(*c.text.sentences[0]), "a plan without a time it worked",
                   mode="plan", phrase="")

@@ -81,6 +81,45 @@ def _example_turn(c: Reading):
     return m
 
 
+def endings(c: Reading) -> list:
+    """Outcome markers in the last two thirds that say what changed, in order.
+
+    An ending says what changed for the situation, the people or the work (a result, a
+    decision taken, someone's reaction, a number), not one more thing the candidate did
+    or realised ("I resolved it by listening", "I realized it was best"), not a thing
+    named with a comparative ("a better option"), and not what they hoped or meant to
+    happen ("so that we could finish on time").
+    """
+    low = c.text.lower
+    out = []
+    for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
+        if L.ACTION_NOT_ENDING.match(low, m.start()):
+            continue
+        if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
+            continue
+        s = c.text.sentence_at(m.start())[0]
+        if L.NOT_YET.search(low, max(s, m.start() - 80), m.start()):
+            continue
+        out.append(m)
+    return out
+
+
+def _reported(c: Reading, m) -> bool:
+    """Whether the figure at ``m`` reports what happened, not the aim set or a hope."""
+    low = c.text.lower
+    s = c.text.sentence_at(m.start())[0]
+    return not L.GOAL_FIGURE.search(low, s, m.start()) and not L.NOT_YET.search(low, max(s, m.start() - 80), m.start())
+
+
+def _late_figure(c: Reading) -> bool:
+    """A figure late in the story that reports what happened: digits in the second half, or a
+    spelled-out figure in the last sentence ("undone in four minutes")."""
+    low = c.text.lower
+    s, e = c.text.sentences[-1]
+    return (any(_reported(c, m) for m in NUMBER_RE.finditer(low, len(c.text.clean) // 2))
+            or any(_reported(c, m) for m in FIGURE_RE.finditer(low, s, e)))
+
+
 def rule_no_result(c: Reading) -> Finding | None:
     """A story with no ending: nothing about how it turned out or what was learned."""
     # Below the too-short floor a missing ending is part of the answer being thin: a note
@@ -92,16 +131,10 @@ def rule_no_result(c: Reading) -> Finding | None:
     told = sig.past >= 2 if short else sig.is_story
     if not told and (short or sig.past < 2):
         return None
-    cut = len(c.text.clean) // 3
     s, e = c.text.sentences[-1]
-    if (
-        L.OUTCOME_MARKERS.search(c.text.lower, cut)
-        or NUMBER_RE.search(c.text.lower, len(c.text.clean) // 2)
-        or FIGURE_RE.search(c.text.lower[s:e])
-    ):
-        # An ending; a figure late in the story (a grade, a count, a percentage);
-        # or a spelled-out figure in the last sentence ("undone in four minutes"):
-        # earlier, spelled-out durations are usually part of the actions.
+    if endings(c) or _late_figure(c):
+        # An ending, or a figure late in the story that reports it (a grade, a count, a
+        # percentage); earlier, spelled-out durations are usually part of the actions.
         return None
     # A mostly general answer with some events in it and no ending: the missing example
     # leads, and the missing ending is the next thing to fix (below no-example).
@@ -117,12 +150,10 @@ def rule_vague_impact(c: Reading) -> Finding | None:
     """
     if c.q.closing or c.q.fit or c.text.n_words < (12 if c.q.story else 30):
         return None
-    cut = len(c.text.clean) // 3
-    outcome = None
-    for outcome in L.OUTCOME_MARKERS.finditer(c.text.lower, cut):
-        pass  # the last outcome is the story's ending
-    if outcome is None:
+    found = endings(c)
+    if not found:
         return None
+    outcome = found[-1]  # the last outcome is the story's ending
     s0 = c.text.sentence_at(outcome.start())[0]
     if L.SCALE_MARKERS.search(c.text.lower, s0):
         return None

@@ -389,6 +389,15 @@ def _no_questions(f, q: str, ctx) -> tuple[str, str]:
 
 def _structure(f, q: str, ctx) -> tuple[str, str]:
     longest = f.facts.get("longest", 0)
+    if f.facts.get("mode") == "flip":
+        return (KINDS["structure"].title,
+                f"The plan says you would {f.facts.get('verb', 'do it')} and then that you would not "
+                f"(“{_short(f.evidence, 10)}”). Pick one, say it in the first sentence, then give the reason "
+                "and the one condition that would change your mind.")
+    if f.facts.get("plan"):
+        return (KINDS["structure"].title,
+                f"The whole plan runs as one {longest}-word sentence, so the decision gets lost. Open with what "
+                "you would do in one short sentence, then the reason, then what you'd do if it didn't work.")
     return (KINDS["structure"].title,
             f"One sentence here runs to {longest} words, which is hard to follow out loud. Open with a one-line "
             "headline, then take the situation, what you did and the result in that order.")
