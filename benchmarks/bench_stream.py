@@ -2,7 +2,7 @@
 
     python benchmarks/bench_stream.py [--runs 5]
 
-Measures, with the tiny generated model from tests/llama_helpers.py:
+Measures, with the tiny generated model from tests/helpers/llama.py:
 1. review wall time and time to the first streamed chunk;
 2. the longest event-loop stall while a review streams (a ticker coroutine
    records gaps between 5 ms sleeps): the app must stay responsive (< 50 ms);
@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 
-import llama_helpers as h  # noqa: E402
+import tests.helpers.llama as h  # noqa: E402
 
 from coach.config import OpenAISettings, Settings  # noqa: E402
 from coach.engine import AnswerItem, Progress, ReviewRequest  # noqa: E402

@@ -1,4 +1,4 @@
-"""Shared test fixtures.
+"""Shared test fixtures; the rest live in the plugins under tests/helpers/.
 
 Every test runs with its own data dir, config dir and system dir under
 tmp_path, so no test reads or writes the real user's files or /etc/coach.
@@ -11,11 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from llama_helpers import LlamaServer, start_smollm2_server
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SIOP_ANSWERS = SHARED / "data" / "siop2024" / "answers.jsonl"
+# The helpers are plugins: their fixtures are available to every test folder
+# (unit/, tui/ for Pilot and snapshots, system/ for pty, ssh, root and llama).
+pytest_plugins = [
+    "tests.helpers.banks",
+    "tests.helpers.history",
+    "tests.helpers.llama",
+    "tests.helpers.multiuser",
+    "tests.helpers.offline",
+    "tests.helpers.proc",
+    "tests.helpers.real",
+    "tests.helpers.tui",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -34,23 +41,3 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, P
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return dirs
-
-
-@pytest.fixture
-def siop_answers() -> Path:
-    """The 508 real typed answers from ../shared, or a skip where it is absent."""
-    if not SIOP_ANSWERS.is_file():
-        pytest.skip(f"real-answer data not present at {SIOP_ANSWERS}")
-    return SIOP_ANSWERS
-
-
-@pytest.fixture(scope="session")
-def smollm2_server(tmp_path_factory: pytest.TempPathFactory) -> LlamaServer:
-    """One llama-server with SmolLM2-135M-Instruct for the whole run (8k context, 4 slots).
-
-    Skips with the reason when the binary or the model is absent, unless
-    COACH_REQUIRE_SMOLLM2=1 (CI), where that is a failure. Stopped at the end.
-    """
-    server = start_smollm2_server(tmp_path_factory.mktemp("smollm2"))
-    yield server
-    server.stop()

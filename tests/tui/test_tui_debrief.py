@@ -1,0 +1,146 @@
+"""Debrief actions: re-run with another backend (appended, never replaced), export, navigation."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from coach.domain.models import Answer
+from coach.tui.screens.debrief import BackendPicker, DebriefScreen
+from coach.tui.screens.home import HomeScreen
+from tests.helpers.tui import make_app, screen_text, settle
+
+ANSWER = (
+    "We usually just talk it through as a team and it kind of works out fine in the end."
+)
+
+
+def finished(app) -> str:
+    q = next(iter(app.ctx.banks.questions().values()))
+    session = app.ctx.store.create(
+        "second", "general",
+        answers=[Answer(question_id=q.id, question=q.text, text=ANSWER, status="submitted")],
+    )
+    session.status = "complete"
+    app.ctx.store.save(session)
+    return session.id
+
+
+async def test_rerun_appends_feedback_and_export_writes_markdown(isolated_env) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await settle(pilot)
+        sid = finished(app)
+        app.open_debrief(sid)
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        assert len(app.ctx.store.load(sid).feedback) == 1
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BackendPicker)
+        options = app.screen.query_one(OptionList)
+        names = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "offline" in names and "openai" in names
+        options.highlighted = names.index("offline")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        assert len(app.ctx.store.load(sid).feedback) == 2
+        assert "2 debriefs kept" in screen_text(app)
+        await pilot.press("e")
+        await settle(pilot)
+        export = isolated_env["data"] / "exports" / f"{sid}.md"
+        assert export.is_file() and ANSWER[:20] in export.read_text()
+        assert (export.stat().st_mode & 0o777) == 0o600
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_home_keys_open_history_and_settings() -> None:
+    app, _ = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HistoryScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_practice_start_opens_straight_into_a_round() -> None:
+    app, _ = make_app(start="practice", flags={"questions": 2, "round": "final", "timed": True})
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Question 1 of 2" in shown and "Final round" in shown
+        assert "/ ~" in shown  # the soft timer is on
+
+
+STRONG = (
+    "Last spring at the warehouse, orders were picked from a paper list sorted by order number, so pickers walked"
+    " back and forth. I re-sorted it by aisle in a spreadsheet and trained the two other pickers on my shift. Within"
+    " a month our average pick time fell from 14 minutes to 9, and my supervisor rolled the sheet out to the other"
+    " two shifts."
+)
+
+
+def two_answer_session(app) -> str:
+    q1, q2 = list(app.ctx.banks.questions().values())[:2]
+    session = app.ctx.store.create(
+        "second", "general",
+        answers=[Answer(question_id=q1.id, question=q1.text, type="behavioral", text=ANSWER, status="submitted"),
+                 Answer(question_id=q2.id, question=q2.text, type="behavioral", text=STRONG, status="submitted")],
+    )
+    session.status = "complete"
+    app.ctx.store.save(session)
+    return session.id
+
+
+async def notes_shown(app, pilot, sid: str) -> str:
+    app.open_debrief(sid)
+    await settle(pilot)
+    assert isinstance(app.screen, DebriefScreen)
+    await pilot.press("n")
+    await settle(pilot)
+    return screen_text(app)
+
+
+async def test_llm_feedback_without_notes_shows_the_offline_notes_labelled_as_such() -> None:
+    from coach.engine import ReviewRequest
+    from coach.engine.offline import analyze
+    from coach.domain.models import Feedback, Pointer
+
+    app, _ = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        sid = two_answer_session(app)
+        session = app.ctx.store.load(sid)
+        first = session.answers[0]
+        llm = Feedback(backend="openai", model="m", notes=[], pointers=[
+            Pointer(kind="no-example", title="Tell one real story", evidence="talk it through as a team",
+                    question_id=first.question_id, tip="Pick one time it happened and walk through it."),
+        ])
+        app.ctx.store.add_feedback(sid, llm)
+        offline = analyze(ReviewRequest.from_session(session))
+        weak_notes = next(n.pointers for n in offline.notes if n.question_id == first.question_id)
+        assert weak_notes  # the premise: the offline rules have something to say about the weak answer
+
+        shown = await notes_shown(app, pilot, sid)
+        assert "Per-answer notes by offline rules" in shown
+        assert "openai · m" in shown  # whose debrief had none, said plainly
+        assert weak_notes[0].title in shown
+        # Under the weak answer: the offline notes, not "nothing to change".
+        weak_at = shown.index(first.question[:40])
+        assert "Nothing to change here." not in shown[weak_at:shown.index(weak_notes[0].title)]
+
+
+async def test_offline_feedback_notes_are_shown_as_they_are() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        sid = two_answer_session(app)
+        shown = await notes_shown(app, pilot, sid)  # the debrief runs the offline rules
+        assert app.ctx.store.load(sid).latest_feedback.backend == "offline"
+        assert "Per-answer notes (n to go back)" in shown
+        assert "Per-answer notes by offline rules" not in shown

@@ -1,0 +1,201 @@
+"""Export: the Markdown debrief, the JSON session, and `coach export`."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.export import REDACTED, redact, render, save_export, to_json, to_markdown
+from coach.domain.models import Pointer, RealInterview, Session
+from tests.helpers.history import CONFLICT_Q, feedback, persist, session
+
+
+def test_markdown_has_the_round_role_date_and_every_answer() -> None:
+    md = to_markdown(session())
+    assert md.startswith("# Interview debrief: Competency round, software-engineer\n")
+    assert "- Date: 2026-03-14 09:30 UTC" in md
+    assert "- Round: Competency round (`second`)" in md
+    assert "- Status: complete" in md
+    assert f"### Question 1: {CONFLICT_Q}" in md
+    assert "> We had a disagreement about the release date." in md
+    assert "### Question 2: Why do you want this role?" in md
+
+
+def test_markdown_pointers_carry_evidence_tip_and_question() -> None:
+    md = to_markdown(session())
+    assert "## The 2 pointers for next time" in md
+    assert "### 1. Say what you did without softening it" in md
+    assert "### 2. Show your own part, not the team's" in md
+    assert "What you said in question 1:\n\n> I think maybe it went well" in md
+    assert "**Next time:** Drop 'I think maybe' and state the outcome plainly." in md
+    assert "## What worked" in md and "**A clear motivation**" in md
+    assert "In question 2:\n\n> I like building things" in md
+    # headline pointers come before the transcript
+    assert md.index("## The 2 pointers") < md.index("## Questions and answers")
+
+
+def test_markdown_provenance_offline_and_llm_with_notice() -> None:
+    md = to_markdown(session())
+    assert "Feedback by offline rules" in md
+    fb_llm = feedback(backend="openai", model="gpt-4o-mini", notice="streamed from a local server")
+    s = session(feedback=[feedback(), fb_llm])
+    md = to_markdown(s)
+    assert "Feedback by openai · gpt-4o-mini" in md
+    assert "- Notice: streamed from a local server" in md
+    assert "Earlier feedback kept in the session: offline rules on 2026-03-14" in md
+
+
+def test_markdown_without_feedback_says_so() -> None:
+    md = to_markdown(session(feedback=[]))
+    assert "_No feedback has been made for this session yet._" in md
+    assert "No feedback yet." in md
+
+
+def test_answers_cannot_inject_markdown_structure() -> None:
+    md = to_markdown(session())
+    assert "> \\# not a heading" in md
+    assert "> 1\\. not a list" in md
+    assert "\n# not a heading" not in md
+
+
+def test_unverified_evidence_is_flagged_and_notes_are_listed() -> None:
+    ptr = Pointer(
+        kind="no-result", title="Say how it ended", evidence="shipped on time",
+        question_id="conflict", tip="End with the result.", verified=False,
+    )
+    fb = feedback(pointers=[ptr], notes=[{"question_id": "motive", "pointers": [ptr]}])
+    md = to_markdown(session(feedback=[fb]))
+    assert "## The pointer for next time" in md
+    assert "could not be found verbatim" in md
+    assert "- Note: **Say how it ended**" in md
+
+
+def test_real_interview_details_and_skipped_answers() -> None:
+    s = session()
+    s.answers[1].status = "skipped"
+    s = s.model_copy(update={
+        "kind": "real",
+        "real": RealInterview(company="Acme", stage="final", outcome="rejected",
+                              employer_feedback="Wanted more depth."),
+    })
+    md = to_markdown(s)
+    assert "- Kind: a real interview" in md
+    assert "- Company: Acme" in md and "outcome: rejected" in md
+    assert "## What the employer said\n\n> Wanted more depth." in md
+    assert "_Skipped._" in md
+
+
+def test_json_round_trips_to_the_session() -> None:
+    s = session()
+    again = Session.model_validate_json(to_json(s))
+    assert again == s
+    assert json.loads(render(s, "json"))["answers"][0]["edits"][0][3] == "W"
+
+
+def test_never_includes_an_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_OPENAI_API_KEY", "local-secret-value-123")
+    leaky = "server said: bad key sk-abcdefghijklmnop1234567890 / local-secret-value-123"
+    s = session(feedback=[feedback(backend="openai", model="m", notice=leaky)])
+    for text in (to_markdown(s), to_json(s)):
+        assert "sk-abcdefghijklmnop" not in text
+        assert "local-secret-value-123" not in text
+        assert REDACTED in text
+    assert Session.model_validate_json(to_json(s)).id == s.id
+    assert redact("Bearer abcdefghijklmnopqrstuvwxyz") == REDACTED
+
+
+def test_save_export_writes_private_file_in_exports(tmp_path: Path) -> None:
+    path = save_export(session(), tmp_path / "data")
+    assert path == tmp_path / "data" / "exports" / "20260314T093000000-abc1.md"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert path.read_text().startswith("# Interview debrief")
+
+
+def test_render_rejects_an_unknown_format() -> None:
+    with pytest.raises(ValueError, match="unknown export format"):
+        render(session(), "pdf")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the command
+
+
+def _coach(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COACH_DATA_DIR=str(data))
+    return subprocess.run(
+        [sys.executable, "-m", "coach", *argv], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+@pytest.fixture
+def saved(isolated_env: dict[str, Path]) -> Session:
+    store_mod = pytest.importorskip("coach.store")
+    s = session()
+    persist(store_mod.Store(isolated_env["data"]), s)
+    return s
+
+
+def test_cli_export_markdown_to_stdout(saved: Session, isolated_env: dict[str, Path]) -> None:
+    result = _coach("export", saved.id[:12], data=isolated_env["data"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Interview debrief")
+    assert "I think maybe it went well" in result.stdout
+
+
+def test_cli_export_json_to_file_is_private_and_loads(
+    saved: Session, isolated_env: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out" / "s.json"
+    out.parent.mkdir()
+    result = _coach("export", saved.id, "--format", "json", "-o", str(out), data=isolated_env["data"])
+    assert result.returncode == 0, result.stderr
+    assert str(out) in result.stdout
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert Session.model_validate_json(out.read_text()).answers == saved.answers
+
+
+def test_cli_export_unknown_session_is_one_line_exit_1(isolated_env: dict[str, Path]) -> None:
+    pytest.importorskip("coach.store")
+    result = _coach("export", "no-such-session", data=isolated_env["data"])
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "no-such-session" in result.stderr
+
+
+def test_cli_export_unwritable_output_is_one_line(
+    saved: Session, isolated_env: dict[str, Path], tmp_path: Path
+) -> None:
+    result = _coach("export", saved.id, "-o", str(tmp_path / "missing" / "x.md"),
+                    data=isolated_env["data"])
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_export_does_not_import_textual(saved: Session, isolated_env: dict[str, Path]) -> None:
+    code = (
+        "import sys; from coach.cli import main; rc = main(['export', sys.argv[1]]);"
+        " assert 'textual' not in sys.modules, 'textual imported';"
+        " assert 'openai' not in sys.modules, 'openai imported'; raise SystemExit(rc)"
+    )
+    env = dict(os.environ, COACH_DATA_DIR=str(isolated_env["data"]))
+    result = subprocess.run([sys.executable, "-c", code, saved.id], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_follow_ups_are_labelled_against_their_question() -> None:
+    from tests.helpers.history import answer
+
+    s = session()
+    s.answers.insert(1, answer("conflict-fu", "And how did it end?", "We shipped.",
+                               follow_up_of="conflict"))
+    md = to_markdown(s)
+    assert "### Follow-up to question 1: And how did it end?" in md
+    assert "### Question 2: Why do you want this role?" in md
