@@ -70,9 +70,11 @@ FOLLOW_UP_SUFFIX = ".follow-up"
 
 @dataclass
 class DraftNotSaved(Message):
-    """An autosave failed; ``reason`` says why in a few words ("disk full", "read-only")."""
+    """An autosave failed; ``reason`` says why in a few words ("disk full", "read-only"),
+    ``detail`` in one line naming the file (shown once per run of failures)."""
 
     reason: str
+    detail: str = ""
 
 
 class AnswerEditor(TextArea):
@@ -327,7 +329,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         try:
             path = self.keeper.write(seq, snap)
         except Exception as exc:  # StoreError, OSError: said on the status line, retried
-            self.post_message(DraftNotSaved(why_not_saved(exc)))
+            self.post_message(DraftNotSaved(why_not_saved(exc), str(exc)))
             return
         self.post_message(DraftSaved(path))
 
@@ -347,6 +349,9 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
             return  # a newer save worked meanwhile
         waiting = self.keeper.unsaved_words()
         status = self.query_one("#status", Static)
+        if message.detail and not status.has_class("-not-saved"):
+            # The first failure of a run also names the file, once, in a notification.
+            self.notify(note(message.detail), title="NOT SAVED", severity="error", markup=False, timeout=8)
         status.add_class("-not-saved")
         status.update(f"NOT SAVED: {message.reason} · {waiting} words not on disk · retrying")
         if self._save_timer is None:
@@ -362,7 +367,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         try:
             path = await asyncio.to_thread(self.keeper.write, seq, snap)
         except Exception as exc:  # StoreError, OSError: the text stays here; the line says why
-            self.on_draft_not_saved(DraftNotSaved(why_not_saved(exc)))
+            self.on_draft_not_saved(DraftNotSaved(why_not_saved(exc), str(exc)))
             return False
         self.on_draft_saved(DraftSaved(path))
         return True
