@@ -88,6 +88,10 @@ SCHEMA_PHRASES = frozenset(
         "id of the answer this is about",
         "answer id",
         "something else worth changing",
+        "your headline",
+        "what worked",
+        "their exact words",
+        "their exact words, or empty",
     }
 )
 PLACEHOLDERS = frozenset(
@@ -263,10 +267,10 @@ def _same(a: Pointer, b: Pointer) -> bool:
 def follow_up_problem(question: str, asked: str, answer: str) -> str | None:
     """Why a generated follow-up question should not be asked, or None."""
     ws = words(question)
+    if _norm(question).strip("?") in PLACEHOLDERS or (ws and all(w in SCHEMA_WORDS for w in ws)):
+        return "the question is a placeholder"
     if len(ws) < 4:
         return "the question is too short"
-    if _norm(question).strip("?") in PLACEHOLDERS or all(w in SCHEMA_WORDS for w in ws):
-        return "the question is a placeholder"
     if _CODEY.search(question):
         return "the question is not a readable sentence"
     if copies(question, asked, 0.8) or copies(question, answer):
