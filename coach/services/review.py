@@ -39,6 +39,23 @@ BackendFactory = Callable[[str, Any], Backend]
 #: A generated follow-up must come quickly: the candidate is waiting for the next question.
 FOLLOW_UP_TIMEOUT_S = 8.0
 
+#: How long `coach doctor` waits for its sample review (the backend's own timeout usually ends it first).
+SAMPLE_TIMEOUT_S = 120.0
+
+#: The answer `coach doctor` sends for one real review: a story with hedges, 'we' and no ending.
+SAMPLE_REQUEST = ReviewRequest(
+    items=(
+        AnswerItem(
+            question_id="sample",
+            question="Tell me about a time you had to deal with a difficult deadline.",
+            answer="I think maybe the hardest one was last spring. We had two weeks to move the reports to the"
+            " new system, and the team split the work and we kind of worked late most nights. I wrote the"
+            " scripts that checked every report against the old numbers.",
+        ),
+    ),
+    round="second",
+)
+
 
 def offline_review(request: ReviewRequest) -> Feedback:
     """The offline rules' feedback, synchronously (batch callers and threads)."""
@@ -355,12 +372,35 @@ class ReviewService:
         finally:
             self.strict = strict
         if not isinstance(backend, Diagnoser):
-            return [("ok", f"{self.backend_name} loaded (it has no further checks)")]
+            results = [("ok", f"{self.backend_name} loaded (it has no further checks)")]
+        else:
+            try:
+                async with asyncio.timeout(timeout_s):
+                    results = await backend.diagnose()
+            except TimeoutError:
+                return [("fail", f"no answer within {timeout_s:g} s")]
+        if any(level == "fail" for level, _ in results):
+            return results
+        return results + await self._sample_review(timeout_s)
+
+    async def _sample_review(self, timeout_s: float) -> list[tuple[str, str]]:
+        """One real review of a sample answer, through the trust gate: did it pass, how long did it take."""
+        import time
+
+        # A real review on a small local model takes seconds to a minute: its own bound, not the quick checks'.
+        limit = max(timeout_s, SAMPLE_TIMEOUT_S)
+        start = time.monotonic()
         try:
-            async with asyncio.timeout(timeout_s):
-                return await backend.diagnose()
+            async with asyncio.timeout(limit):
+                feedback = await self.review_round(SAMPLE_REQUEST)
         except TimeoutError:
-            return [("fail", f"no answer within {timeout_s:g} s")]
+            return [("fail", f"sample review: no reply within {limit:g} s")]
+        took = ("info", f"sample review took {time.monotonic() - start:.1f} s")
+        if is_offline(feedback):
+            why = " ".join((feedback.notice or "fell back to the offline rules").split())[:240]
+            return [("warn", f"sample review: did not pass coach's checks; you would see the offline rules ({why})"), took]
+        n = len(feedback.pointers)
+        return [("ok", f"sample review: passed coach's checks ({n} pointer{'s' if n != 1 else ''} from the model)"), took]
 
     # ------------------------------------------------------------ batches
 
