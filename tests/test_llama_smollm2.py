@@ -6,7 +6,7 @@ about what a real, small, local model does with coach's prompt:
 - how big the prompt is in the model's own tokens, measured on the exact
   request coach sends (captured from `coach analyze`, not rebuilt here), for
   one answer and for a 5-answer round;
-- 12 real answers from ../shared/data through `coach analyze --backend
+- 10 real answers from ../shared/data through `coach analyze --backend
   openai --jobs 4`: every line either passed coach's trust gate (and says
   who made each pointer) or is the offline rules' with a notice naming what
   failed; junk is looked for with checks of this file's own, not the gate's;
@@ -216,11 +216,15 @@ SOURCES = {"openai · smollm2", "offline rules"}
 
 
 def gate_rows() -> list[dict]:
-    """12 real answers, 6 behavioral and 6 situational, spread across each file."""
+    """10 real answers, 5 behavioral and 5 situational, spread across each file.
+
+    Ten is the issue's floor, and what CI can afford: on 2 cores SmolLM2 takes
+    ~10 s per reply with 4 running at once.
+    """
     picked = []
     for path in (BEHAVIORAL, SITUATIONAL):
         rows = read_answers(path)
-        picked += rows[:: len(rows) // 6][:6]
+        picked += rows[:: len(rows) // 5][:5]
     return [{k: r[k] for k in ("id", "question", "answer")} for r in picked]
 
 
