@@ -61,6 +61,16 @@ def _add_backend(p: argparse.ArgumentParser, default: str = "your configured bac
     action.lazy_help = lambda: backend_help(default)  # type: ignore[attr-defined]
 
 
+def _analyze_jobs(text: str) -> int:
+    """``coach analyze --jobs``, checked by the command's own rule (imported only when given)."""
+    from coach.commands.analyze import jobs_arg
+
+    return jobs_arg(text)
+
+
+_analyze_jobs.__name__ = "--jobs value"  # argparse names the type in its error line
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coach",
@@ -111,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", choices=ROUNDS, default=None, help="round the answers come from")
     p.add_argument("--role", help="role the answers are for")
     p.add_argument("--job", metavar="FILE", help="job description file")
+    p.add_argument(
+        "--jobs", metavar="N", type=_analyze_jobs, default=1,
+        help="reviews in flight at once, for a server with parallel slots (1-16; default 1)",
+    )
 
     p = sub.add_parser("export", help="export a session as Markdown or JSON")
     p.add_argument("session", metavar="SESSION", help="id, id prefix or path")

@@ -133,6 +133,8 @@ def _pointers_section(session: Session, feedback: Feedback) -> list[str]:
     if feedback.strength is not None:
         strength = feedback.strength
         lines += ["## What worked", "", f"**{_inline(strength.title)}**", ""]
+        if strength.source:
+            lines += [f"_By {_inline(strength.source)}._", ""]
         where = _question_label(session, strength.question_id)
         if strength.evidence:
             if where:
@@ -143,6 +145,8 @@ def _pointers_section(session: Session, feedback: Feedback) -> list[str]:
 
 def _pointer(session: Session, pointer: Pointer, bullet: str) -> list[str]:
     lines = [f"### {bullet}{_inline(pointer.title)}", ""]
+    if pointer.source:
+        lines += [f"_By {_inline(pointer.source)}._", ""]
     where = _question_label(session, pointer.question_id)
     if pointer.evidence:
         said = f"What you said in {where}:" if where else "What you said:"

@@ -2,12 +2,18 @@
 
 The batch contract (DESIGN.md): each input line is
 ``{"id": any?, "question": str, "answer": str, "round": str?, "role": str?, "job": str?, "type": str?}``;
-each output line is ``{"id", "backend", "model", "pointers": [{kind, title, evidence, tip}], "strength"?, "notice"?}``
+each output line is ``{"id", "backend", "model", "pointers": [{kind, title, evidence, tip, source}], "strength"?, "notice"?}``
 or, for a bad line, ``{"id", "line", "error"}``; an empty or whitespace-only line
 is a bad line too (``"error": "empty line"``), so output lines match input lines
 one to one (the newline that ends the last line is not a line). Lines are read and written one
 at a time and flushed, so memory stays flat and a pipe sees results as they come.
 Exit status: 0 all lines fine, 1 if any line failed, 2 for usage errors.
+
+``--jobs N`` (1 to MAX_JOBS, default 1) keeps up to N reviews in flight at once, for a
+server with parallel slots (llama.cpp's ``-np``). Output stays in input order: a
+line is written once it and every line before it are done, and no more than N
+lines are read ahead, so memory stays flat. Each line falls back to the offline
+rules on its own. The offline rules ignore it: they are CPU-bound and never wait.
 
 The backend is `offline` unless ``--backend`` names another (a batch should
 not change behaviour with the user's config). With `offline` nothing heavy is imported (no config, no
@@ -17,15 +23,22 @@ as the app reads it: UTF-8, capped at `coach.services.jobs.MAX_JOB_CHARS`.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    import asyncio
 
 from coach.domain.rounds import ROUNDS
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+#: More requests at once than this only queue on the server; a typo like --jobs 400 should not open 400.
+MAX_JOBS = 16
 _OPTIONAL_STR = ("round", "role", "job", "type")
 _MAX_ID_DEPTH = 32  # an id is echoed back; a line's answer may be any size, its id need not nest
 
@@ -95,20 +108,57 @@ def make_request(ident: Any, fields: dict[str, Any]):
 
 
 def result_line(ident: Any, feedback) -> dict[str, Any]:
-    """The output object for one answer's Feedback (contract keys only)."""
+    """The output object for one answer's Feedback (contract keys only).
+
+    Each pointer says who made it (``source``: "offline rules", "openai · smollm2"),
+    since a model's pointer may be completed by one of the offline rules'.
+    """
+    from coach.services.provenance import who
+
+    made = who(feedback.backend, feedback.model)
     out: dict[str, Any] = {
         "id": ident,
         "backend": feedback.backend,
         "model": feedback.model,
         "pointers": [
-            {"kind": p.kind, "title": p.title, "evidence": p.evidence, "tip": p.tip} for p in feedback.pointers
+            {"kind": p.kind, "title": p.title, "evidence": p.evidence, "tip": p.tip, "source": p.source or made}
+            for p in feedback.pointers
         ],
     }
     if feedback.strength is not None:
-        out["strength"] = {"title": feedback.strength.title, "evidence": feedback.strength.evidence}
+        s = feedback.strength
+        out["strength"] = {"title": s.title, "evidence": s.evidence, "source": s.source or made}
     if feedback.notice:
         out["notice"] = feedback.notice
     return out
+
+
+def jobs_arg(text: str) -> int:
+    """``--jobs``: a whole number from 1 to MAX_JOBS (argparse turns the error into exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_JOBS}, got {value}")
+    return value
+
+
+def _prepared(number: int, raw: str, defaults: dict[str, str | None]) -> tuple[Any, Any] | dict[str, Any]:
+    """(id, request) for a good line, or the error record for a bad one."""
+    try:
+        if not raw.strip():
+            # Reported, not skipped: output lines match input lines one to one.
+            raise LineError("empty line")
+        ident, fields = parse_line(raw, defaults)
+        return ident, make_request(ident, fields)
+    except LineError as exc:
+        return {"id": getattr(exc, "ident", None), "line": number, "error": str(exc)}
+
+
+def _write(out: TextIO, record: dict[str, Any]) -> None:
+    out.write(_dumps(record) + "\n")
+    out.flush()
 
 
 def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
@@ -116,17 +166,53 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
     """Analyze each line with ``review(request) -> Feedback``, writing one result per line."""
     failed = False
     for number, raw in enumerate(lines, start=1):
-        try:
-            if not raw.strip():
-                # Reported, not skipped: output lines match input lines one to one.
-                raise LineError("empty line")
-            ident, fields = parse_line(raw, defaults)
-            record = result_line(ident, review(make_request(ident, fields)))
-        except LineError as exc:
+        prepared = _prepared(number, raw, defaults)
+        if isinstance(prepared, dict):
             failed = True
-            record = {"id": getattr(exc, "ident", None), "line": number, "error": str(exc)}
-        out.write(_dumps(record) + "\n")
-        out.flush()
+            record = prepared
+        else:
+            ident, request = prepared
+            record = result_line(ident, review(request))
+        _write(out, record)
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+async def process_concurrently(
+    lines: Iterable[str], out: TextIO, review: Callable[[Any], Awaitable[Any]],
+    defaults: dict[str, str | None], jobs: int,
+) -> int:
+    """As `process`, with up to ``jobs`` reviews in flight; results written in input order.
+
+    Lines are read (in a thread: stdin may block) only while fewer than
+    ``jobs`` are waiting to be written, so a slow head line holds back reading,
+    not memory.
+    """
+    import asyncio
+
+    failed = False
+    window: deque[asyncio.Future[dict[str, Any]]] = deque()
+    source = iter(lines)
+
+    async def reviewed(ident: Any, request: Any) -> dict[str, Any]:
+        return result_line(ident, await review(request))
+
+    async def flush(until: int) -> None:
+        while window and (len(window) > until or window[0].done()):
+            _write(out, await window.popleft())
+
+    number = 0
+    while (raw := await asyncio.to_thread(next, source, None)) is not None:
+        number += 1
+        prepared = _prepared(number, raw, defaults)
+        if isinstance(prepared, dict):
+            failed = True
+            done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+            done.set_result(prepared)
+            window.append(done)
+        else:
+            window.append(asyncio.ensure_future(reviewed(*prepared)))
+        await flush(until=jobs - 1)
+    await flush(until=0)
     return EXIT_FAIL if failed else EXIT_OK
 
 
@@ -161,15 +247,24 @@ def _offline_review(request):
     return offline_review(request)
 
 
-def _run(service, lines: Iterable[str], out: TextIO, defaults) -> int:
+def _run(service, lines: Iterable[str], out: TextIO, defaults, jobs: int = 1) -> int:
     """Every line through the service's batch door (one event loop for a whole batch, if any)."""
     from coach.engine import BackendError
 
     try:
+        if jobs > 1 and not service.is_offline:
+            import asyncio
+
+            return asyncio.run(_run_concurrently(service, lines, out, defaults, jobs))
         with service.blocking() as review:
             return process(lines, out, review, defaults)
     except BackendError as exc:
         return _usage(str(exc))
+
+
+async def _run_concurrently(service, lines: Iterable[str], out: TextIO, defaults, jobs: int) -> int:
+    async with service:
+        return await process_concurrently(lines, out, service.review_round, defaults, jobs)
 
 
 def run(args) -> int:
@@ -198,4 +293,4 @@ def run(args) -> int:
         settings = settings_from_args(args)
     service = ReviewService(settings, name, strict=True)
     with stdout:
-        return _run(service, stdin, stdout, defaults)
+        return _run(service, stdin, stdout, defaults, getattr(args, "jobs", None) or 1)

@@ -54,6 +54,8 @@ def render_debrief(session, feedback) -> str:
     lines = [f"Debrief for {session.id} · {ROUND_TITLES.get(session.round, session.round)} · {session.role}", ""]
     for n, p in enumerate(feedback.pointers, start=1):
         lines.extend(_wrap(p.title, f"{n}. "))
+        if p.source:
+            lines.extend(_wrap(p.source, "   By: "))
         if p.question_id and p.question_id in questions:
             lines.extend(_wrap(questions[p.question_id], "   About: "))
         if p.evidence:

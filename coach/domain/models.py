@@ -111,6 +111,11 @@ class Pointer(Strict):
     verified: bool = Field(
         default=True, description="false when the evidence could not be found in the answer"
     )
+    source: str | None = Field(
+        default=None,
+        description="who made this pointer ('offline rules', 'openai · gpt-4o-mini'); "
+        "None: the feedback's own backend (files written before pointers said so)",
+    )
 
 
 class Strength(Strict):
@@ -119,6 +124,7 @@ class Strength(Strict):
     title: NonEmpty
     evidence: str = ""
     question_id: str | None = None
+    source: str | None = Field(default=None, description="who made it; None: the feedback's own backend")
 
 
 class AnswerNote(Strict):

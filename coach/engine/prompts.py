@@ -45,6 +45,25 @@ ROUND_FOCUS = {
     "the closing invitation to ask the interviewer questions.",
 }
 MAX_HINTS = 8
+#: One clause per kind: the prompt's kinds list (the full guidance is ~2x the tokens, and a
+#: small model's context is short). Kinds missing here fall back to their guidance.
+SHORT_KINDS = {
+    "no-example": "habits or 'I would', not one real past story",
+    "no-result": "never says how it ended",
+    "vague-impact": "outcome vague, no number or scale",
+    "ownership": "'we' hides what they did",
+    "too-short": "too thin to show anything",
+    "too-long": "rambles before the point",
+    "hedging": "'I think maybe', 'kind of'",
+    "filler": "'like', 'basically', 'you know'",
+    "off-topic": "does not answer the question",
+    "negative": "blames others",
+    "no-job-link": "not linked to the job",
+    "no-questions": "no questions for the interviewer",
+    "structure": "no headline, no order",
+    "no-answer": "skipped or blank",
+    "other": "anything else, with a clear title",
+}
 
 
 def template_dirs() -> list[Path]:
@@ -93,7 +112,8 @@ def answer_block(item: AnswerItem) -> str:
 
 
 def kinds_text() -> str:
-    return "\n".join(f'  - "{k.id}": {k.guidance}' for k in KINDS.values())
+    """The kinds, one short line each."""
+    return "\n".join(f"  {k.id}: {SHORT_KINDS.get(k.id, k.guidance)}" for k in KINDS.values())
 
 
 def hints_text(findings: Iterable[Any]) -> str:
@@ -118,7 +138,9 @@ def offline_hints(request: ReviewRequest) -> str:
         return f"- (automatic check failed: {type(exc).__name__})"
 
 
-def review_values(request: ReviewRequest, schema_json: str) -> dict[str, str]:
+def review_values(request: ReviewRequest, shape: str) -> dict[str, str]:
+    """The template's values; ``shape`` is the reply's one-line shape (``{{shape}}``, also ``{{schema}}``
+    for templates written before the full schema left the prompt)."""
     round_id = request.round or "second"
     return {
         "round": round_id,
@@ -127,15 +149,21 @@ def review_values(request: ReviewRequest, schema_json: str) -> dict[str, str]:
         "role": request.role or "general",
         "job": escape(request.job.strip()) if request.job and request.job.strip() else "(none given)",
         "kinds": kinds_text(),
-        "schema": schema_json,
+        "shape": shape,
+        "schema": shape,
         "hints": offline_hints(request),
         "answers": "\n\n".join(answer_block(item) for item in request.items),
     }
 
 
-def review_messages(request: ReviewRequest, schema_json: str) -> list[dict[str, str]]:
-    """System and user messages for a round review."""
-    values = review_values(request, schema_json)
+def review_messages(request: ReviewRequest, shape: str) -> list[dict[str, str]]:
+    """System and user messages for a round review.
+
+    The full JSON schema is not printed: the server gets it as ``response_format``
+    (a grammar, no prompt tokens), and a small model copies what it reads in a
+    printed schema ("DraftFeedback") as pointer titles. The prompt shows ``shape``.
+    """
+    values = review_values(request, shape)
     return [
         {"role": "system", "content": render(load_template(REVIEW_SYSTEM), values)},
         {"role": "user", "content": render(load_template(REVIEW_USER), values)},

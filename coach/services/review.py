@@ -28,7 +28,8 @@ from coach.engine import AnswerItem, Backend, BackendError, ProgressFn, ReviewRe
 from coach.engine.abilities import Diagnoser, FollowUpAsker
 from coach.real import RealInterviewError, debrief_offline
 from coach.domain.redact import redact, secrets_from_env
-from coach.services.provenance import OFFLINE, backend_label, is_offline, label_for, who
+from coach.services import trust
+from coach.services.provenance import OFFLINE, OFFLINE_LABEL, backend_label, is_offline, label_for, who
 from coach.services.real import debrief_real
 
 if TYPE_CHECKING:
@@ -39,6 +40,23 @@ BackendFactory = Callable[[str, Any], Backend]
 
 #: A generated follow-up must come quickly: the candidate is waiting for the next question.
 FOLLOW_UP_TIMEOUT_S = 8.0
+
+#: How long `coach doctor` waits for its sample review (the backend's own timeout usually ends it first).
+SAMPLE_TIMEOUT_S = 120.0
+
+#: The answer `coach doctor` sends for one real review: a story with hedges, 'we' and no ending.
+SAMPLE_REQUEST = ReviewRequest(
+    items=(
+        AnswerItem(
+            question_id="sample",
+            question="Tell me about a time you had to deal with a difficult deadline.",
+            answer="I think maybe the hardest one was last spring. We had two weeks to move the reports to the"
+            " new system, and the team split the work and we kind of worked late most nights. I wrote the"
+            " scripts that checked every report against the old numbers.",
+        ),
+    ),
+    round="second",
+)
 
 
 def offline_review(request: ReviewRequest) -> Feedback:
@@ -200,12 +218,14 @@ class ReviewService:
             return await self._offline(request, self._stand_in())
         try:
             if session is not None:
-                return self._cleaned(await backend.review_session(session, progress))
-            return self._cleaned(await backend.review(request, progress))
+                feedback = self._cleaned(await backend.review_session(session, progress))
+            else:
+                feedback = self._cleaned(await backend.review(request, progress))
         except Exception as exc:  # the fallback boundary: a plugin's bug still ends in feedback
             if self.is_offline:
                 raise
             return await self._offline(request, self._failed(exc))
+        return await self.gated(request, feedback)
 
     async def review_answer(
         self,
@@ -237,11 +257,55 @@ class ReviewService:
         if backend is None:
             return self._noted(await asyncio.to_thread(debrief_offline, session), self._stand_in())
         try:
-            return self._cleaned(await debrief_real(session, backend, progress))
+            return self._cleaned(await debrief_real(session, _Gated(self, backend), progress))
         except RealInterviewError:
             raise
         except Exception as exc:  # same boundary as review_round
             return self._noted(await asyncio.to_thread(debrief_offline, session), self._failed(exc))
+
+    # ------------------------------------------------------------ the trust gate
+
+    async def gated(self, request: ReviewRequest, feedback: Feedback) -> Feedback:
+        """An LLM's feedback held to `coach.services.trust`; the offline rules' passes as it is.
+
+        No pointer passes: the offline result, with a notice naming what the
+        reply failed. Some were dropped and one passed: it may be completed by
+        the offline rules' best pointer of another kind. Every pointer then
+        says who made it (``source``), so a mixed debrief is labelled honestly.
+        """
+        if is_offline(feedback):
+            return feedback
+        made = who(feedback.backend, feedback.model)
+        questions = {item.question_id: item.question for item in request.items}
+        answers = {item.question_id: item.answer for item in request.items if not item.skipped}
+        verdict = trust.check(feedback.pointers, feedback.strength, questions, answers)
+        if not verdict.passed:
+            notice = f"The reply from {feedback.model or feedback.backend} didn't pass coach's checks: {verdict.reasons()}."
+            return await self._offline(request, notice + " These pointers come from the offline rules.")
+        pointers = [p.model_copy(update={"source": p.source or made}) for p in verdict.pointers]
+        strength = verdict.strength
+        if strength is not None:
+            strength = strength.model_copy(update={"source": strength.source or made})
+        if not verdict.dropped and verdict.strength is feedback.strength:
+            return feedback.model_copy(update={"pointers": pointers, "strength": strength})
+        notes: list[str] = []
+        if verdict.dropped:
+            notes.append(f"coach set aside {verdict.dropped} of the model's {verdict.offered} pointers ({verdict.reasons()})")
+        elif feedback.strength is not None and strength is None:
+            notes.append(f"coach set aside the model's strength ({verdict.reasons()})")
+        if verdict.dropped and len(pointers) == 1:
+            offline = await asyncio.to_thread(offline_review, request)
+            extra = next((p for p in offline.pointers if p.kind != pointers[0].kind), None)
+            if extra is not None:
+                pointers.append(extra.model_copy(update={"source": OFFLINE_LABEL}))
+                notes.append("the second pointer comes from the offline rules")
+        notice = "; ".join(notes)
+        notice = notice[:1].upper() + notice[1:] + "." if notice else None
+        if notice and feedback.notice:
+            notice = f"{notice} {feedback.notice}"
+        return feedback.model_copy(
+            update={"pointers": pointers, "strength": strength, "notice": notice or feedback.notice}
+        )
 
     # ------------------------------------------------------------ follow-ups
 
@@ -271,7 +335,10 @@ class ReviewService:
                 text = None
                 problem = self._redact(f"{label_for(backend)}: follow-up failed ({exc}); using the offline choice.")
             if text and text.strip():
-                return FollowUp(text.strip(), generated=True)
+                why = trust.follow_up_problem(text, item.question, item.answer)
+                if why is None:
+                    return FollowUp(text.strip(), generated=True)
+                problem = f"{label_for(backend)}: follow-up set aside ({why}); using the offline choice."
         from coach.engine.offline import choose_follow_up
 
         chosen = await asyncio.to_thread(choose_follow_up, item, tuple(candidates), round, role=role, job=job)
@@ -302,7 +369,13 @@ class ReviewService:
         result = await personalise(draft, session, backend)
         if result.notice:
             result = dataclasses.replace(result, notice=self._redact(result.notice))
-        return result
+        why = trust.text_problem(result.text) if result.personalised else None
+        if why is None:
+            return result
+        return Personalised(
+            draft.text, personalised=False, source="coach's own templates",
+            notice=self._redact(f"The {result.source} rewrite was set aside because it {why}; this is coach's own draft."),
+        )
 
     # ------------------------------------------------------------ doctor
 
@@ -316,12 +389,35 @@ class ReviewService:
         finally:
             self.strict = strict
         if not isinstance(backend, Diagnoser):
-            return [("ok", f"{self.backend_name} loaded (it has no further checks)")]
+            results = [("ok", f"{self.backend_name} loaded (it has no further checks)")]
+        else:
+            try:
+                async with asyncio.timeout(timeout_s):
+                    results = await backend.diagnose()
+            except TimeoutError:
+                return [("fail", f"no answer within {timeout_s:g} s")]
+        if any(level == "fail" for level, _ in results):
+            return results
+        return results + await self._sample_review(timeout_s)
+
+    async def _sample_review(self, timeout_s: float) -> list[tuple[str, str]]:
+        """One real review of a sample answer, through the trust gate: did it pass, how long did it take."""
+        import time
+
+        # A real review on a small local model takes seconds to a minute: its own bound, not the quick checks'.
+        limit = max(timeout_s, SAMPLE_TIMEOUT_S)
+        start = time.monotonic()
         try:
-            async with asyncio.timeout(timeout_s):
-                return await backend.diagnose()
+            async with asyncio.timeout(limit):
+                feedback = await self.review_round(SAMPLE_REQUEST)
         except TimeoutError:
-            return [("fail", f"no answer within {timeout_s:g} s")]
+            return [("fail", f"sample review: no reply within {limit:g} s")]
+        took = ("info", f"sample review took {time.monotonic() - start:.1f} s")
+        if is_offline(feedback):
+            why = " ".join((feedback.notice or "fell back to the offline rules").split())[:240]
+            return [("warn", f"sample review: did not pass coach's checks; you would see the offline rules ({why})"), took]
+        n = len(feedback.pointers)
+        return [("ok", f"sample review: passed coach's checks ({n} pointer{'s' if n != 1 else ''} from the model)"), took]
 
     # ------------------------------------------------------------ batches
 
@@ -346,6 +442,18 @@ class ReviewService:
             # As asyncio.run would, so nothing warns about pending tasks at exit.
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
+
+
+class _Gated:
+    """A backend whose reviews pass the trust gate (for `debrief_real`, which merges after reviewing)."""
+
+    def __init__(self, service: ReviewService, backend: Backend) -> None:
+        self._service, self._backend = service, backend
+        self.name = backend.name
+        self.model = getattr(backend, "model", None)
+
+    async def review(self, request: ReviewRequest, progress: ProgressFn | None = None) -> Feedback:
+        return await self._service.gated(request, await self._backend.review(request, progress))
 
 
 __all__ = ["FOLLOW_UP_TIMEOUT_S", "FollowUp", "ReviewService", "answer_notes", "offline_review"]

@@ -507,6 +507,15 @@ class FakeOpenAIServer:
         return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
 
     def _serve(self, h: Any, body: dict | None) -> None:
+        if not h.path.startswith("/v1"):
+            # llama.cpp's own endpoints (/props, /tokenize): this server, like OpenAI's, has none.
+            data = b'{"error": {"message": "not found", "code": 404}}'
+            h.send_response(404)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+            return
         self.paths.append(h.path)
         self.auth.append(h.headers.get("Authorization", ""))
         if body is not None:

@@ -6,9 +6,11 @@ about what a real, small, local model does with coach's prompt:
 - how big the prompt is in the model's own tokens, measured on the exact
   request coach sends (captured from `coach analyze`, not rebuilt here), for
   one answer and for a 5-answer round;
-- a first smoke run of 10 real answers from ../shared/data through
-  `coach analyze --backend openai`, reporting which lines are the model's and
-  which fell back, and what the model's pointers look like.
+- 10 real answers from ../shared/data through `coach analyze --backend
+  openai --jobs 4`: every line either passed coach's trust gate (and says
+  who made each pointer) or is the offline rules' with a notice naming what
+  failed; junk is looked for with checks of this file's own, not the gate's;
+- the same in the app: a round's debrief on screen, with its provenance.
 
 Needs llama-server and the SmolLM2 GGUF (`.ci/fetch-smollm2`); skips with the
 reason when either is absent, unless COACH_REQUIRE_SMOLLM2=1 (CI). The
@@ -66,11 +68,11 @@ def coach_env(base_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def analyze(lines: list[dict], base_url: str, tmp_path: Path, timeout: float, **env: str) -> list[dict]:
-    """`coach analyze --backend openai` on ``lines``; the parsed output lines."""
+def analyze(lines: list[dict], base_url: str, tmp_path: Path, timeout: float, jobs: int = 1, **env: str) -> list[dict]:
+    """`coach analyze --backend openai --jobs N` on ``lines``; the parsed output lines."""
     stdin = "".join(json.dumps(line) + "\n" for line in lines)
     out = subprocess.run(
-        [sys.executable, "-m", "coach", "analyze", "--backend", "openai"],
+        [sys.executable, "-m", "coach", "analyze", "--backend", "openai", "--jobs", str(jobs)],
         input=stdin, capture_output=True, text=True, env=coach_env(base_url, tmp_path, **env),
         cwd=REPO, timeout=timeout,
     )
@@ -181,12 +183,6 @@ def test_the_token_count_is_what_the_server_itself_counts(
     assert reply["usage"]["prompt_tokens"] == prompt_tokens(smollm2_server, body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="over budget today: ~1,530 tokens for a median answer, ~520 of them the JSON schema"
-    " printed into the system prompt (see benchmarks/README.md, 'Prompt size with SmolLM2')",
-)
 def test_one_answer_prompt_fits_the_small_model_budget(one_answer_counts: dict) -> None:
     worst = max(c["total"] for c in one_answer_counts.values())
     assert worst <= ONE_ANSWER_BUDGET, (
@@ -212,11 +208,19 @@ def test_a_five_answer_round_fits_the_8k_context_with_room_to_reply(smollm2_serv
         assert counts["total"] + REPLY_TOKENS <= SMOLLM2_CTX, (name, counts)
 
 
-# ----------------------------------------------------------- real-model smoke
+# ------------------------------------------------- real model through the gate
+
+#: Checks of our own, not coach.services.trust's: what a reader would call junk.
+SCHEMA_NAMES = ("draftfeedback", "draftpointer", "draftstrength", "pointers", "question_id", "one thing that worked")
+SOURCES = {"openai · smollm2", "offline rules"}
 
 
-def smoke_rows() -> list[dict]:
-    """10 real answers, 5 behavioral and 5 situational, spread across each file."""
+def gate_rows() -> list[dict]:
+    """10 real answers, 5 behavioral and 5 situational, spread across each file.
+
+    Ten is the issue's floor, and what CI can afford: on 2 cores SmolLM2 takes
+    ~10 s per reply with 4 running at once.
+    """
     picked = []
     for path in (BEHAVIORAL, SITUATIONAL):
         rows = read_answers(path)
@@ -224,53 +228,112 @@ def smoke_rows() -> list[dict]:
     return [{k: r[k] for k in ("id", "question", "answer")} for r in picked]
 
 
-def describe(result: dict, row: dict, schema_text: str) -> str:
-    """One line on what came back: who made it, and the signs of junk a gate would look for."""
-    made_by = f"model {result['model']}" if result["backend"] == "openai" else "offline fallback"
-    pointers = result["pointers"]
+def junk_in(result: dict, row: dict) -> list[str]:
+    """What a person would see as junk in one output line (independent of coach's gate)."""
     signs = []
-    keys = [(p["kind"], p["evidence"]) for p in pointers]
-    if len(set(keys)) < len(keys) or len({p["tip"] for p in pointers}) < len(pointers):
-        signs.append("duplicate pointers")
-    if any(p["tip"].strip() and p["tip"].strip() in row["answer"] for p in pointers):
-        signs.append("tip copies the answer")
-    titles = [p["title"] for p in pointers] + ([result["strength"]["title"]] if result.get("strength") else [])
-    if any(t.strip() and t.strip().lower() in schema_text.lower() for t in titles):
-        signs.append("title taken from the schema")
-    if any(t.strip() and t.strip() in row["question"] for t in titles):
-        signs.append("title copies the question")
-    shown = "; ".join(f"[{p['kind']}] {p['title'][:60]!r} tip={p['tip'][:50]!r}" for p in pointers)
+    pointers = result["pointers"]
+    shown = [(p["title"], "title") for p in pointers]
     if result.get("strength"):
-        shown += f"; strength {result['strength']['title'][:40]!r}"
-    line = f"{result['id']}: {made_by}: {shown}"
-    if signs:
-        line += "  <" + ", ".join(signs) + ">"
-    if result.get("notice"):
-        line += f"\n    notice: {result['notice'][:160]}"
-    return line
+        shown.append((result["strength"]["title"], "strength title"))
+    for title, what in shown:
+        plain = title.strip().lower()
+        if any(name in plain.replace(" ", "").replace("-", "") for name in (n.replace(" ", "") for n in SCHEMA_NAMES)):
+            signs.append(f"{what} is a schema name: {title!r}")
+        if "<" in title or ">" in title or len(plain.split()) < 2:
+            signs.append(f"{what} is a placeholder: {title!r}")
+        if len(plain) > 25 and plain in row["question"].lower():
+            signs.append(f"{what} copies the question: {title!r}")
+    tips = [" ".join(p["tip"].split()).lower() for p in pointers]
+    if len(set(tips)) < len(tips) or len({(p["kind"], p["evidence"]) for p in pointers}) < len(pointers):
+        signs.append("the same pointer twice")
+    for p in pointers:
+        tip = p["tip"].strip()
+        if len(tip.split()) < 4 or "<" in tip:
+            signs.append(f"tip says nothing: {tip!r}")
+        if len(tip) > 25 and tip.rstrip(".").lower() in row["answer"].lower():
+            signs.append(f"tip is the answer's own words: {tip!r}")
+        if p["evidence"] and p["evidence"] not in row["answer"]:
+            signs.append(f"made-up quote: {p['evidence']!r}")
+        if p.get("source") not in SOURCES:
+            signs.append(f"no provenance: {p.get('source')!r}")
+    return signs
 
 
-@pytest.mark.timeout(2500)
-def test_ten_real_answers_through_analyze_are_verified_or_fall_back(
+@pytest.mark.timeout(900)
+def test_real_answers_through_analyze_pass_the_gate_or_fall_back_with_a_notice(
     smollm2_server: LlamaServer, tmp_path: Path
 ) -> None:
-    rows = smoke_rows()
-    assert len(rows) == 10
-    schema_text = sent_schema(captured_cli_request(rows[0], tmp_path / "capture"))
-    results = analyze(rows, smollm2_server.base_url, tmp_path, timeout=2400, COACH_OPENAI_TIMEOUT_S="180")
+    rows = gate_rows()
+    assert len(rows) >= 10
+    results = analyze(rows, smollm2_server.base_url, tmp_path, timeout=840, jobs=SMOLLM2_SLOTS,
+                      COACH_OPENAI_TIMEOUT_S="240")
     assert [r["id"] for r in results] == [r["id"] for r in rows]
     made: Counter[str] = Counter()
+    failed: Counter[str] = Counter()
     for row, result in zip(rows, results, strict=True):
-        print("\n[smollm2 smoke] " + describe(result, row, schema_text), end="")
+        signs = junk_in(result, row)
+        print(f"\n[smollm2 gate] {row['id']}: {result['backend']}: "
+              + "; ".join(f"[{p['kind']}] {p['title'][:50]!r} by {p['source']}" for p in result["pointers"])
+              + (f"\n    notice: {result['notice'][:200]}" if result.get("notice") else ""), end="")
+        assert not signs, (row["id"], signs, result)
         assert 1 <= len(result["pointers"]) <= 2, result
-        for p in result["pointers"]:
-            assert p["evidence"] in row["answer"], f"quote not verbatim in {row['id']}: {p['evidence']!r}"
         if result.get("strength"):
             assert result["strength"]["evidence"] in row["answer"], result["strength"]
         if result["backend"] == "openai":
             assert result["model"] == smollm2_server.model_name
-            made["model"] += 1
+            assert any(p["source"] == "openai · smollm2" for p in result["pointers"]), result
+            made["passed"] += 1
         else:
-            assert result["backend"] == "offline" and result.get("notice"), result
-            made["fallback"] += 1
-    print(f"\n[smollm2 smoke] {made['model']} from the model, {made['fallback']} offline fallbacks")
+            # Offline with a notice that says what the model's reply failed (or why it could not be used).
+            assert result["backend"] == "offline" and {p["source"] for p in result["pointers"]} == {"offline rules"}
+            notice = result.get("notice") or ""
+            assert "didn't pass coach's checks: " in notice or "could not be used" in notice, notice
+            marker = "didn't pass coach's checks: "
+            if marker in notice:
+                failed.update(r.strip() for r in notice.split(marker, 1)[1].split(".", 1)[0].split(","))
+            made["offline"] += 1
+    print(f"\n[smollm2 gate] {made['passed']}/{len(rows)} passed the gate; failed most: {failed.most_common(5)}")
+
+
+@pytest.mark.timeout(600)
+async def test_the_debrief_in_the_app_shows_the_same(
+    smollm2_server: LlamaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round of two real answers reviewed by SmolLM2 in the app: no junk on screen, provenance shown."""
+    from coach.domain.models import Answer
+    from coach.tui.screens.debrief import DebriefScreen
+    from tests.helpers.tui import make_app, screen_text, settle
+
+    monkeypatch.setenv("COACH_BACKEND", "openai")
+    monkeypatch.setenv("COACH_OPENAI_BASE_URL", smollm2_server.base_url)
+    monkeypatch.setenv("COACH_OPENAI_MODEL", "smollm2")
+    monkeypatch.setenv("COACH_OPENAI_TIMEOUT_S", "240")
+    rows = gate_rows()[:2]
+    app, _ = make_app()
+    async with app.run_test(size=(140, 70)) as pilot:
+        await settle(pilot)
+        session = app.ctx.store.create(
+            "second", "general",
+            answers=[Answer(question_id=f"q{i}", question=r["question"], text=r["answer"], status="submitted")
+                     for i, r in enumerate(rows)],
+        )
+        session.status = "complete"
+        app.ctx.store.save(session)
+        app.open_debrief(session.id)
+        await settle(pilot, timeout=300)
+        assert isinstance(app.screen, DebriefScreen)
+        feedback = app.ctx.store.load(session.id).feedback[-1]
+        text = screen_text(app)
+    flat = " ".join(text.split())
+    print(f"\n[smollm2 app] {feedback.backend}: {[(p.title, p.source) for p in feedback.pointers]}; {feedback.notice}")
+    for junk in ("DraftFeedback", "<your headline>", "<what you should do next time>", "One-Pointers"):
+        assert junk not in text
+    for p in feedback.pointers:
+        assert " ".join(p.title.split())[:40] in flat
+        assert p.evidence == "" or any(p.evidence in r["answer"] for r in rows)
+    if feedback.backend == "openai":
+        assert "by openai · smollm2" in flat
+        assert all(p.source in SOURCES for p in feedback.pointers)
+    else:
+        assert feedback.notice and ("didn't pass coach's checks" in feedback.notice or "could not be used" in feedback.notice)
+        assert "didn't pass coach's checks" in flat or "could not be used" in flat

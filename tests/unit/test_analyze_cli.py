@@ -34,7 +34,8 @@ def test_contract_order_ids_errors_and_exit_status():
     assert len(out) == len(lines)
     assert out[0]["id"] == 7 and out[0]["backend"] == "offline" and out[0]["model"] is None
     assert 1 <= len(out[0]["pointers"]) <= 2
-    assert set(out[0]["pointers"][0]) == {"kind", "title", "evidence", "tip"}
+    assert set(out[0]["pointers"][0]) == {"kind", "title", "evidence", "tip", "source"}
+    assert out[0]["pointers"][0]["source"] == "offline rules"
     assert out[1] == {"id": None, "line": 2, "error": out[1]["error"]} and "JSON" in out[1]["error"]
     assert out[2]["id"] == "b" and out[2]["line"] == 3 and "answer" in out[2]["error"]
     assert out[3]["line"] == 4 and "string" in out[3]["error"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import argparse
 import io
 import os
@@ -71,14 +73,41 @@ def test_openai_server_down(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "connection refused" in text and "falls back to the offline rules" in text
 
 
+SAMPLE_REPLY = json.dumps({
+    "pointers": [{"kind": "no-result", "title": "Finish with how it ended", "question_id": "sample",
+                  "evidence": "I wrote the scripts", "tip": "Close with the result: did the reports move on time?"}],
+    "strength": None,
+})
+JUNK_REPLY = json.dumps({
+    "pointers": [{"kind": "no-result", "title": "<your headline>", "question_id": "sample",
+                  "evidence": "", "tip": "<what you should do next time>"}],
+    "strength": None,
+})
+
+
 def test_openai_all_good(monkeypatch: pytest.MonkeyPatch) -> None:
-    with FakeOpenAIServer([Reply(json_body=MODELS), Reply(json_body=CHAT)]) as srv:
+    with FakeOpenAIServer([Reply(json_body=MODELS), Reply(json_body=CHAT), Reply(stream=[SAMPLE_REPLY])]) as srv:
         monkeypatch.setenv("COACH_OPENAI_BASE_URL", srv.base_url)
         monkeypatch.setenv("COACH_OPENAI_MODEL", "fake-model")
         code, text = run("openai")
     assert code == 0, text
     assert "model 'fake-model' is listed" in text and "JSON schema accepted" in text
     assert srv.requests[0]["response_format"]["type"] == "json_schema"
+    lines = text.splitlines()
+    assert "  ok    sample review: passed coach's checks (1 pointer from the model)" in lines
+    assert any(line.startswith("        sample review took ") and line.endswith(" s") for line in lines)
+    assert "        context size: the server does not report it (not a llama.cpp server)" in lines
+
+
+def test_openai_sample_review_that_fails_the_checks_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeOpenAIServer([Reply(json_body=MODELS), Reply(json_body=CHAT), Reply(stream=[JUNK_REPLY])]) as srv:
+        monkeypatch.setenv("COACH_OPENAI_BASE_URL", srv.base_url)
+        monkeypatch.setenv("COACH_OPENAI_MODEL", "fake-model")
+        code, text = run("openai")
+    assert code == 1
+    line = next(line for line in text.splitlines() if "sample review:" in line)
+    assert line.startswith("  WARN  sample review: did not pass coach's checks")
+    assert "placeholder titles" in line
 
 
 def test_openai_model_missing_and_bad_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from coach.engine.openai import (
 )
 from coach.domain.kinds import KIND_IDS
 from coach.domain.models import Pointer
+from coach.engine.openai.schema import EVIDENCE_MAX_CHARS, TIP_MAX_CHARS, TITLE_MAX_CHARS
 
 SECRET = "sk-very-secret-0123456789"
 
@@ -94,7 +96,12 @@ def test_schema_follows_the_models() -> None:
     ptr = schema["$defs"]["DraftPointer"]
     assert ptr["properties"]["kind"]["enum"] == list(KIND_IDS)
     title_max = next(m.max_length for m in Pointer.model_fields["title"].metadata if hasattr(m, "max_length"))
-    assert ptr["properties"]["title"]["maxLength"] == title_max
+    # The reply's caps are tighter than the model's, never looser: a small model loops in a long string.
+    assert ptr["properties"]["title"]["maxLength"] == TITLE_MAX_CHARS <= title_max
+    assert ptr["properties"]["evidence"]["maxLength"] == EVIDENCE_MAX_CHARS
+    assert ptr["properties"]["tip"]["maxLength"] == TIP_MAX_CHARS
+    # pydantic's class titles ("DraftFeedback", "Pointers") are gone; the property named title stays.
+    assert "DraftFeedback" not in json.dumps(schema) and '"title":"Pointers"' not in json.dumps(schema)
     assert ptr["properties"]["question_id"]["enum"] == ["a", "b"]
     assert set(ptr["required"]) == set(ptr["properties"]) and ptr["additionalProperties"] is False
     pointers = schema["properties"]["pointers"]

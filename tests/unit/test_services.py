@@ -250,3 +250,99 @@ def store():
     from coach.store import Store
 
     return Store.from_settings(load_settings())
+
+
+# ---------------------------------------------------------------- trust gate
+
+
+class ScriptedLLM(FakeLLM):
+    """An LLM backend whose review is whatever the test says."""
+
+    def __init__(self, feedback: Feedback) -> None:
+        super().__init__()
+        self.feedback = feedback
+
+    async def review(self, request, progress=None):
+        self.reviews += 1
+        return self.feedback
+
+
+def junk_feedback() -> Feedback:
+    """What SmolLM2 sent: the shape's placeholders, the schema's class name, the same pointer twice."""
+    junk = Pointer(kind="no-example", title="<your headline>", question_id="q1",
+                   tip="<what you should do next time>")
+    named = Pointer(kind="no-result", title="DraftFeedback", question_id="q1", tip="Say how it ended for the team.")
+    return Feedback(backend="fake-llm", model="m1", pointers=[junk, named])
+
+
+def test_a_reply_that_fails_the_gate_becomes_the_offline_result_with_a_notice_naming_why() -> None:
+    async def go():
+        async with service_with(ScriptedLLM(junk_feedback())) as service:
+            return await service.review_round(REQUEST)
+
+    feedback = run(go())
+    assert is_offline(feedback) and feedback.pointers == offline_review(REQUEST).pointers
+    assert feedback.notice.startswith(
+        "The reply from m1 didn't pass coach's checks: placeholder titles, titles taken from the schema."
+    )
+    assert "offline rules" in feedback.notice
+
+
+def test_one_surviving_pointer_is_completed_by_the_best_offline_pointer_of_another_kind() -> None:
+    good = llm_feedback().pointers[0]
+    dup = good.model_copy(update={"title": "Tell one real story, please"})
+    scripted = Feedback(backend="fake-llm", model="m1", pointers=[good, dup])
+
+    async def go():
+        async with service_with(ScriptedLLM(scripted)) as service:
+            return await service.review_round(REQUEST)
+
+    feedback = run(go())
+    offline = offline_review(REQUEST).pointers
+    extra = next(p for p in offline if p.kind != good.kind)
+    assert feedback.backend == "fake-llm" and len(feedback.pointers) == 2
+    first, second = feedback.pointers
+    assert (first.title, first.source) == (good.title, "fake-llm · m1")
+    assert (second.kind, second.title, second.source) == (extra.kind, extra.title, "offline rules")
+    assert feedback.notice == (
+        "Coach set aside 1 of the model's 2 pointers (duplicate pointers); the second pointer comes from the offline rules."
+    )
+
+
+def test_a_clean_reply_passes_with_every_pointer_labelled_by_its_maker() -> None:
+    async def go():
+        async with service_with(FakeLLM()) as service:
+            return await service.review_round(REQUEST)
+
+    feedback = run(go())
+    assert [p.source for p in feedback.pointers] == ["fake-llm · m1"] and feedback.notice is None
+
+
+def test_a_real_interviews_llm_review_is_gated_too(store) -> None:
+    from coach.domain.models import Answer, RealInterview, Session
+
+    session = Session(
+        id="real-1", kind="real", round="second", role="general", status="complete",
+        real=RealInterview(company="Acme", stage="final", outcome="rejected"),
+        answers=[Answer(question_id="q1", question=ITEM.question, text=ITEM.answer, status="submitted")],
+    )
+
+    async def go():
+        async with service_with(ScriptedLLM(junk_feedback())) as service:
+            return await service.review_round(session)
+
+    feedback = run(go())
+    assert is_offline(feedback) and "didn't pass coach's checks" in feedback.notice
+
+
+def test_a_generated_follow_up_that_repeats_the_question_is_set_aside() -> None:
+    class Asker(FakeLLM):
+        async def follow_up(self, item, round=None):
+            return item.question  # the question again, as a small model does
+
+    async def go():
+        async with service_with(Asker()) as service:
+            return await service.follow_up(ITEM, "second", candidates=("What did you do yourself?",))
+
+    result = run(go())
+    assert not result.generated and "repeats the question" in (result.problem or "")

@@ -20,8 +20,15 @@ from coach.engine import AnswerItem, Backend, Progress, ProgressFn, ReviewReques
 from coach.engine import prompts as P
 from coach.engine.openai.doctor import diagnose
 from coach.engine.openai.errors import LLMFailure, _is_schema_rejection, describe_api_error, describe_connection_error
-from coach.engine.openai.keys import PLACEHOLDER_KEY, ApiKey, Options
-from coach.engine.openai.schema import FOLLOW_UP_MAX_CHARS, clean_follow_up, draft_model, parse_draft, response_schema
+from coach.engine.openai.keys import PLACEHOLDER_KEY, ApiKey, Options, is_official
+from coach.engine.openai.schema import (
+    FOLLOW_UP_MAX_CHARS,
+    clean_follow_up,
+    draft_model,
+    parse_draft,
+    reply_shape,
+    response_schema,
+)
 from coach.engine.verify import verify_draft
 from coach.domain.redact import redact
 
@@ -31,12 +38,39 @@ if TYPE_CHECKING:
 #: Longest we honour a server's Retry-After before giving up (still within the total timeout).
 RETRY_AFTER_CAP_S = 10.0
 BACKOFF_S = 0.25
+#: Room for the reply. The schema caps every string (schema.TITLE/EVIDENCE/TIP_MAX_CHARS), so a
+#: real model's two pointers and a strength take ~400 tokens; a one-answer prompt (<= 1,200
+#: tokens) plus this fits a 2,048-token llama.cpp slot (-c 8192 -np 4).
 MAX_TOKENS = 700
 FOLLOW_UP_MAX_TOKENS = 256
 TEMPERATURE = 0.2
 #: Plain-text completions (rewording a message) are short and may vary a little more.
 TEXT_MAX_TOKENS = 400
 TEXT_TEMPERATURE = 0.4
+
+
+def context_advice(n_ctx: int, needed: int, slots: int = 1) -> str:
+    """What to say when a request needs more context than the server has per request."""
+    per_slot = 1 << max(needed - 1, 1).bit_length()
+    how = f"-c {per_slot * slots}" + (f" (-np {slots} splits it into {slots} slots)" if slots > 1 else "")
+    return (
+        f"the server's context ({n_ctx:,} tokens) is smaller than this round needs ({needed:,},"
+        f" with room for the reply): start it with {how}"
+    )
+
+
+def _context_overflow(exc: Exception) -> str | None:
+    """llama.cpp's "exceeds the available context size" error, as advice; None for any other error."""
+    body = getattr(exc, "body", None)
+    if not isinstance(body, dict):
+        return None
+    if body.get("type") != "exceed_context_size_error" and "context size" not in str(body.get("message", "")):
+        return None
+    try:
+        n_ctx, prompt = int(body["n_ctx"]), int(body["n_prompt_tokens"])
+    except (KeyError, TypeError, ValueError):
+        return f"the request does not fit the server's context ({body.get('message', 'context exceeded')}): start it with a larger -c"
+    return context_advice(n_ctx, prompt + MAX_TOKENS)
 
 
 class OpenAIBackend(Backend):
@@ -50,6 +84,10 @@ class OpenAIBackend(Backend):
         self._client: AsyncOpenAI | None = None
         #: Flips to "json_object" once a server rejects json_schema, so we ask only once.
         self.mode: str = "json_schema"
+        #: The server's context per request and its slots (llama.cpp's /props), once asked;
+        #: None when it has no such endpoint (OpenAI, most other servers).
+        self._context: tuple[int, int] | None = None
+        self._context_asked = False
 
     def __repr__(self) -> str:
         o = self.options
@@ -133,8 +171,9 @@ class OpenAIBackend(Backend):
         model = draft_model(ids)
         schema = response_schema(model)
         # Templates are files and the offline hints run rules over every answer: off the loop.
-        messages = await asyncio.to_thread(P.review_messages, request, json.dumps(schema, separators=(",", ":")))
+        messages = await asyncio.to_thread(P.review_messages, request, reply_shape(ids))
         report(Progress(stage="connecting", extra={"model": self.model, "base_url": self.options.base_url}))
+        await self._check_context(messages)
         text = await self._complete_structured(messages, schema, report)
         draft, text = await self._parse_or_repair(text, model, messages, report)
         report(Progress(stage="verifying", text=text, chars=len(text)))
@@ -151,6 +190,64 @@ class OpenAIBackend(Backend):
         )
         report(Progress(stage="done", text=text, chars=len(text)))
         return feedback
+
+    # ---------------------------------------------------------- context
+
+    def _server_root(self) -> str:
+        """Where a llama.cpp server keeps /props and /tokenize (the base URL without /v1)."""
+        return self.options.base_url.rstrip("/").removesuffix("/v1")
+
+    async def context_size(self) -> tuple[int, int] | None:
+        """(tokens per request, parallel slots) from llama.cpp's /props; None when the server has none.
+
+        Asked once per backend, and never of OpenAI's own API.
+        """
+        if self._context_asked:
+            return self._context
+        self._context_asked = True
+        if is_official(self.options.base_url):
+            return None
+        import openai
+
+        await self.ready()
+        try:
+            props = await self._side_call("get", "/props")
+            n_ctx = int(props["default_generation_settings"]["n_ctx"])
+            slots = int(props.get("total_slots") or 1)
+        except (openai.APIError, ValueError, KeyError, TypeError):
+            return None  # not a llama.cpp server (or an old one): the server's own error will tell
+        self._context = (n_ctx, max(1, slots)) if n_ctx > 0 else None
+        return self._context
+
+    async def prompt_tokens(self, messages: list[dict[str, str]]) -> int | None:
+        """The prompt's length in the server's own tokens (llama.cpp /apply-template + /tokenize), or None."""
+        import openai
+
+        try:
+            prompt = (await self._side_call("post", "/apply-template", {"messages": messages}))["prompt"]
+            tokens = await self._side_call("post", "/tokenize", {"content": prompt, "add_special": True})
+            return len(tokens["tokens"])
+        except (openai.APIError, ValueError, KeyError, TypeError):
+            return None
+
+    async def _side_call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """One quick JSON call to the server's own endpoints (outside /v1), on the same client."""
+        url = self._server_root() + path
+        timeout = min(self.options.connect_timeout_s * 2, 5.0)
+        client = self.client()
+        if method == "get":
+            return await client.get(url, cast_to=object, options={"timeout": timeout})
+        return await client.post(url, cast_to=object, body=body, options={"timeout": timeout})
+
+    async def _check_context(self, messages: list[dict[str, str]]) -> None:
+        """Fail early, saying what to do, when the request cannot fit the server's context."""
+        context = await self.context_size()
+        if context is None:
+            return
+        n_ctx, slots = context
+        prompt = await self.prompt_tokens(messages)
+        if prompt is not None and prompt + MAX_TOKENS > n_ctx:
+            raise LLMFailure(context_advice(n_ctx, prompt + MAX_TOKENS, slots))
 
     async def _complete_structured(
         self, messages: list[dict[str, str]], schema: dict[str, Any], report: ProgressFn
@@ -222,6 +319,11 @@ class OpenAIBackend(Backend):
                             report(Progress(stage="streaming", text="".join(parts), chars=chars))
                         finish = choice.finish_reason or finish
         except Exception as exc:  # transport errors arrive raw (httpx), not as openai errors
+            if "context" in str(exc).lower() and "exceed" in str(exc).lower():
+                raise LLMFailure(
+                    f"the server ran out of context after {chars} characters of the reply (requests running"
+                    " at once share it): start it with a larger -c, fewer slots (-np), or without --kv-unified"
+                ) from exc
             raise LLMFailure(
                 f"the reply from {self.options.base_url} was cut off after {chars} characters"
                 f" ({describe_connection_error(exc, self.options.base_url)})"
@@ -241,6 +343,9 @@ class OpenAIBackend(Backend):
             try:
                 return await call()
             except openai.APIError as exc:
+                overflow = _context_overflow(exc)
+                if overflow is not None:
+                    raise LLMFailure(overflow) from exc
                 failure = describe_api_error(exc, model=self.model, base_url=self.options.base_url, key=self._key)
                 if _is_schema_rejection(exc):
                     failure.schema_rejected = True

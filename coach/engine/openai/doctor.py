@@ -19,6 +19,8 @@ class OpenAIBackend(Protocol):
 
     async def ready(self) -> None: ...
 
+    async def context_size(self) -> tuple[int, int] | None: ...
+
 
 async def _diagnose_models(backend: OpenAIBackend) -> tuple[list[tuple[str, str]], bool]:
     """Is the server there, and does it list our model? Also: is it worth going on?"""
@@ -83,4 +85,16 @@ async def diagnose(backend: OpenAIBackend) -> list[tuple[str, str]]:
     await backend.ready()
     found, go_on = await _diagnose_models(backend)
     results += found
-    return results + await _diagnose_structured(backend) if go_on else results
+    if not go_on:
+        return results
+    return results + await _diagnose_structured(backend) + await _diagnose_context(backend)
+
+
+async def _diagnose_context(backend: OpenAIBackend) -> list[tuple[str, str]]:
+    """How many tokens one request may use (llama.cpp's /props); other servers do not say."""
+    context = await backend.context_size()
+    if context is None:
+        return [("info", "context size: the server does not report it (not a llama.cpp server)")]
+    n_ctx, slots = context
+    split = f", the server's -c split over {slots} slots (-np {slots})" if slots > 1 else ""
+    return [("ok", f"context size: {n_ctx:,} tokens per request{split}")]

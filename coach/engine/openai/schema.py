@@ -17,14 +17,25 @@ from coach.engine.openai.errors import LLMFailure
 
 #: The question's schema caps it at FOLLOW_UP_MAX_CHARS, so even a rambling model stops in time.
 FOLLOW_UP_MAX_CHARS = 200
+#: Caps on the reply's strings. A small model can loop inside a string until the token cap
+#: (and a fallback); the grammar ends the string here instead. A quote is a phrase or one
+#: sentence, a tip one or two sentences, a title one short line.
+TITLE_MAX_CHARS = 80
+EVIDENCE_MAX_CHARS = 160
+TIP_MAX_CHARS = 220
 
 
-def _as_required(model: type[BaseModel], name: str, description: str) -> tuple[Any, Any]:
-    """A field of a coach model, same type and constraints, but required (no default)."""
+def _as_required(model: type[BaseModel], name: str, description: str, max_length: int | None = None) -> tuple[Any, Any]:
+    """A field of a coach model, same type and constraints, but required (no default).
+
+    ``max_length`` tightens (never loosens) the model's own cap for the reply.
+    """
     info = model.model_fields[name]
     annotation = info.annotation
     if info.metadata:
         annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[valid-type]
+    if max_length is not None:
+        annotation = Annotated[annotation, Field(max_length=max_length)]  # type: ignore[valid-type]
     return annotation, Field(description=description)
 
 
@@ -42,17 +53,18 @@ def draft_model(question_ids: tuple[str, ...]) -> type[BaseModel]:
         "DraftPointer",
         __config__=strict,
         kind=_as_required(Pointer, "kind", "pointer kind from the taxonomy, or 'other'"),
-        title=_as_required(Pointer, "title", "one short line"),
+        title=_as_required(Pointer, "title", "one short line", TITLE_MAX_CHARS),
         question_id=(qid_type, Field(description="id of the answer this is about")),
-        evidence=(str, Field(description="the candidate's exact words from that answer, or empty")),
-        tip=_as_required(Pointer, "tip", "what to do next time, one or two sentences"),
+        evidence=(str, Field(description="the candidate's exact words from that answer, or empty",
+                             max_length=EVIDENCE_MAX_CHARS)),
+        tip=_as_required(Pointer, "tip", "what to do next time, one or two sentences", TIP_MAX_CHARS),
     )
     draft_strength = create_model(
         "DraftStrength",
         __config__=strict,
-        title=_as_required(Strength, "title", "one thing that worked"),
+        title=_as_required(Strength, "title", "one thing that worked", TITLE_MAX_CHARS),
         question_id=(qid_type, Field(description="id of the answer it is in")),
-        evidence=(str, Field(description="the candidate's exact words that show it")),
+        evidence=(str, Field(description="the candidate's exact words that show it", max_length=EVIDENCE_MAX_CHARS)),
     )
     pointers_field = Feedback.model_fields["pointers"]
     bounds = {
@@ -70,13 +82,48 @@ def draft_model(question_ids: tuple[str, ...]) -> type[BaseModel]:
 
 
 def response_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """JSON schema for ``response_format``: every property required, no extras."""
-    schema = model.model_json_schema()
+    """JSON schema for ``response_format``: every property required, no extras, no titles.
+
+    pydantic's ``"title"`` keys ("DraftFeedback", "Pointers") name Python
+    classes; a model shown them copies them as pointer titles, so they go.
+    """
+    schema = _untitled(model.model_json_schema())
     for node in [schema, *schema.get("$defs", {}).values()]:
         if node.get("type") == "object" and "properties" in node:
             node["required"] = list(node["properties"])
             node["additionalProperties"] = False
     return schema
+
+
+def _untitled(node: Any) -> Any:
+    """The schema without pydantic's "title" annotations (a property *named* title stays)."""
+    if isinstance(node, list):
+        return [_untitled(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key in ("properties", "$defs") and isinstance(value, dict):
+            out[key] = {name: _untitled(sub) for name, sub in value.items()}
+        else:
+            out[key] = _untitled(value)
+    return out
+
+
+def reply_shape(question_ids: tuple[str, ...]) -> str:
+    """The reply's shape in one line for the prompt; the server enforces the full schema as a grammar.
+
+    About 80 tokens instead of ~520 for the printed schema, and nothing in it
+    reads like a title a model could copy.
+    """
+    qid = question_ids[0] if len(question_ids) == 1 else "<answer id>"
+    return (
+        '{"pointers":[{"kind":"<kind>","title":"<your headline>","question_id":"' + qid + '",'
+        '"evidence":"<their exact words, or empty>","tip":"<what you should do next time>"}],'
+        '"strength":{"title":"<what worked>","question_id":"' + qid + '","evidence":"<their exact words>"} or null}'
+    )
 
 
 def parse_draft(text: str, model: type[BaseModel]) -> Any:

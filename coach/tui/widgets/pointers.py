@@ -7,7 +7,9 @@ underline and reverse rather than colour alone, so the highlight survives 16
 colours and NO_COLOR. Every outside text is drawn through
 `coach.domain.text.visible` (after the span is found in the raw answer, so
 the highlight stays on the right words). Who made the feedback is said by
-`coach.services.provenance.made_by`, the same label everywhere.
+`coach.services.provenance.made_by`, the same label everywhere; a pointer that
+names its own maker (``source``, set when a model's pointers passed coach's
+checks, or an offline pointer completed them) says "by ..." under its title.
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ def pointer_text(
     label = f"{index}. " if index is not None else "• "
     out.append(label + visible(pointer.title), style="bold")
     out.append("\n")
+    if pointer.source:
+        # A model's pointer may sit beside one of the offline rules': each says who made it.
+        out.append(f"by {visible(pointer.source)}\n", style="italic")
     if answer is not None:
         if show_question:
             out.append("Q: ", style="bold")
@@ -84,6 +89,8 @@ def strength_text(strength: Strength, answer: Answer | None) -> Text:
     out = Text()
     out.append("What worked: ", style="bold")
     out.append(visible(strength.title))
+    if strength.source:
+        out.append(f" (by {visible(strength.source)})", style="italic")
     if answer is not None and strength.evidence:
         out.append("\n")
         out.append_text(answer_excerpt(answer.text, strength.evidence, context=80))
