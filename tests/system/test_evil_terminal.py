@@ -299,7 +299,8 @@ def test_history_debrief_and_replay_draw_the_evil_session_inert(corpus) -> None:
     with spawn_coach("history", cols=120, rows=36) as proc:
         proc.wait_for("3 of 3 sessions", timeout=30)
         screen = proc.screen_text()
-        assert "sre␛]52;c;ZXZpbA==␇" in screen and GOOD_ROLE in screen
+        # The role column may be shortened to fit; what shows, shows the ESC as a picture.
+        assert "sre␛]52" in screen and GOOD_ROLE in screen
         assert_no_raw_data(proc.raw_output(), "History")
 
         proc.press("enter")  # the newest row: the evil session's debrief

@@ -235,9 +235,13 @@ def test_cli_analyze_labels_pointers_with_backend_and_model(server: LlamaServer,
     results = _analyze(lines, server.base_url, tmp_path)
     assert [r["id"] for r in results] == [1, 2]
     for r in results:
-        assert r["backend"] == "openai" and r["model"] == MODEL_ALIAS, r.get("notice")
         assert 1 <= len(r["pointers"]) <= 2
         assert all(p["kind"] in KIND_IDS for p in r["pointers"])
+        if r["backend"] == "openai":  # the random-weight model's reply passed the trust gate
+            assert r["model"] == MODEL_ALIAS, r.get("notice")
+        else:  # or it didn't, and the line says so and names the model
+            assert r["backend"] == "offline"
+            assert MODEL_ALIAS in r["notice"] and "coach's checks" in r["notice"], r["notice"]
 
 
 def test_cli_analyze_with_server_gone_gives_offline_with_notice(tmp_path: Path) -> None:
@@ -258,5 +262,6 @@ def test_doctor_against_the_real_server(server: LlamaServer, monkeypatch: pytest
     doctor.run(argparse.Namespace(backend="openai", timeout=30.0, data_dir=None), out=out)
     text = out.getvalue()
     backend_section = text.split("Feedback backends", 1)[1]
-    assert "FAIL" not in backend_section, text
+    # No check failed (the random-weight model's sample review may only WARN: it fails the gate).
+    assert not any(line.strip().startswith("FAIL") for line in backend_section.splitlines()), text
     assert f"model '{MODEL_ALIAS}' is listed" in text and "JSON schema accepted" in text
