@@ -195,10 +195,11 @@ def _answer_body(answer: Answer) -> list[str]:
 
 
 def _timing(answer: Answer) -> str:
+    """Thinking and answering time; a skipped question was not answered, so it has no answer time."""
     bits = []
     if answer.think_ms is not None:
         bits.append(f"thought for {_seconds(answer.think_ms)}")
-    if answer.answer_ms is not None:
+    if answer.answer_ms is not None and answer.status != "skipped":
         bits.append(f"answered in {_seconds(answer.answer_ms)}")
     return f"_{', '.join(bits).capitalize()}._" if bits else ""
 

@@ -199,3 +199,19 @@ def test_follow_ups_are_labelled_against_their_question() -> None:
     md = to_markdown(s)
     assert "### Follow-up to question 1: And how did it end?" in md
     assert "### Question 2: Why do you want this role?" in md
+
+
+def test_a_skipped_question_says_skipped_without_an_answer_time() -> None:
+    s = session()
+    s.answers[1].status = "skipped"
+    s.answers[1].text = ""
+    s.answers[1].think_ms = 2000
+    s.answers[1].answer_ms = 1000
+    s.answers[0].answer_ms = 61000
+    md = to_markdown(s)
+    skipped = md.split(f"{s.answers[1].question}")[1].split("###")[0]
+    assert "_Skipped._" in skipped
+    assert "answered in" not in skipped.lower()
+    assert "_Thought for 2 s._" in skipped
+    answered = md.split(f"{s.answers[0].question}")[1].split("###")[0]
+    assert "answered in" in answered.lower()
