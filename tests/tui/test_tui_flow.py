@@ -176,6 +176,8 @@ async def test_skip_records_a_skipped_answer() -> None:
         await start_round(pilot, 1)
         await pilot.press("ctrl+n")
         await settle(pilot)
+        await pilot.press("y")  # the last question: ending the round is confirmed
+        await settle(pilot)
         assert isinstance(app.screen, DebriefScreen)
     session = only_session(app)
     assert session.answers[0].status == "skipped"

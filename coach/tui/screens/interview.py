@@ -54,7 +54,7 @@ from coach.tui.drafts import DraftKeeper, why_not_saved
 from coach.tui.editlog import EditRecorder
 from coach.tui.messages import DraftSaved
 from coach.tui.screens import WorkerErrorsToApp, coach_app, dismiss_safely
-from coach.tui.screens.safety import LOSE, RETRY, UnsavedScreen
+from coach.tui.screens.safety import LOSE, RETRY, EndRoundScreen, UnsavedScreen
 from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.pointers import PointerCard, StrengthCard
 from coach.tui.widgets.soft_timer import SoftTimer
@@ -406,7 +406,15 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         answer = self.current
         if answer is None or self.busy or self._say_read_only():
             return
-        self._close_answer(answer, "skipped")
+        if any(a.status in ("pending", "draft") for a in self.session.answers if a is not answer):
+            self._close_answer(answer, "skipped")
+            return
+
+        def confirmed(end: bool | None) -> None:  # skipping the last question ends the round: asked first
+            if end and self.current is answer and not self.busy:
+                self._close_answer(answer, "skipped")
+
+        self.app.push_screen(EndRoundScreen(self.ctx), confirmed)
 
     def _close_answer(self, answer: Answer, status: str) -> None:
         # Catch up with any change whose Changed event has not arrived yet.

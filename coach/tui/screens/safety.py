@@ -1,10 +1,12 @@
-"""The two questions coach asks before work could be lost.
+"""The questions coach asks before work could be lost or a round cut short.
 
 `UnsavedScreen`: leaving (quit, pause, closing the round) while the latest
 text could not be saved; the user may stay, try the save again, or leave and
 lose those words, and is told how many. `OpenElsewhereScreen`: a session
 already open in another terminal; the user may view it read-only, take it
 over (the other terminal's saves stop and it says so), or go back.
+`EndRoundScreen`: skipping the last open question would end the round, so
+the user confirms it; Esc or "no" keeps them on the question.
 """
 
 from __future__ import annotations
@@ -123,3 +125,35 @@ class OpenElsewhereScreen(ModalScreen[str]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(CANCEL)
+
+
+class EndRoundScreen(ModalScreen[bool]):
+    """Skip the last open question and end the round (True), or keep answering it (False)."""
+
+    DEFAULT_CSS = _CSS.format(name="EndRoundScreen")
+    BINDINGS = [
+        Binding("y", "end", "End the round", id="end-round.end"),
+        Binding("n,escape", "keep", "Keep answering", id="end-round.keep"),
+    ]
+
+    def __init__(self, ctx: AppContext | None) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("This is the last question. Skip it and end the round?", id="end-round-text")
+            with Horizontal():
+                yield Button("Keep answering (n)", id="keep", variant="primary")
+                yield Button("Skip and end the round (y)", id="end", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#end")
+    def action_end(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#keep")
+    def action_keep(self) -> None:
+        self.dismiss(False)
