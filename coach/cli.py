@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="(re)run feedback on a saved session")
     p.add_argument("session", metavar="SESSION", help="id, id prefix or path")
     _add_backend(p)
-    p.add_argument("--json", action="store_true", help="print the Feedback as JSON")
+    p.add_argument("--json", action="store_true", help="print the Feedback as JSON (never saved)")
+    p.add_argument("--again", action="store_true", help="save a new debrief even when the saved one is current")
 
     p = sub.add_parser(
         "analyze",

@@ -1,9 +1,13 @@
-"""`coach feedback SESSION [--backend NAME] [--json]`: (re)run feedback on a saved session.
+"""`coach feedback SESSION [--backend NAME] [--json] [--again]`: (re)run feedback on a saved session.
 
 Loads the session, asks the backend (the configured one unless ``--backend``
 names another) for a debrief, prints it — readable text by default, the
 Feedback model as JSON with ``--json`` — and then appends it to the session
-file so earlier feedback is kept beside it. When that save fails (a read-only
+file so earlier feedback is kept beside it. A debrief identical to the latest
+saved one (same backend, model and pointers: the answers did not change) is
+not saved a second time; the existing one is said to be current and printed,
+and ``--again`` saves a new one anyway. ``--json`` only prints, never saves.
+When that save fails (a read-only
 or full data dir, the session open in another terminal) the debrief has
 already been printed; the failure is one line on stderr and exit status 1. A recorded real interview gets the same
 stage-aware debrief as in the app (`coach.services.review.ReviewService`): after a CV or
@@ -72,6 +76,14 @@ def render_debrief(session, feedback) -> str:
     return visible("\n".join(lines), multiline=True) + "\n"
 
 
+def same_debrief(old, new) -> bool:
+    """True when ``new`` says what ``old`` said, from the same backend and model (only the time differs)."""
+    if old is None:
+        return False
+    keep = {"created_at"}
+    return old.model_dump(exclude=keep) == new.model_dump(exclude=keep)
+
+
 def run(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args
     from coach.engine import BackendError
@@ -100,8 +112,19 @@ def run(args: argparse.Namespace) -> int:
         from coach.domain.text import json_safe
 
         sys.stdout.write(json_safe(feedback.model_dump_json(indent=2)) + "\n")
-    else:
-        sys.stdout.write(render_debrief(session, feedback))
+        return EXIT_OK
+    latest = session.latest_feedback
+    if not getattr(args, "again", False) and same_debrief(latest, feedback):
+        from coach.services.provenance import made_by
+
+        when = latest.created_at.astimezone().strftime("%d %b %Y, %H:%M")
+        sys.stdout.write(
+            f"The saved debrief ({made_by(latest)}, {when}) is current: the answers have not changed."
+            " Use --again to save a new one.\n\n"
+        )
+        sys.stdout.write(render_debrief(session, latest))
+        return EXIT_OK
+    sys.stdout.write(render_debrief(session, feedback))
     sys.stdout.flush()
     try:
         store.add_feedback(path, feedback)

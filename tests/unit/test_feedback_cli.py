@@ -27,10 +27,47 @@ def test_prints_debrief_and_appends_feedback(isolated_env, capsys):
     out = capsys.readouterr().out
     assert "Next time:" in out and "You said:" in out and "Feedback by offline rules." in out
     assert "“" in out
-    assert main(["feedback", session.id[:12]]) == 0
     saved = store.load(session.id)
-    assert len(saved.feedback) == 2
+    assert len(saved.feedback) == 1
     assert saved.feedback[0].backend == "offline"
+
+
+def test_a_second_run_on_unchanged_answers_keeps_the_current_debrief(isolated_env, capsys):
+    store, session = make_session(isolated_env["data"])
+    assert main(["feedback", session.id, "--backend", "offline"]) == 0
+    first = capsys.readouterr().out
+    assert main(["feedback", session.id[:12], "--backend", "offline"]) == 0
+    second = capsys.readouterr().out
+    assert "is current: the answers have not changed. Use --again to save a new one." in second
+    assert first in second  # the existing debrief is printed in full
+    assert len(store.load(session.id).feedback) == 1
+
+
+def test_again_saves_a_new_debrief(isolated_env, capsys):
+    store, session = make_session(isolated_env["data"])
+    assert main(["feedback", session.id]) == 0
+    assert main(["feedback", session.id, "--again"]) == 0
+    out = capsys.readouterr().out
+    assert "is current" not in out
+    assert len(store.load(session.id).feedback) == 2
+
+
+def test_changed_answers_get_a_new_debrief(isolated_env, capsys):
+    store, session = make_session(isolated_env["data"])
+    assert main(["feedback", session.id]) == 0
+    changed = store.load(session.id)
+    changed.answers[1].text = "Yes: how does the team decide what to build next, and who has the final say?"
+    store.save(changed)
+    assert main(["feedback", session.id]) == 0
+    assert "is current" not in capsys.readouterr().out
+    assert len(store.load(session.id).feedback) == 2
+
+
+def test_json_only_prints_and_never_saves(isolated_env, capsys):
+    store, session = make_session(isolated_env["data"])
+    assert main(["feedback", session.id, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["backend"] == "offline"
+    assert store.load(session.id).feedback == []
 
 
 def test_json_output_is_the_feedback_model(isolated_env, capsys):
@@ -87,7 +124,11 @@ def test_real_phone_rejection_is_rerun_stage_aware(isolated_env, capsys):
     # The fit pointer, built from the job's requirements, not the practice-round rules' pointer.
     assert "SQL" in data["pointers"][0]["tip"]
     assert [p["title"] for p in data["pointers"]] == [p.title for p in debrief_offline(session).pointers]
-    assert store.load(session.id).feedback[-1].pointers[0].tip == data["pointers"][0]["tip"]
+    before = len(store.load(session.id).feedback)
+    assert main(["feedback", session.id, "--backend", "offline"]) == 0  # without --json it is saved
+    capsys.readouterr()
+    saved = store.load(session.id).feedback
+    assert len(saved) == before + 1 and saved[-1].pointers[0].tip == data["pointers"][0]["tip"]
 
 
 def test_real_phone_rejection_with_a_failing_llm_keeps_fit_first(isolated_env, monkeypatch, capsys):
