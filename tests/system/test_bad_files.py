@@ -182,7 +182,7 @@ def test_feedback_on_good_session_appends_and_leaves_bad_files_alone(
     store: Store, bad_sessions: dict[str, Path]
 ) -> None:
     bad_before = {k: p.read_bytes() for k, p in bad_sessions.items() if k != "good"}
-    result = run_coach("feedback", bad_sessions["good"].stem, "--backend", "offline", "--json")
+    result = run_coach("feedback", bad_sessions["good"].stem, "--backend", "offline")  # --json only prints
     assert result.returncode == 0, result.stderr
     session = read_session_file(bad_sessions["good"])
     assert len(session.feedback) == 1
