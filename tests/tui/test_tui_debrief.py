@@ -144,3 +144,55 @@ async def test_offline_feedback_notes_are_shown_as_they_are() -> None:
         assert app.ctx.store.load(sid).latest_feedback.backend == "offline"
         assert "Per-answer notes (n to go back)" in shown
         assert "Per-answer notes by offline rules" not in shown
+
+
+def _picker_rows(app) -> dict[str, tuple[str, bool]]:
+    options = app.screen.query_one(OptionList)
+    rows = [options.get_option_at_index(i) for i in range(options.option_count)]
+    return {o.id: (str(o.prompt), o.disabled) for o in rows}
+
+
+async def _open_picker(app, pilot) -> str:
+    await settle(pilot)
+    sid = finished(app)
+    app.open_debrief(sid)
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    assert isinstance(app.screen, BackendPicker)
+    return sid
+
+
+async def test_rerun_with_openai_without_a_key_or_base_url_says_what_to_set(isolated_env, monkeypatch) -> None:
+    for var in ("COACH_OPENAI_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_OPENAI_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        sid = await _open_picker(app, pilot)
+        rows = _picker_rows(app)
+        assert rows["offline"][1] is False
+        assert rows["openai"][1] is True
+        assert "set COACH_OPENAI_API_KEY (or OPENAI_API_KEY), or openai.base_url" in rows["openai"][0]
+        assert "set COACH_OPENAI_API_KEY" in screen_text(app)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = list(rows).index("openai")
+        await pilot.press("enter")  # a disabled row cannot be chosen
+        await settle(pilot)
+        assert isinstance(app.screen, BackendPicker)
+        assert len(app.ctx.store.load(sid).feedback) == 1
+
+
+async def test_rerun_with_openai_is_offered_with_a_key_or_a_base_url(isolated_env, monkeypatch) -> None:
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COACH_OPENAI_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("COACH_OPENAI_API_KEY", "sk-test-not-real")
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open_picker(app, pilot)
+        assert _picker_rows(app)["openai"] == ("openai", False)
+    monkeypatch.delenv("COACH_OPENAI_API_KEY")
+    monkeypatch.setenv("COACH_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open_picker(app, pilot)
+        assert _picker_rows(app)["openai"] == ("openai", False)

@@ -10,7 +10,9 @@ worker that Esc cancels, so the screen never freezes.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -45,8 +47,36 @@ def header_line(session: Session) -> Content:
     return plain(f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered")
 
 
+OPENAI_NEEDS = "set COACH_OPENAI_API_KEY (or OPENAI_API_KEY), or openai.base_url for a local server"
+
+
+def not_usable(name: str, settings: Any, env: Mapping[str, str]) -> str | None:
+    """What to set before ``name`` can run, or None when it can (a re-run that can only fail is not offered).
+
+    Only the openai backend needs something: an API key (from the places the
+    backend reads one) or a base_url of a server that may need none.
+    """
+    if name != "openai":
+        return None
+    opts = getattr(settings, "openai", None)
+    if getattr(opts, "base_url", None) or env.get("OPENAI_BASE_URL"):
+        return None
+    if env.get("COACH_OPENAI_API_KEY") or env.get("OPENAI_API_KEY"):
+        return None
+    named = getattr(opts, "api_key_env", None)
+    if named and env.get(named):
+        return None
+    key_file = getattr(opts, "api_key_file", None)
+    if key_file and os.path.isfile(key_file):
+        return None
+    return OPENAI_NEEDS
+
+
 class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
-    """Choose a backend for a re-run (names come from the registry, nothing imported)."""
+    """Choose a backend for a re-run (names come from the registry, nothing imported).
+
+    A backend that cannot run here is listed, disabled, with what to set.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
@@ -58,10 +88,11 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         from coach.engine import available_backends
 
-        options = [
-            Option(plain(name + ("  (in use)" if name == self.current else "")), id=name)
-            for name in sorted(available_backends())
-        ]
+        options = []
+        for name in sorted(available_backends()):
+            needs = not_usable(name, self.ctx.settings, os.environ)
+            label = name + ("  (in use)" if name == self.current else "") + (f": {needs}" if needs else "")
+            options.append(Option(plain(label), id=name, disabled=needs is not None))
         with Vertical(id="picker-box"):
             yield Static("Re-run the debrief with:", classes="title")
             yield OptionList(*options, id="backends")
