@@ -525,7 +525,8 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         q = self.questions.get(answer.question_id)
         s = self.session
         chosen = await self.reviews.follow_up(
-            self._item_for(answer), s.round, candidates=q.follow_ups if q else (), role=s.role, job=s.job
+            self._item_for(answer), s.round, candidates=q.follow_ups if q else (), role=s.role, job=s.job,
+            asked=[a.question for a in s.answers if a.follow_up_of],
         )
         self._tell_if_unavailable()
         if chosen.problem:
