@@ -279,6 +279,9 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         )
         prefix = "Follow-up: " if answer.follow_up_of else ""
         self.query_one("#question", Static).update(plain(prefix + answer.question, multiline=True))
+        status = self.query_one("#status", Static)
+        if self.read_only is None and not status.has_class("-not-saved"):
+            status.update("Autosaves as you type.")  # the last question's "Saved … · N words" is not this one's
         editor = self.query_one("#answer", TextArea)
         self.recorder = EditRecorder(answer.text)
         # A draft from a file may hold live controls: the editor shows them made visible,
