@@ -144,3 +144,29 @@ async def test_offline_feedback_notes_are_shown_as_they_are() -> None:
         assert app.ctx.store.load(sid).latest_feedback.backend == "offline"
         assert "Per-answer notes (n to go back)" in shown
         assert "Per-answer notes by offline rules" not in shown
+
+
+async def test_notes_and_header_number_the_rounds_questions_and_follow_ups_belong_to_theirs() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        q1, q2, q3 = list(app.ctx.banks.questions().values())[:3]
+
+        def done(q, text=STRONG, follow=None, qid=None, question=None) -> Answer:
+            return Answer(question_id=qid or q.id, question=question or q.text, type="behavioral", text=text,
+                          status="submitted", follow_up_of=follow)
+
+        answers = [done(q1), done(q2),
+                   done(q2, ANSWER, follow=q2.id, qid=q2.id + "-followup", question="And how did it turn out?"),
+                   done(q3)]
+        session = app.ctx.store.create("second", "general", answers=answers)
+        session.status = "complete"
+        app.ctx.store.save(session)
+        app.open_debrief(session.id)
+        await settle(pilot)
+        assert "3 of 3 answered" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        notes = app.screen.query(".note-question")
+        labels = [str(n.render()).split(":")[0] for n in notes]
+        assert labels == ["Question 1 of 3", "Question 2 of 3", "Follow-up to question 2", "Question 3 of 3"]

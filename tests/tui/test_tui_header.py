@@ -63,3 +63,25 @@ async def test_the_timer_shows_the_questions_own_target_from_the_first_frame() -
         assert first.startswith("0:00") and after.startswith("0:01")
         q = screen.questions.get(screen.current.question_id)
         assert first == f"0:00 / ~{q.suggested_seconds // 60}:{q.suggested_seconds % 60:02d}"
+
+
+async def test_a_follow_up_is_headed_as_its_questions_not_a_number_of_its_own() -> None:
+    from coach.domain.models import Answer
+
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        q1, q2 = list(app.ctx.banks.questions().values())[:2]
+        answers = [
+            Answer(question_id=q1.id, question=q1.text, type="behavioral", text="I did it.", status="submitted"),
+            Answer(question_id=q1.id + "-followup", question="And how did it turn out?", type="behavioral",
+                   follow_up_of=q1.id),
+            Answer(question_id=q2.id, question=q2.text, type="behavioral"),
+        ]
+        session = app.ctx.store.create("second", "general", answers=answers)
+        app.open_interview(app.ctx, session)
+        await settle(pilot)
+        assert line(app, "#position") == "Follow-up to question 1 · Competency round · general"
+        await pilot.press("F", "i", "n", "e", "ctrl+s")
+        await settle(pilot)
+        assert line(app, "#position") == "Question 2 of 2 · Competency round · general"

@@ -46,6 +46,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Session
+from coach.domain.numbering import answer_label
 from coach.domain.text import disarm
 from coach.engine import AnswerItem
 from coach.services.provenance import made_by
@@ -123,13 +124,6 @@ def next_open_index(session: Session) -> int | None:
         if a.status in ("pending", "draft"):
             return i
     return None
-
-
-def position(session: Session, index: int) -> tuple[int, int]:
-    """("question N", "of M") counting main questions only, not follow-ups."""
-    mains = [i for i, a in enumerate(session.answers) if a.follow_up_of is None]
-    n = sum(1 for i in mains if i <= index)
-    return max(n, 1), len(mains)
 
 
 def word_count(text: str) -> int:
@@ -271,11 +265,9 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         # log stays in time order and replays as one continuous take.
         self.base_ms = max([answer.edits[-1].t_ms] if answer.edits else [0])
         self.shown_mono = app.clock.monotonic()
-        n, total = position(self.session, index)
-        kind = " · follow-up" if answer.follow_up_of else ""
         round_title = ROUND_TITLES.get(self.session.round, self.session.round)
         self.query_one("#position", Static).update(
-            plain(f"Question {n} of {total}{kind} · {round_title} · {self.session.role}")
+            plain(f"{answer_label(self.session, index)} · {round_title} · {self.session.role}")
         )
         prefix = "Follow-up: " if answer.follow_up_of else ""
         self.query_one("#question", Static).update(plain(prefix + answer.question, multiline=True))
