@@ -78,6 +78,12 @@ def answer_notes(session: Session, feedback: Feedback) -> tuple[list[AnswerNote]
     return offline_review(ReviewRequest.from_session(session)).notes, True
 
 
+def _same_question(text: str, asked: Sequence[str]) -> bool:
+    """Whether ``text`` is one of the follow-ups already asked (case, spacing and end punctuation aside)."""
+    said = " ".join(text.casefold().split()).rstrip("?.! ")
+    return any(said == " ".join(a.casefold().split()).rstrip("?.! ") for a in asked if a)
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """The follow-up to ask (None: the answer needs none) and where it came from."""
@@ -317,12 +323,14 @@ class ReviewService:
         candidates: Sequence[str] = (),
         role: str | None = None,
         job: str | None = None,
+        asked: Sequence[str] = (),
         timeout_s: float = FOLLOW_UP_TIMEOUT_S,
     ) -> FollowUp:
         """The one follow-up to ask after ``item``: the backend's own if it makes one, else the offline choice.
 
         The offline chooser picks among ``candidates`` (the bank's follow-ups)
         for the answer's biggest gap, and asks nothing after a complete answer.
+        Neither repeats a follow-up in ``asked`` (the round's so far).
         """
         problem: str | None = None
         backend = await self.backend()
@@ -336,12 +344,16 @@ class ReviewService:
                 problem = self._redact(f"{label_for(backend)}: follow-up failed ({exc}); using the offline choice.")
             if text and text.strip():
                 why = trust.follow_up_problem(text, item.question, item.answer)
+                if why is None and _same_question(text, asked):
+                    why = "already asked this round"
                 if why is None:
                     return FollowUp(text.strip(), generated=True)
                 problem = f"{label_for(backend)}: follow-up set aside ({why}); using the offline choice."
         from coach.engine.offline import choose_follow_up
 
-        chosen = await asyncio.to_thread(choose_follow_up, item, tuple(candidates), round, role=role, job=job)
+        chosen = await asyncio.to_thread(
+            choose_follow_up, item, tuple(candidates), round, role=role, job=job, asked=tuple(asked)
+        )
         return FollowUp(chosen, problem=problem)
 
     # ------------------------------------------------------------ employer

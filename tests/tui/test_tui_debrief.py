@@ -196,3 +196,29 @@ async def test_rerun_with_openai_is_offered_with_a_key_or_a_base_url(isolated_en
     async with app.run_test(size=(100, 40)) as pilot:
         await _open_picker(app, pilot)
         assert _picker_rows(app)["openai"] == ("openai", False)
+
+
+async def test_notes_and_header_number_the_rounds_questions_and_follow_ups_belong_to_theirs() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        q1, q2, q3 = list(app.ctx.banks.questions().values())[:3]
+
+        def done(q, text=STRONG, follow=None, qid=None, question=None) -> Answer:
+            return Answer(question_id=qid or q.id, question=question or q.text, type="behavioral", text=text,
+                          status="submitted", follow_up_of=follow)
+
+        answers = [done(q1), done(q2),
+                   done(q2, ANSWER, follow=q2.id, qid=q2.id + "-followup", question="And how did it turn out?"),
+                   done(q3)]
+        session = app.ctx.store.create("second", "general", answers=answers)
+        session.status = "complete"
+        app.ctx.store.save(session)
+        app.open_debrief(session.id)
+        await settle(pilot)
+        assert "3 of 3 answered" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        notes = app.screen.query(".note-question")
+        labels = [str(n.render()).split(":")[0] for n in notes]
+        assert labels == ["Question 1 of 3", "Question 2 of 3", "Follow-up to question 2", "Question 3 of 3"]

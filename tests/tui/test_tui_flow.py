@@ -117,7 +117,7 @@ async def test_follow_up_is_asked_and_saved() -> None:
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
         shown = screen_text(app)
-        assert "follow-up" in shown and "Follow-up:" in shown
+        assert "Follow-up to question 1 ·" in shown and "Follow-up:" in shown
         follow = app.screen.current
         assert follow is not None and follow.follow_up_of == first.question_id
         item = AnswerItem(first.question_id, first.question, NO_OUTCOME_STORY, type=first.type)

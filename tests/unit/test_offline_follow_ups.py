@@ -151,3 +151,33 @@ def test_deterministic() -> None:
     for item, round, job, _gap, _exp in GAPS:
         first = choose_follow_up(item, CANDIDATES, round, job=job)
         assert all(choose_follow_up(item, CANDIDATES, round, job=job) == first for _ in range(5))
+
+
+def test_a_follow_up_already_asked_this_round_is_not_asked_again() -> None:
+    first = choose_follow_up(story(NO_RESULT), CANDIDATES, "second")
+    assert first == "What happened as a result?"
+    # the same gap in a later answer: our own question for it, not the bank's again
+    again = choose_follow_up(story(NO_RESULT), CANDIDATES, "second", asked=["  what happened as a RESULT "])
+    assert again == _PROBES["no-result"][1]
+    # both asked: nothing left for that gap, so no repeat
+    both = [first, _PROBES["no-result"][1]]
+    assert choose_follow_up(story(NO_RESULT), CANDIDATES, "second", asked=both) not in both
+
+
+def test_no_ownership_probe_after_an_answer_told_in_the_first_person() -> None:
+    first_person = (
+        "When the outage hit I was on call. The service was restarted, the cache was cleared and the logs were "
+        "checked and the alert was closed. I wrote the incident report afterwards."
+    )
+    item = story(first_person)
+    # the rules read the passive voice as the biggest gap this answer has...
+    gaps = [f.kind for f in answer_findings(item, "second") if f.kind in _PROBES and f.kind != "too-short"]
+    assert gaps[0] == "ownership"
+    # ...but the candidate told it as "I": the next gap is probed instead
+    for candidates in (CANDIDATES, [], ["What was your own part in that, as opposed to the team's?"]):
+        chosen = choose_follow_up(item, candidates, "second")
+        assert chosen is None or "as opposed to the team" not in chosen.lower()
+        assert chosen != _PROBES["ownership"][1]
+    # told in "we", the probe still comes
+    assert choose_follow_up(story(OWNERSHIP), CANDIDATES, "second") == (
+        "What did you personally do, as opposed to the team?")

@@ -346,3 +346,21 @@ def test_a_generated_follow_up_that_repeats_the_question_is_set_aside() -> None:
 
     result = run(go())
     assert not result.generated and "repeats the question" in (result.problem or "")
+
+
+def test_a_follow_up_already_asked_this_round_is_not_asked_again() -> None:
+    class Asker(FakeLLM):
+        async def follow_up(self, item, round=None):
+            return "Which part did you do yourself?"
+
+    async def go(backend, asked):
+        async with service_with(backend) as service:
+            return await service.follow_up(ITEM, "second", candidates=(), asked=asked)
+
+    repeat = run(go(Asker(), ("which part did you do yourself",)))
+    assert not repeat.generated and repeat.question != "Which part did you do yourself?"
+    assert "already asked this round" in (repeat.problem or "")
+    offline_first = run(go(FakeLLM(), ()))
+    assert offline_first.question
+    offline_again = run(go(FakeLLM(), (offline_first.question,)))
+    assert offline_again.question != offline_first.question

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import coach.engine.offline.lexicon as L
 from coach.engine import AnswerItem
 from coach.engine.offline.job import job_terms
 from coach.engine.offline.reading import REPORT_THRESHOLD, Reading
@@ -71,8 +72,24 @@ def _probe_score(kind: str, candidate: str) -> int:
     return len({m.group(0) for m in pattern.finditer(candidate.lower())})
 
 
+def _said(text: str) -> str:
+    """A follow-up as compared with those already asked: case, spacing and end punctuation aside."""
+    return " ".join(text.casefold().split()).rstrip("?.! ")
+
+
+def told_in_first_person(reading: Reading) -> bool:
+    """An answer in which the candidate acts ("I ..." at least twice, more often than "we").
+
+    Asking "what was your own part, as opposed to the team's?" after it reads
+    as not having listened.
+    """
+    me = reading.text.count(L.I_RE) - reading.text.count(L.I_THINK_RE)
+    return me >= 2 and me > reading.text.count(L.WE_RE)
+
+
 def choose_follow_up(item: AnswerItem, candidates: Sequence[str], round: str | None = None, *,
-                     role: str | None = None, job: str | None = None) -> str | None:
+                     role: str | None = None, job: str | None = None,
+                     asked: Sequence[str] = ()) -> str | None:
     """The follow-up an interviewer would ask after this answer, or None when there is nothing to probe.
 
     The answer's most severe finding that a question could help with decides the
@@ -80,10 +97,12 @@ def choose_follow_up(item: AnswerItem, candidates: Sequence[str], round: str | N
     link to the role); an answer with none of those but far too thin to judge gets
     "tell me more". Of ``candidates`` (the bank's follow-ups for the question), the
     one with the most cues of that gap is asked, the earlier on a tie; when none
-    addresses it, our own short question for it. None for a skipped, empty or junk
-    answer, for a follow-up's answer (one probe per question), for a closing
-    question, and for an answer with no such gap. Deterministic: no randomness,
-    no network.
+    addresses it, our own short question for it. A follow-up in ``asked`` (the
+    round's follow-ups so far) is never asked again: the next gap's is, or none.
+    No ownership probe after an answer told in the first person. None for a
+    skipped, empty or junk answer, for a follow-up's answer (one probe per
+    question), for a closing question, and for an answer with no such gap.
+    Deterministic: no randomness, no network.
     """
     if item.skipped or item.follow_up_of or not (item.answer or "").strip():
         return None
@@ -93,14 +112,20 @@ def choose_follow_up(item: AnswerItem, candidates: Sequence[str], round: str | N
     found = apply_rules(reading)
     if not found or found[0].kind in ("no-answer", "no-questions"):
         return None
-    gap = next((f.kind for f in found
-                if f.kind in _PROBES and f.kind != "too-short" and f.severity >= REPORT_THRESHOLD), None)
-    if gap is None:
-        if not any(f.kind == "too-short" and f.severity >= THIN_ENOUGH_TO_PROBE for f in found):
-            return None
-        gap = "too-short"
-    scored = [(_probe_score(gap, c), -i, c.strip()) for i, c in enumerate(candidates) if c and c.strip()]
-    best = max(scored, default=None)
-    if best is not None and best[0] > 0:
-        return best[2]
-    return _PROBES[gap][1]
+    first_person = told_in_first_person(reading)
+    gaps = [f.kind for f in found if f.kind in _PROBES and f.kind != "too-short" and f.severity >= REPORT_THRESHOLD]
+    if not gaps and any(f.kind == "too-short" and f.severity >= THIN_ENOUGH_TO_PROBE for f in found):
+        gaps = ["too-short"]
+    seen = {_said(a) for a in asked if a}
+    usable = [c.strip() for c in candidates if c and c.strip() and _said(c) not in seen
+              and not (first_person and _PROBES["ownership"][0].search(c.lower()))]
+    for gap in dict.fromkeys(gaps):
+        if gap == "ownership" and first_person:
+            continue
+        scored = [(_probe_score(gap, c), -i, c) for i, c in enumerate(usable)]
+        best = max(scored, default=None)
+        if best is not None and best[0] > 0:
+            return best[2]
+        if _said(_PROBES[gap][1]) not in seen:
+            return _PROBES[gap][1]
+    return None

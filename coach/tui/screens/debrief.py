@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from coach.domain.models import ROUND_TITLES, Feedback, Session
+from coach.domain.numbering import answer_label, questions_answered
 from coach.real import RealInterviewError
 from coach.services.provenance import OFFLINE_LABEL, made_by, who
 from coach.services.review import ReviewService, answer_notes
@@ -43,8 +44,8 @@ STREAM_TAIL_CHARS = 400
 def header_line(session: Session) -> Content:
     title = ROUND_TITLES.get(session.round, session.round)
     when = session.created_at.astimezone().strftime("%d %b %Y %H:%M")
-    answered = sum(1 for a in session.answers if a.answered)
-    return plain(f"Debrief · {title} · {session.role} · {when} · {answered} of {len(session.answers)} answered")
+    answered, total = questions_answered(session)
+    return plain(f"Debrief · {title} · {session.role} · {when} · {answered} of {total} answered")
 
 
 OPENAI_NEEDS = "set COACH_OPENAI_API_KEY (or OPENAI_API_KEY), or openai.base_url for a local server"
@@ -186,8 +187,8 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
                 classes="notes-provenance",
             ))
         by_question = {n.question_id: n.pointers for n in notes_by_answer}
-        for i, answer in enumerate(self.session.answers, 1):
-            label = "follow-up" if answer.follow_up_of else f"Q{i}"
+        for i, answer in enumerate(self.session.answers):
+            label = answer_label(self.session, i)
             items.append(Static(plain(f"{label}: {answer.question}", multiline=True), classes="note-question"))
             if answer.status == "skipped":
                 items.append(Static("(skipped)", classes="note-empty"))

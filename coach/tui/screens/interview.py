@@ -46,6 +46,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Session
+from coach.domain.numbering import answer_label
 from coach.domain.text import disarm
 from coach.engine import AnswerItem
 from coach.services.provenance import made_by
@@ -123,13 +124,6 @@ def next_open_index(session: Session) -> int | None:
         if a.status in ("pending", "draft"):
             return i
     return None
-
-
-def position(session: Session, index: int) -> tuple[int, int]:
-    """("question N", "of M") counting main questions only, not follow-ups."""
-    mains = [i for i, a in enumerate(session.answers) if a.follow_up_of is None]
-    n = sum(1 for i in mains if i <= index)
-    return max(n, 1), len(mains)
 
 
 def word_count(text: str) -> int:
@@ -271,14 +265,15 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         # log stays in time order and replays as one continuous take.
         self.base_ms = max([answer.edits[-1].t_ms] if answer.edits else [0])
         self.shown_mono = app.clock.monotonic()
-        n, total = position(self.session, index)
-        kind = " · follow-up" if answer.follow_up_of else ""
         round_title = ROUND_TITLES.get(self.session.round, self.session.round)
         self.query_one("#position", Static).update(
-            plain(f"Question {n} of {total}{kind} · {round_title} · {self.session.role}")
+            plain(f"{answer_label(self.session, index)} · {round_title} · {self.session.role}")
         )
         prefix = "Follow-up: " if answer.follow_up_of else ""
         self.query_one("#question", Static).update(plain(prefix + answer.question, multiline=True))
+        status = self.query_one("#status", Static)
+        if self.read_only is None and not status.has_class("-not-saved"):
+            status.update("Autosaves as you type.")  # the last question's "Saved … · N words" is not this one's
         editor = self.query_one("#answer", TextArea)
         self.recorder = EditRecorder(answer.text)
         # A draft from a file may hold live controls: the editor shows them made visible,
@@ -533,7 +528,8 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
         q = self.questions.get(answer.question_id)
         s = self.session
         chosen = await self.reviews.follow_up(
-            self._item_for(answer), s.round, candidates=q.follow_ups if q else (), role=s.role, job=s.job
+            self._item_for(answer), s.round, candidates=q.follow_ups if q else (), role=s.role, job=s.job,
+            asked=[a.question for a in s.answers if a.follow_up_of],
         )
         self._tell_if_unavailable()
         if chosen.problem:

@@ -2,7 +2,8 @@
 
 Real interviewers do not stop a candidate mid-sentence, so neither does the
 coach: past the suggested length the timer changes its look and label, and
-that is all.
+that is all. The warning is no wider than the count it replaces, so it never
+takes room from the header beside it (the role stays in view at 80 columns).
 """
 
 from __future__ import annotations
@@ -35,17 +36,19 @@ class SoftTimer(Static):
         self.tick()
 
     def restart(self, suggested_s: int | None, already_s: int = 0) -> None:
+        """Time a new question against its own target, drawn now (not at the next second's tick)."""
         self.suggested_s = suggested_s or DEFAULT_SUGGESTED_S
         self.origin = self.clock.monotonic() - already_s
         self.tick()
+        self._draw(self.elapsed)
 
     def tick(self) -> None:
         self.elapsed = int(self.clock.monotonic() - self.origin)
 
     def watch_elapsed(self, elapsed: int) -> None:
+        self._draw(elapsed)
+
+    def _draw(self, elapsed: int) -> None:
         over = elapsed >= self.suggested_s
         self.set_class(over, "-over")
-        label = f"{mmss(elapsed)} / ~{mmss(self.suggested_s)}"
-        if over:
-            label += "  time to wrap up"
-        self.update(label)
+        self.update(f"{mmss(elapsed)} wrap up" if over else f"{mmss(elapsed)} / ~{mmss(self.suggested_s)}")
