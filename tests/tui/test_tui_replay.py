@@ -342,3 +342,20 @@ async def test_a_failing_attempts_worker_is_reported_by_the_app(
         await pilot.pause()
         text = str(app.screen.query_one("#replay-compare").content)
         assert "Cannot look for other attempts:" in text and "permission denied" in text
+
+
+def test_replay_numbers_a_follow_up_as_part_of_its_question(store: Store) -> None:
+    """Replay uses the round's one numbering: "Question 2 of 2", "Follow-up to question 2"."""
+    from coach.domain.models import Answer, Session
+
+    answers = [
+        Answer(question_id="q1", question="First?", text="one", status="submitted"),
+        Answer(question_id="q2", question="Second?", text="two", status="submitted"),
+        Answer(question_id="q2.follow-up", question="And then?", text="three", status="submitted",
+               follow_up_of="q2"),
+    ]
+    session = Session(id="20260314T093000000-num1", round="second", role="general", answers=answers)
+    screen = ReplayScreen(ctx_for(store), session=session)
+    assert [screen._label(i) for i in range(3)] == [
+        "Question 1 of 2", "Question 2 of 2", "Follow-up to question 2",
+    ]

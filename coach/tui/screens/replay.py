@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from coach.domain.numbering import answer_label
 from coach.domain.models import ROUND_TITLES, Answer, Session
 from coach.tui.replayer import SPEEDS, Player, ReplayError, Timeline
 from coach.tui.screens import WorkerErrorsToApp
@@ -165,13 +166,9 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         return self.session.answers[self.index]
 
     def _label(self, index: int) -> str:
+        """The same numbering as the interview, debrief and export ("Follow-up to question 2")."""
         assert self.session is not None
-        answers = self.session.answers
-        if answers[index].follow_up_of:
-            return "Follow-up"
-        total = sum(1 for a in answers if not a.follow_up_of)
-        number = sum(1 for a in answers[: index + 1] if not a.follow_up_of)
-        return f"Question {number} of {total}"
+        return answer_label(self.session, index)
 
     def show_answer(self, index: int) -> None:
         """Switch to answer ``index`` and start it from the beginning."""
