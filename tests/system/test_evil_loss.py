@@ -110,7 +110,9 @@ def test_echoed_key_reaches_no_output_notice_or_file(isolated_env: dict[str, Pat
     assert "offline rules" in fed.stdout and f"HTTP {status}" in fed.stdout
     saved = store.load(session.id)
     notices = [fb.notice or "" for fb in saved.feedback]
-    assert len(notices) == 2 and all(f"HTTP {status}" in n for n in notices)
+    # The plain run saves its debrief; --json only prints (the key must be in neither).
+    assert len(notices) == 1 and all(f"HTTP {status}" in n for n in notices)
+    assert f"HTTP {status}" in as_json.stdout
     assert_no_key(fed.stdout, fed.stderr, as_json.stdout, as_json.stderr, doctor.stdout, doctor.stderr,
                   *notices, all_bytes_under(isolated_env["data"]))
 
