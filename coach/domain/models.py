@@ -23,7 +23,7 @@ from pydantic import (
 from coach.domain.kinds import Kind
 from coach.domain.rounds import OUTCOMES, QUESTION_TYPES, ROUND_TITLES, ROUNDS, STAGES  # noqa: F401  (re-exported)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The Literal types are built from the one vocabulary in coach.domain.rounds.
 RoundType = Literal[ROUNDS]  # type: ignore[valid-type]
@@ -32,6 +32,7 @@ StageType = Literal[STAGES]  # type: ignore[valid-type]
 OutcomeType = Literal[OUTCOMES]  # type: ignore[valid-type]
 SessionStatus = Literal["in-progress", "complete", "abandoned"]
 AnswerStatus = Literal["pending", "draft", "submitted", "skipped"]
+VerdictStatus = Literal["resolved", "remaining", "new"]
 SessionKind = Literal["practice", "real"]
 
 Id = Annotated[
@@ -194,15 +195,13 @@ def replay_edits(edits: list[Edit], upto_ms: int | None = None) -> str:
     return text
 
 
-class Answer(Strict):
-    """The candidate's answer to one question (or one follow-up)."""
+class Take(Strict):
+    """One go at answering a question: the text as typed, its timings and its edit log.
 
-    question_id: NonEmpty
-    question: NonEmpty = Field(description="the question text as asked")
-    type: QuestionType | None = None
-    follow_up_of: str | None = Field(
-        default=None, description="question_id this follow-up probes, if it is one"
-    )
+    An :class:`Answer` is the first take; each :class:`Attempt` is a later one,
+    so a retry is typed, autosaved and replayed exactly like the first answer.
+    """
+
     text: str = ""
     status: AnswerStatus = "pending"
     shown_at: datetime | None = None
@@ -213,6 +212,87 @@ class Answer(Strict):
     @property
     def answered(self) -> bool:
         return self.status == "submitted" and bool(self.text.strip())
+
+
+class VerdictLine(Strict):
+    """What a retry did about one pointer: resolved, still there, or new."""
+
+    kind: Kind
+    status: VerdictStatus
+    says: NonEmpty = Field(description="one sentence for the candidate")
+    evidence: str = Field(default="", description="verbatim words of the new attempt, or empty")
+
+
+class RetryVerdict(Strict):
+    """The comparison of a retry with the attempt before it, pointer by pointer."""
+
+    lines: list[VerdictLine] = Field(default_factory=list)
+    backend: NonEmpty
+    model: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    notice: str | None = None
+
+    def kinds(self, status: str) -> list[str]:
+        return [line.kind for line in self.lines if line.status == status]
+
+
+class Stronger(Strict):
+    """What an answer could sound like: the candidate's own sentences in a clear order.
+
+    What the answer lacks is a visible ``[placeholder]``; nothing in ``text``
+    is a fact the candidate did not give (the trust gate checks an LLM's).
+    """
+
+    attempt: int = Field(default=1, ge=1, description="which take it was built from")
+    text: NonEmpty
+    placeholders: list[str] = Field(default_factory=list)
+    backend: NonEmpty
+    model: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    notice: str | None = None
+
+
+class Attempt(Take):
+    """A further try at a question, made after a debrief pointed at something."""
+
+    number: int = Field(ge=2, description="2 for the first retry; the answer itself is take 1")
+    pointer: Kind | None = Field(default=None, description="the pointer the retry was working on")
+    verdict: RetryVerdict | None = None
+
+
+class Answer(Take):
+    """The candidate's answer to one question (or one follow-up), and any retries of it."""
+
+    question_id: NonEmpty
+    question: NonEmpty = Field(description="the question text as asked")
+    type: QuestionType | None = None
+    follow_up_of: str | None = Field(
+        default=None, description="question_id this follow-up probes, if it is one"
+    )
+    attempts: list[Attempt] = Field(default_factory=list, description="retries, oldest first")
+    stronger: list[Stronger] = Field(default_factory=list, description="example rewrites, oldest first")
+
+    @property
+    def takes(self) -> list[Take]:
+        """Every take, first answer first."""
+        return [self, *self.attempts]
+
+    @property
+    def latest(self) -> Take:
+        return self.attempts[-1] if self.attempts else self
+
+    def take(self, number: int) -> Take:
+        """Take ``number`` (1 = the answer itself); IndexError when there is none."""
+        if number < 1 or number > 1 + len(self.attempts):
+            raise IndexError(f"no attempt {number} at {self.question_id}")
+        return self if number == 1 else self.attempts[number - 2]
+
+    def stronger_for(self, number: int) -> Stronger | None:
+        """The newest example rewrite built from take ``number``, if any."""
+        for example in reversed(self.stronger):
+            if example.attempt == number:
+                return example
+        return None
 
 
 class RealInterview(Strict):

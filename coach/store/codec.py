@@ -82,7 +82,17 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 # Upgrade functions: MIGRATIONS[n] turns a version-n document into version n+1.
 # Add one here (and bump models.SCHEMA_VERSION) whenever the format changes.
-MIGRATIONS: Mapping[int, Migration] = MappingProxyType({})
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 lets an answer hold retries (``attempts``) and example rewrites (``stronger``).
+
+    A version-1 file has neither, so its content is already valid version 2;
+    the step exists so the number says what a file may contain, and an older
+    coach refuses a file with retries as "newer" instead of "invalid".
+    """
+    return data
+
+
+MIGRATIONS: Mapping[int, Migration] = MappingProxyType({1: _v1_to_v2})
 
 # Root scalars in the order they are written: what a listing needs first, then
 # ``job`` (possibly long). A scalar field a future model adds goes after these.
@@ -92,6 +102,11 @@ HEADER_KEYS: tuple[str, ...] = (
 SUMMARY_KEY = "summary"
 SUMMARY_FIELDS = frozenset({"n_answers", "first_pointer", "backend", "body_bytes"})
 EDIT_LOG_KEY = "edit_log"
+# An answer's own fields in the order they are written: what was asked, then
+# the take; retries and example rewrites (sub-tables) follow.
+ANSWER_KEYS: tuple[str, ...] = (
+    "question_id", "question", "type", "follow_up_of", "text", "status", "shown_at", "think_ms", "answer_ms",
+)
 #: The largest session file coach reads. Loading costs several times a file's
 #: size in memory (a long edit log becomes many small objects), so a bigger
 #: file is reported, not read. Twelve answers of pasted megabytes fit easily.
@@ -122,7 +137,11 @@ def session_to_toml(session: Session, edit_logs: EditLogCache | None = None) -> 
     import tomli_w
 
     encode = edit_logs.encode if edit_logs is not None else encode_edit_log
-    doc = _drop_none(session.model_dump(mode="python", exclude={"answers": {"__all__": {"edits"}}}))
+    doc = _drop_none(
+        session.model_dump(
+            mode="python", exclude={"answers": {"__all__": {"edits": True, "attempts": {"__all__": {"edits"}}}}}
+        )
+    )
     answers = doc.pop("answers", [])
     feedback = doc.pop("feedback", [])
     real = doc.pop("real", None)
@@ -134,9 +153,16 @@ def session_to_toml(session: Session, edit_logs: EditLogCache | None = None) -> 
     body: list[str] = []
     for fields_, model in zip(answers, session.answers):
         body.append("[[answers]]\n")
-        body.append(tomli_w.dumps(fields_))
+        nested = {key: value for key in ("attempts", "stronger") if (value := fields_.pop(key, None))}
+        ordered = {key: fields_.pop(key) for key in ANSWER_KEYS if key in fields_}
+        body.append(tomli_w.dumps({**ordered, **fields_}))
         if model.edits:
             body.append(f"{EDIT_LOG_KEY} = '{encode(model.edits)}'\n")
+        for attempt_fields, attempt in zip(nested.get("attempts", ()), model.attempts):
+            if attempt.edits:  # rare and short: a plain TOML string is fine here
+                attempt_fields[EDIT_LOG_KEY] = encode_edit_log(attempt.edits)
+        if nested:
+            body.append(_nested_tables(nested))
         body.append("\n")
     if feedback:
         body.append(tomli_w.dumps({"feedback": feedback}) + "\n")
@@ -157,6 +183,16 @@ def session_to_toml(session: Session, edit_logs: EditLogCache | None = None) -> 
     }
     header = tomli_w.dumps(root) + "\n" + tomli_w.dumps({SUMMARY_KEY: _drop_none(summary)})
     return header + ("\n" + body_text if body_text else "")
+
+
+def _nested_tables(nested: dict[str, Any]) -> str:
+    """``[[answers.attempts]]`` / ``[[answers.stronger]]`` tables for the answer just written."""
+    import tomli_w
+
+    text = tomli_w.dumps({"answers": [nested]})
+    # tomli-w writes the parent's header first ("[[answers]]\n"); this answer's header is already out.
+    head = "[[answers]]\n"
+    return text[len(head):] if text.startswith(head) else text
 
 
 def _is_table(value: Any) -> bool:
@@ -256,11 +292,20 @@ def _from_disk_layout(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(answers, list):
         return data  # missing, or wrong: pydantic reports it
     for i, fields_ in enumerate(answers):
-        if isinstance(fields_, dict) and EDIT_LOG_KEY in fields_:
-            if "edits" in fields_:
-                raise ValueError(f"answers.{i}: has both edits and {EDIT_LOG_KEY}; keep one")
-            fields_["edits"] = decode_edit_log(fields_.pop(EDIT_LOG_KEY), f"answers.{i}.{EDIT_LOG_KEY}")
+        _decode_take(fields_, f"answers.{i}")
+        attempts = fields_.get("attempts") if isinstance(fields_, dict) else None
+        if isinstance(attempts, list):
+            for j, attempt in enumerate(attempts):
+                _decode_take(attempt, f"answers.{i}.attempts.{j}")
     return data
+
+
+def _decode_take(fields_: Any, where: str) -> None:
+    """Turn one take's ``edit_log`` string into its ``edits`` list, in place."""
+    if isinstance(fields_, dict) and EDIT_LOG_KEY in fields_:
+        if "edits" in fields_:
+            raise ValueError(f"{where}: has both edits and {EDIT_LOG_KEY}; keep one")
+        fields_["edits"] = decode_edit_log(fields_.pop(EDIT_LOG_KEY), f"{where}.{EDIT_LOG_KEY}")
 
 
 def migrate(

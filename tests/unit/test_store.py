@@ -392,7 +392,46 @@ def test_file_without_schema_version_is_read_as_version_1(store: Store) -> None:
     text = _valid_text("nover").replace(f"schema_version = {SCHEMA_VERSION}\n", "")
     assert "schema_version" not in text
     path = _write_raw(store, "nover.toml", text)
-    assert store.load(path).schema_version == 1
+    # Read as version 1, then upgraded like any version-1 file.
+    assert store.load(path).schema_version == SCHEMA_VERSION
+
+
+def test_version_1_file_loads_and_is_saved_as_current_without_losing_answers(store: Store) -> None:
+    text = _valid_text("v1").replace(f"schema_version = {SCHEMA_VERSION}\n", "schema_version = 1\n")
+    path = _write_raw(store, "20250101T000000000-v1.toml", text)
+    session = store.load(path)
+    assert session.schema_version == SCHEMA_VERSION
+    assert [a.attempts for a in session.answers] == [[] for _ in session.answers]
+    assert session.answers[0].takes == [session.answers[0]]
+
+
+def test_attempts_and_stronger_round_trip_with_their_own_edit_logs() -> None:
+    from coach.domain.models import Attempt, Edit, RetryVerdict, Stronger, VerdictLine
+    from coach.store.codec import session_from_toml, session_to_toml
+
+    attempt = Attempt(
+        number=2, text="It cut the build from 40 to 12 minutes.", status="submitted", pointer="no-result",
+        edits=[Edit(t_ms=10, pos=0, text="It cut"), Edit(t_ms=900, pos=6, text=" the build")],
+        verdict=RetryVerdict(backend="offline", lines=[
+            VerdictLine(kind="no-result", status="resolved", says="Now it ends with what changed.",
+                        evidence="cut the build from 40 to 12 minutes"),
+        ]),
+    )
+    example = Stronger(text="I led it. [how it ended: a number or what changed]",
+                       placeholders=["how it ended: a number or what changed"], backend="offline")
+    session = Session(id="20250101T000000000-retry", round="phone", role="general", answers=[
+        Answer(question_id="q1", question="Tell me about a time?", text="I led it.", status="submitted",
+               attempts=[attempt], stronger=[example]),
+        Answer(question_id="q2", question="Why us?", text="Because.", status="submitted"),
+    ])
+    text = session_to_toml(session)
+    assert text.index("[[answers.attempts]]") < text.index('question_id = "q2"')
+    back = session_from_toml(text, Path("x.toml"))
+    assert back == session
+    assert back.answers[0].take(2).edits == attempt.edits
+    assert back.answers[0].stronger_for(1) == example and back.answers[0].stronger_for(2) is None
+    with pytest.raises(IndexError):
+        back.answers[0].take(3)
 
 
 def test_missing_migration_is_an_error() -> None:
