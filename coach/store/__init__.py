@@ -53,7 +53,7 @@ from coach.store.codec import (
 from coach.store.errors import StoreError
 from coach.store.index import INDEX_VERSION, Index, Sig
 from coach.store.summaries import (
-    Attempt,
+    PastAnswer,
     SessionSummary,
     aware,
     error_summary,
@@ -64,7 +64,7 @@ from coach.store.summaries import (
 )
 
 __all__ = (
-    "INDEX_VERSION", "MIGRATIONS", "Attempt", "Lease", "LeaseHeld", "LeaseHolder", "LeaseLost",
+    "INDEX_VERSION", "MIGRATIONS", "PastAnswer", "Lease", "LeaseHeld", "LeaseHolder", "LeaseLost",
     "SessionSummary", "Store", "StoreError", "decode_edit_log",
     "encode_edit_log", "error_summary", "list_json", "migrate", "new_session_id", "read_header_summary",
     "read_session_file", "session_from_toml", "session_to_toml", "summarize", "time_from_id",
@@ -401,7 +401,7 @@ class Store:
             seen.update(a.question_id for a in session.answers if a.status != "pending")
         return seen
 
-    def attempts_of(self, question_id: str, *, limit: int, exclude: str | None = None) -> list[Attempt]:
+    def attempts_of(self, question_id: str, *, limit: int, exclude: str | None = None) -> list[PastAnswer]:
         """Non-empty answers to ``question_id`` in other readable sessions, newest first, at most ``limit``.
 
         Must not parse the whole history: the listing says which files exist,
@@ -410,7 +410,7 @@ class Store:
         change or vanish meanwhile are simply not attempts.
         """
         needle = question_id.encode("utf-8")
-        found: list[Attempt] = []
+        found: list[PastAnswer] = []
         for rows in self.iter_summaries(batch=100):  # the search usually stops early
             for summary in rows:
                 if summary.error or summary.id == exclude or not summary.n_answers:
@@ -427,7 +427,7 @@ class Store:
                 feedback = session.latest_feedback
                 titles = tuple(p.title for p in feedback.pointers if p.question_id == question_id) \
                     if feedback else ()
-                found.append(Attempt(session.id, session.created_at, answer, titles))
+                found.append(PastAnswer(session.id, session.created_at, answer, titles))
                 if len(found) >= limit:
                     return found
         return found

@@ -75,8 +75,8 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class Attempt:
-    """One answer to a question from another session ("how did I answer this last time?")."""
+class PastAnswer:
+    """An answer to a question from another session ("how did I answer this last time?"); a retry within a session is a domain Attempt."""
 
     session_id: str
     created_at: datetime

@@ -31,7 +31,7 @@ from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.keybar import KeyBar
 from coach.tui.widgets.replay_answer import ReplayAnswer
-from coach.tui.widgets.replay_compare import Attempt, ReplayCompare, find_attempts
+from coach.tui.widgets.replay_compare import PastAnswer, ReplayCompare, find_attempts
 from coach.tui.widgets.replay_feedback import ReplayFeedback
 from coach.tui.widgets.replay_transport import ReplayTransport
 
@@ -90,7 +90,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         self.index = 0
         self.player: Player | None = None
         self.replay_problem: str | None = None
-        self.attempts: dict[str, list[Attempt]] = {}
+        self.attempts: dict[str, list[PastAnswer]] = {}
         self.attempt_index = 0
         self.comparing = False
         self._timer: Timer | None = None
@@ -351,7 +351,7 @@ class ReplayScreen(WorkerErrorsToApp, Screen[None]):
         if self.comparing and answer is not None and answer.question_id == question_id:
             self.query_one(ReplayCompare).show_message(f"Cannot look for other attempts: {reason}")
 
-    def _attempts_found(self, question_id: str, found: list[Attempt]) -> None:
+    def _attempts_found(self, question_id: str, found: list[PastAnswer]) -> None:
         self.attempts[question_id] = found
         self.refresh_bindings()
         if self.comparing and self.answer is not None and self.answer.question_id == question_id:

@@ -13,19 +13,19 @@ from textual.widgets import Static
 
 from coach.domain.models import Answer
 from coach.domain.text import visible
-from coach.store import Attempt
+from coach.store import PastAnswer
 
 if TYPE_CHECKING:
     from coach.store import Store
 
-__all__ = ("MAX_ATTEMPTS", "Attempt", "ReplayCompare", "attempt_text", "find_attempts")
+__all__ = ("MAX_ATTEMPTS", "PastAnswer", "ReplayCompare", "attempt_text", "find_attempts")
 
 #: Stop after this many attempts: enough to see progress, bounded work.
 MAX_ATTEMPTS = 10
 
 
 def find_attempts(store: Store, question_id: str, *, exclude: str,
-                  limit: int = MAX_ATTEMPTS) -> list[Attempt]:
+                  limit: int = MAX_ATTEMPTS) -> list[PastAnswer]:
     """Answers to ``question_id`` in other readable sessions, newest first."""
     return store.attempts_of(question_id, exclude=exclude, limit=limit)
 
@@ -34,7 +34,7 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def attempt_text(attempt: Attempt, *, index: int, count: int, this: Answer | None) -> Text:
+def attempt_text(attempt: PastAnswer, *, index: int, count: int, this: Answer | None) -> Text:
     out = Text()
     out.append(f"Attempt {index + 1} of {count} · {attempt.created_at:%Y-%m-%d %H:%M}\n",
                style="bold")
@@ -57,7 +57,7 @@ def attempt_text(attempt: Attempt, *, index: int, count: int, this: Answer | Non
 class ReplayCompare(Static):
     """Shows another attempt's final answer, its date and what was said about it."""
 
-    def show_attempt(self, attempt: Attempt, *, index: int, count: int,
+    def show_attempt(self, attempt: PastAnswer, *, index: int, count: int,
                      this: Answer | None) -> None:
         self.update(attempt_text(attempt, index=index, count=count, this=this))
 
