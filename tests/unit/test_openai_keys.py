@@ -70,6 +70,19 @@ def test_key_file(tmp_path: Path) -> None:
     assert key.value is None and "cannot read" in (key.problem or "")
 
 
+def test_a_fifo_or_binary_key_file_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "key-fifo"
+    os.mkfifo(fifo)
+    _, key = resolve({}, base_url="http://h/v1", api_key_file=str(fifo))
+    assert key.value is None and "FIFO" in (key.problem or "")
+    binary = tmp_path / "key-bin"
+    binary.write_bytes(b"\xff\xfe" + SECRET.encode())
+    _, key = resolve({}, base_url="http://h/v1", api_key_file=str(binary))
+    assert key.value is None and "not UTF-8" in (key.problem or "") and SECRET not in (key.problem or "")
+
+
 def test_official_endpoint_without_key_falls_back_with_notice() -> None:
     b = OpenAIBackend.from_settings(Settings(backend="openai"))
     req = ReviewRequest(items=(AnswerItem("q", "Why this job?", "Because I like it."),), round="phone")

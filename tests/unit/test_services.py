@@ -364,3 +364,22 @@ def test_a_follow_up_already_asked_this_round_is_not_asked_again() -> None:
     assert offline_first.question
     offline_again = run(go(FakeLLM(), (offline_first.question,)))
     assert offline_again.question != offline_first.question
+
+
+def test_a_fifo_named_as_the_job_is_refused_without_opening_it(tmp_path) -> None:
+    import os
+
+    fifo = tmp_path / "job.txt"
+    os.mkfifo(fifo)
+    for call in (read_job_file, resolve_job):
+        with pytest.raises(JobError, match="FIFO"):
+            call(str(fifo))
+
+
+def test_a_cap_that_falls_inside_a_character_is_still_utf8(tmp_path) -> None:
+    from coach.services import jobs
+
+    path = tmp_path / "job.txt"
+    path.write_text("é" * (jobs._MAX_JOB_BYTES // 2 + 10), encoding="utf-8")
+    text = read_job_file(path)
+    assert set(text) == {"é"} and len(text) == MAX_JOB_CHARS

@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from coach.fsutil import read_regular_file
+
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
 PLACEHOLDER_KEY = "sk-no-key-needed"
 OPENAI_KEY_VAR = "OPENAI_API_KEY"
 #: No wait may be longer than this (seconds): a timeout that never ends is a hang.
 MAX_TIMEOUT_S = 600.0
+_MAX_KEY_FILE_BYTES = 64 * 1024  # a key is a line; a bigger file is the wrong file
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,10 @@ def is_official(base_url: str) -> bool:
 
 def _read_key_file(path: Path) -> tuple[str | None, str | None]:
     try:
-        value = path.expanduser().read_text(encoding="utf-8").strip()
+        # Only a small regular file: a FIFO named here would block the backend's start forever.
+        value = read_regular_file(path.expanduser(), limit=_MAX_KEY_FILE_BYTES).decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None, f"api_key_file {path} is not UTF-8 text"
     except OSError as exc:
         return None, f"cannot read api_key_file {path}: {exc.strerror or exc}"
     return (value, None) if value else (None, f"api_key_file {path} is empty")
