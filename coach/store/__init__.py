@@ -36,6 +36,7 @@ from coach.fsutil import (
     is_temp_name,
     read_regular_file,
     remove_stale_temps,
+    size_text,
 )
 from coach.store.claims import SUFFIX, Claims, new_session_id, session_path, time_from_id
 from coach.store.claims import Lease, LeaseHeld, LeaseHolder, LeaseLost, foreign_lease
@@ -234,6 +235,11 @@ class Store:
         # it as "?" (what errors="replace" gives when encoding) beats refusing
         # to save the rest of the answer.
         data = session_to_toml(session, self._edit_logs).encode("utf-8", errors="replace")
+        if len(data) > MAX_SESSION_BYTES:  # a file coach would then refuse to read is no save at all
+            if claimed_now:
+                self._claims.release(session.id, path)
+            raise StoreError(path, f"could not save: the session would be {size_text(len(data))}, more than coach "
+                             f"reads ({size_text(MAX_SESSION_BYTES)}); the previous version is intact")
         try:
             atomic_write_bytes(path, data)
         except OSError as exc:

@@ -1034,3 +1034,16 @@ def test_the_store_package_keeps_no_module_level_mutable_state() -> None:
             assert not isinstance(value, (dict, list, set, bytearray)), f"{module.__name__}.{name}"
     a, b = Store("/nonexistent/a"), Store("/nonexistent/a")
     assert a._claims is not b._claims and a._edit_logs is not b._edit_logs and a.index is not b.index
+
+
+def test_a_session_too_big_to_read_back_is_not_saved_and_the_last_save_stays(store: Store, monkeypatch) -> None:
+    session = store.create("phone", "general")
+    session.answers.append(Answer(question_id="q1", question="Why us?", text="Because.", status="submitted"))
+    path = store.save(session)
+    before = path.read_bytes()
+    monkeypatch.setattr(store_mod, "MAX_SESSION_BYTES", len(before) + 100)
+    session.answers[0].text = "x" * 500
+    with pytest.raises(StoreError, match="more than coach reads.*previous version is intact"):
+        store.save(session)
+    assert path.read_bytes() == before
+    assert store.load(path).answers[0].text == "Because."
