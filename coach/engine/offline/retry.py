@@ -38,7 +38,7 @@ from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
 from coach.engine.offline.rules import per_answer
 from coach.engine.offline.rules_plan import PLAN_HEDGES
 from coach.engine.offline.rules_story import _reported, endings
-from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, WORD_RE, Text, clause, stem
+from coach.engine.offline.text import FIGURE_RE, MAX_EVIDENCE, NUMBER_RE, WORD_RE, Text, clause, stem
 
 #: Below these word counts the ending rules do not read a story at all (their own floors in
 #: `rules_story`): an ending kind that stops firing there was not fixed, the answer got thinner.
@@ -47,6 +47,8 @@ ENDING_READ_FROM = {"no-result": 15, "vague-impact": 12}
 MIN_CLAUSE_WORDS = 4
 #: Where a sentence divides into clauses: a comma, semicolon, colon or dash followed by a space.
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014](?=\s)|\s[-\u2013\u2014]\s")
+#: Longest quote looked for again around control characters (quotes are cut at 220 characters).
+MAX_QUOTE_SEARCH = MAX_EVIDENCE + 30
 #: Characters a quote must not carry to a terminal (what `text.strip_controls` removes).
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
@@ -104,8 +106,24 @@ def whole_words(quote: str, text: str) -> bool:
     return False
 
 
+def _words_only(piece: str, answer: str) -> str:
+    """``piece`` with a word cut at either end dropped, so what is left is whole words of ``answer``."""
+    piece = piece.strip(" \t\n,;:")
+    words = piece.split(" ")
+    for a, b in ((0, len(words)), (1, len(words)), (0, len(words) - 1), (1, len(words) - 1)):
+        cand = " ".join(words[a:b]).strip(" \t\n,;:")
+        if cand and any(ch.isalnum() for ch in cand) and cand in answer and whole_words(cand, answer):
+            return cand
+    return ""
+
+
 def safe_quote(answer: str, quote: str) -> str:
-    """``quote`` when it is a clean, whole-word slice of ``answer``; its longest clean run if not; else ""."""
+    """``quote`` as a clean, whole-word slice of ``answer``, or "" when there is none.
+
+    A quote is read from the cleaned answer, so where the answer carried control
+    characters inside the span the quote is not in it as such: the span is found
+    again with them in place and its longest clean run is quoted (whole words).
+    """
     quote = (quote or "").strip()
     if not quote:
         return ""
@@ -113,6 +131,16 @@ def safe_quote(answer: str, quote: str) -> str:
         quote = max(_HIDDEN.split(quote), key=len).strip()
     if quote and quote in answer and whole_words(quote, answer):
         return quote
+    if not quote or len(quote) > MAX_QUOTE_SEARCH:
+        return ""
+    spread = re.compile(f"{_HIDDEN.pattern}*".join(re.escape(ch) for ch in quote))
+    m = spread.search(answer)
+    if m is None:
+        return _words_only(quote, answer)
+    for piece in sorted(_HIDDEN.split(m.group()), key=len, reverse=True):
+        found = _words_only(piece, answer)
+        if found:
+            return found
     return ""
 
 
@@ -148,7 +176,13 @@ def _pick(before: TakeReview, t: Text, positions: list[int], better: Callable[[i
 
 
 def _quote_at(t: Text, span: tuple[int, int]) -> str:
-    return safe_quote(t.original, t.verbatim(*span))
+    """The cleaned span as a safe quote of what the candidate typed (found again around any controls)."""
+    quote = t.verbatim(*span)
+    if not quote:
+        quote = t.clean[span[0]:span[1]].strip()
+        if len(quote) > MAX_EVIDENCE:
+            quote = quote[: quote.rfind(" ", 0, MAX_EVIDENCE) if " " in quote[:MAX_EVIDENCE] else MAX_EVIDENCE]
+    return safe_quote(t.original, quote)
 
 
 # ------------------------------------------------------------------ what resolves each kind
