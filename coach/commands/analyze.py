@@ -167,12 +167,10 @@ def retry_verdict(request, previous: str, after, before=None):
     """The verdict on a retry line: the offline rules' when ``after`` is theirs, else from both gated reviews."""
     item = request.items[0]
     context = {"type": item.type, "round": request.round, "role": request.role, "job": request.job}
+    from coach.services.retry import decide, offline_verdict
+
     if before is None:
-        from coach.engine.offline.retry import compare
-
-        return compare(item.question, previous, item.answer, **context)
-    from coach.services.retry import decide
-
+        return offline_verdict(item.question, previous, item.answer, **context)
     return decide(before, after, item.question, previous, item.answer, **context)
 
 

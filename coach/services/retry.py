@@ -41,6 +41,12 @@ def _offline(question: str, previous: str, answer: str, context: dict, notice: s
     return verdict.model_copy(update={"notice": notice}) if notice else verdict
 
 
+def offline_verdict(question: str, previous: str, answer: str, *, type: str | None = None,
+                    round: str | None = None, role: str | None = None, job: str | None = None) -> RetryVerdict:
+    """The offline rules' verdict, synchronously (batch callers and threads)."""
+    return compare(question, previous, answer, type=type, round=round, role=role, job=job)
+
+
 def decide(before: Feedback, after: Feedback, question: str, previous: str, answer: str, *,
            type: str | None = None, round: str | None = None, role: str | None = None,
            job: str | None = None) -> RetryVerdict:
@@ -77,4 +83,4 @@ def decide(before: Feedback, after: Feedback, question: str, previous: str, answ
     return RetryVerdict(lines=lines, backend=after.backend, model=after.model, notice=notice)
 
 
-__all__ = ["decide"]
+__all__ = ["decide", "offline_verdict"]
