@@ -10,8 +10,9 @@ did not have before is new.
 
 What a model cannot be trusted with is the quote that shows a fix, so that
 comes from the offline rules' finder (`coach.engine.offline.retry.resolution`),
-checked to be a clean, whole-word slice of the new take. When either review
-fell back to the offline rules, or the finder cannot show why a kind the model
+checked to be a clean, whole-word slice of the new take; a fix that is an
+absence (the hedges gone) needs the rules to agree they are gone. When either
+review fell back to the offline rules, or coach cannot confirm a kind the model
 dropped is fixed, the whole verdict is the offline one, with a notice saying
 why: never half a model's verdict and half a guess.
 """
@@ -70,11 +71,13 @@ def decide(before: Feedback, after: Feedback, question: str, previous: str, answ
             lines.append(still_line(kind, now[kind], answer, take_after.text.n_words))
             continue
         found = resolution(kind, take_before, take_after)
-        if found is None:
+        # A fix is shown by the words that make it, or, where the fix is an absence (no hedges
+        # left), by the rules no longer finding the kind either.
+        if found is None or (not found[1] and kind in take_after.present()):
             model = after.model or after.backend
             return _offline(question, previous, answer, context,
-                            f"{model} no longer points at '{kind}', but coach could not find the words in the new"
-                            f" answer that show it fixed; {_DECIDED}.")
+                            f"{model} no longer points at '{kind}', but coach could not confirm it is fixed in the"
+                            f" new answer; {_DECIDED}.")
         lines.append(VerdictLine(kind=kind, status="resolved", says=found[0], evidence=found[1]))
     for kind, evidence in now.items():
         if kind not in had:

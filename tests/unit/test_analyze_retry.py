@@ -145,3 +145,46 @@ def test_a_bad_previous_is_a_bad_line_naming_the_field(previous: object, error: 
 def test_a_null_previous_is_no_retry() -> None:
     ident, fields = parse_line(json.dumps({"question": "q", "answer": "a", "previous": None}), {})
     assert fields["previous"] is None
+
+
+def llm_review(kinds_by_answer: dict[str, list[str]], seen: list[str]):
+    """A batch review door for a model that points at the given kinds for each take (clean, gated replies)."""
+    from coach.domain.models import Feedback, Pointer
+
+    def review(request):
+        answer = request.items[0].answer
+        seen.append(answer)
+        pointers = [Pointer(kind=k, title="Say how the deadline turned out", question_id=request.items[0].question_id,
+                            tip="Add one sentence that says what changed.") for k in kinds_by_answer[answer]]
+        return Feedback(backend="fake-llm", model="m1", pointers=pointers)
+
+    return review
+
+
+def test_with_a_model_both_takes_are_reviewed_and_compared_in_order_whatever_the_jobs() -> None:
+    import asyncio
+
+    from coach.commands.analyze import process_concurrently
+
+    retried = NO_ENDING + " As a result, we cut the build from 40 to 12 minutes."
+    kinds = {NO_ENDING: ["no-result"], retried: ["structure"]}
+    line = {"id": "r", "question": QUESTION, "answer": retried, "previous": {"answer": NO_ENDING}}
+    expected = {"resolved": ["no-result"], "remaining": [], "new": ["structure"]}
+
+    seen: list[str] = []
+    out = io.StringIO()
+    assert process([json.dumps(line)], out, llm_review(kinds, seen), {}) == EXIT_OK
+    assert json.loads(out.getvalue())["retry"] == expected
+    assert sorted(seen) == sorted([NO_ENDING, retried])
+
+    blocking = llm_review(kinds, [])
+
+    async def review(request):
+        return blocking(request)
+
+    out = io.StringIO()
+    lines = [json.dumps({**line, "id": i}) for i in range(5)]
+    assert asyncio.run(process_concurrently(lines, out, review, {}, jobs=3)) == EXIT_OK
+    results = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["id"] for r in results] == list(range(5))
+    assert all(r["retry"] == expected and r["backend"] == "fake-llm" for r in results)

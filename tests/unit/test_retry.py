@@ -267,3 +267,18 @@ def test_an_llm_verdict_whose_fix_coach_cannot_show_falls_back_with_a_notice() -
     assert verdict.backend == "offline"
     assert verdict.notice and "no-result" in verdict.notice and "offline rules" in verdict.notice
     assert "no-result" in verdict.kinds("remaining")
+
+
+def test_an_llm_that_drops_a_hedging_pointer_the_rules_still_see_is_not_believed() -> None:
+    hedged = NO_ENDING + HEDGED
+    still = NO_ENDING + " I think maybe it kind of helped, I guess, sort of, but I'm not sure."
+    llm = ByAnswer({hedged: [("hedging", "I think maybe it kind of helped")], still: [("structure", "Last spring")]})
+
+    async def go():
+        async with service_with(llm) as service:
+            return await service.retry_verdict(QUESTION, hedged, still)
+
+    verdict = run(go())
+    assert "hedging" in review_take(QUESTION, still).present()
+    assert verdict.backend == "offline" and "hedging" in verdict.notice and "could not confirm" in verdict.notice
+    assert "hedging" in verdict.kinds("remaining") and "hedging" not in verdict.kinds("resolved")
