@@ -265,12 +265,16 @@ def _occasion(before: TakeReview, after: TakeReview) -> Resolution | None:
 
 def _length(before: TakeReview, after: TakeReview) -> Resolution | None:
     n, was = after.text.n_words, before.text.n_words
+    if n <= was:
+        return None
     return f"Now it has {n} words, up from {was}: room to show something.", ""
 
 
 def _shorter(before: TakeReview, after: TakeReview) -> Resolution | None:
     n, was = after.text.n_words, before.text.n_words
-    return f"Now it gets to the point in {n} words, down from {was}.", ""
+    if n < was:
+        return f"Now it gets to the point in {n} words, down from {was}.", ""
+    return "Now it gets to what you did sooner.", ""
 
 
 def _count(t: Text, pattern: re.Pattern[str]) -> int:
