@@ -155,13 +155,19 @@ def test_control_characters_in_the_answer_never_reach_says_or_evidence() -> None
 def test_length_lines_say_the_word_counts() -> None:
     short = "I fixed the build last spring."
     longer = NO_ENDING + ENDING
-    verdict = compare(QUESTION, short, longer)
     assert "too-short" in review_take(QUESTION, short).shown()
-    says = line(verdict, "too-short").says
-    if line(verdict, "too-short").status == "resolved":
-        assert str(len(longer.split())) in says
-    else:
-        assert f"{review_take(QUESTION, longer).text.n_words} words" in says
+    grown = line(compare(QUESTION, short, longer), "too-short")
+    assert grown.status == "resolved"
+    assert f"{review_take(QUESTION, longer).text.n_words} words, up from 6" in grown.says
+    still = line(compare(QUESTION, short, short + " It was hard."), "too-short")
+    assert still.status == "remaining" and still.says.endswith(": 9 words.")
+
+
+def test_a_huge_retry_is_compared_without_trouble() -> None:
+    huge = (NO_ENDING + " ") * 2000 + ENDING
+    verdict = compare(QUESTION, NO_ENDING, huge)
+    assert verdict.lines
+    assert_clean(verdict, huge)
 
 
 # ------------------------------------------------------------------ the service

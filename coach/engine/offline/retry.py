@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import coach.engine.offline.lexicon as L
 from coach.domain.kinds import KINDS
@@ -64,6 +65,11 @@ class TakeReview:
     @property
     def text(self) -> Text:
         return self.reading.text
+
+    @cached_property
+    def said(self) -> str:
+        """The take lower-cased with its spacing evened out, to tell new sentences from old ones."""
+        return " ".join(self.text.lower.split())
 
     def shown(self) -> list[str]:
         """The pointer kinds the candidate was shown for this take: the headline, then the notes."""
@@ -164,8 +170,7 @@ def _clause_span(t: Text, pos: int) -> tuple[int, int]:
 def _fresh(before: TakeReview, t: Text, pos: int) -> bool:
     """Whether the sentence at ``pos`` is new in this take (not word for word in the previous one)."""
     s, e = t.sentence_at(pos)
-    said = " ".join(t.lower[s:e].split())
-    return said not in " ".join(before.text.lower.split())
+    return " ".join(t.lower[s:e].split()) not in before.said
 
 
 def _pick(before: TakeReview, t: Text, positions: list[int], better: Callable[[int], bool] | None = None) -> int | None:
