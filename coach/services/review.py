@@ -270,12 +270,12 @@ class ReviewService:
         context = {"type": type, "round": round, "role": role, "job": job}
         if self.is_offline:
             return await asyncio.to_thread(compare, question, previous, answer, **context)
-        reviewed = [
-            await self.review_answer(AnswerItem(question_id="answer", question=question, answer=text, type=type),
-                                     round=round, role=role, job=job)
+        before, after = await asyncio.gather(*(
+            self.review_answer(AnswerItem(question_id="answer", question=question, answer=text, type=type),
+                               round=round, role=role, job=job)
             for text in (previous, answer)
-        ]
-        verdict = await asyncio.to_thread(decide, *reviewed, question, previous, answer, **context)
+        ))
+        verdict = await asyncio.to_thread(decide, before, after, question, previous, answer, **context)
         return verdict.model_copy(update={"notice": self._redact(verdict.notice)}) if verdict.notice else verdict
 
     async def rerun(

@@ -252,7 +252,7 @@ def test_an_llm_verdict_compares_the_gated_kinds_and_quotes_the_fix_from_the_off
             return await service.retry_verdict(QUESTION, NO_ENDING, answer)
 
     verdict = run(go())
-    assert llm.seen == [NO_ENDING, answer]
+    assert sorted(llm.seen) == sorted([NO_ENDING, answer])
     assert (verdict.backend, verdict.model, verdict.notice) == ("fake-llm", "m1", None)
     assert verdict.kinds("resolved") == ["no-result"] and verdict.kinds("new") == ["structure"]
     assert "40 to 12 minutes" in line(verdict, "no-result").evidence
@@ -288,3 +288,18 @@ def test_an_llm_that_drops_a_hedging_pointer_the_rules_still_see_is_not_believed
     assert "hedging" in review_take(QUESTION, still).present()
     assert verdict.backend == "offline" and "hedging" in verdict.notice and "could not confirm" in verdict.notice
     assert "hedging" in verdict.kinds("remaining") and "hedging" not in verdict.kinds("resolved")
+
+
+def test_a_backend_that_cannot_be_made_gives_the_offline_verdict_saying_so() -> None:
+    from coach.engine import BackendError
+
+    def factory(_name, _settings):
+        raise BackendError("backend 'fake-llm' could not be set up: no server")
+
+    async def go():
+        async with ReviewService(None, "fake-llm", factory=factory) as service:
+            return await service.retry_verdict(QUESTION, NO_ENDING, NO_ENDING + ENDING)
+
+    verdict = run(go())
+    assert verdict.backend == "offline" and "no server" in verdict.notice
+    assert "no-result" in verdict.kinds("resolved")
