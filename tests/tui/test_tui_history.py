@@ -405,3 +405,49 @@ async def test_heap_is_frozen_while_history_is_open_and_thawed_after(
                 assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+# ------------------------------------------------------------------ retries
+
+
+def _retry_store(tmp_path: Path) -> Store:
+    from coach.domain.models import RetryVerdict, VerdictLine
+    from tests.helpers.history import retried_session
+
+    s = Store(tmp_path / "retries")
+    persist(s, session("20260314T093000000-plain", days=0))
+    persist(s, retried_session("20260315T093000000-two", days=1))
+    one = retried_session("20260316T093000000-one", days=2, round="phone")
+    one.answers[0].attempts[0].verdict = RetryVerdict(backend="offline", lines=[
+        VerdictLine(kind="hedging", status="resolved", says="Plain now.", evidence="I ran the load tests myself")])
+    persist(s, one)
+    return s
+
+
+async def test_a_session_with_retries_says_how_many_and_the_verdict_at_80_columns(tmp_path: Path) -> None:
+    screen = HistoryScreen(ctx_for(_retry_store(tmp_path)))
+    async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, screen)
+        table = screen.query_one(DataTable)
+        assert sum(screen.columns.values()) + 2 * len(screen.columns) + 2 <= 80
+        pointer = list(screen.columns).index("First pointer")
+        cells = [str(table.get_row_at(r)[pointer]) for r in range(3)]
+        assert cells[0] == "2 attempts, fixed hedging…"  # whole count and verdict; the pointer title is what gives
+        assert cells[1] == "2 attempts, 1 of 2 fixed…"
+        assert cells[2] == "Say what you did without…"  # no retries: the pointer as before
+        await pilot.press("slash", *"fixed hedging")
+        assert ids(screen) == ["20260316T093000000-one"]  # the retry words are searchable too
+
+
+async def test_retries_leave_the_wide_layout_alone(tmp_path: Path) -> None:
+    screen = HistoryScreen(ctx_for(_retry_store(tmp_path)))
+    async with ScreenApp(screen).run_test(size=(160, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        assert "Backend" in screen.columns
+        row = screen.query_one(DataTable).get_row_at(1)
+        assert row[5] == "2 attempts, 1 of 2 fixed · Say what you did without softening it"
+
+
+def test_snapshot_history_with_retries(snap_compare, tmp_path: Path) -> None:
+    app = ScreenApp(HistoryScreen(ctx_for(_retry_store(tmp_path))))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_until_listed)

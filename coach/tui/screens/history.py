@@ -156,6 +156,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         self.companies: dict[str, str] = {}
         self.columns: dict[str, int] = {}
         self._has_real = False
+        self._has_retries = False
 
     @property
     def store(self) -> Store:
@@ -186,7 +187,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
     def _lay_out(self, width: int) -> None:
         """Columns for ``width`` (`columns_for`); the rows already in are put back in them."""
-        columns = columns_for(width, real=self._has_real)
+        columns = columns_for(width, real=self._has_real, retries=self._has_retries)
         if columns == self.columns:
             return
         table = self.query_one(DataTable)
@@ -246,8 +247,11 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         """One more batch of (older) summaries: kept, filtered, shown if the table wants rows."""
         self.summaries.extend(batch)
         self._unreadable += sum(1 for s in batch if s.error)
-        if not self._has_real and any(s.kind == "real" for s in batch):
-            self._has_real = True  # the Round column needs room for "real phone"
+        real = not self._has_real and any(s.kind == "real" for s in batch)
+        retries = not self._has_retries and any(s.n_attempts > 1 and not s.error for s in batch)
+        if real or retries:
+            self._has_real |= real  # the Round column needs room for "real phone"
+            self._has_retries |= retries  # the pointer column, for "2 attempts, fixed no-result"
             self._lay_out(self.app.size.width)
         self.shown.extend(filter_summaries(batch, self.filters, self.companies))
         self._top_up()
