@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -31,6 +31,7 @@ from coach.services.provenance import OFFLINE_LABEL, made_by, who
 from coach.services.review import ReviewService, answer_notes
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.keybar import KeyBar
 from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for
 
@@ -97,7 +98,7 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
         with Vertical(id="picker-box"):
             yield Static("Re-run the debrief with:", classes="title")
             yield OptionList(*options, id="backends")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     @on(OptionList.OptionSelected, "#backends")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -133,7 +134,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
             with ContentSwitcher(initial="pointers", id="views"):
                 yield VerticalScroll(id="pointers")
                 yield VerticalScroll(id="notes")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
