@@ -451,3 +451,58 @@ async def test_retries_leave_the_wide_layout_alone(tmp_path: Path) -> None:
 def test_snapshot_history_with_retries(snap_compare, tmp_path: Path) -> None:
     app = ScreenApp(HistoryScreen(ctx_for(_retry_store(tmp_path))))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_until_listed)
+
+
+async def test_t_picks_a_pointer_of_the_session_and_tries_its_question_again(isolated_env: dict[str, Path]) -> None:
+    from coach.tui.screens.retry import RetryScreen
+    from coach.tui.screens.retry_from import PickRetry
+    from tests.helpers.tui import make_app, screen_text, settle
+
+    store = Store(isolated_env["data"])
+    persist(store, session("20260314T093000000-aaaa"))
+    app, clock = make_app("history")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await wait_loaded(pilot, history)
+        assert "t Retry" in screen_text(app)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, PickRetry)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Question 1 of 2 · Say what you did without softening it" in text
+        assert "Question 1 of 2 · Show your own part, not the team's" in text
+        await pilot.press("escape")  # nothing picked: nothing opened
+        await settle(pilot)
+        assert app.screen is history
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RetryScreen)
+        assert (app.screen.question_id, app.screen.pointer.kind, app.screen.number) == ("conflict", "ownership", 2)
+        for ch in "I":
+            clock.advance(0.5)
+            await pilot.press(ch)
+        await pilot.pause()
+        app.screen.keeper.save_now()  # the retry's own autosave; what History is then told about
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is history
+        row = history.query_one(DataTable).get_row_at(0)
+        assert "2 attempts" in str(row[list(history.columns).index("First pointer")])
+        assert len(store.load("20260314T093000000-aaaa").answers[0].attempts) == 1
+
+
+async def test_t_on_a_session_without_a_debrief_says_so(store: Store) -> None:
+    screen = HistoryScreen(ctx_for(store))
+    async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, screen)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=ids(screen).index("20260316T093000000-cccc"))  # in progress, no feedback
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HistoryScreen)
+        assert any("no debrief yet" in str(n.message) for n in pilot.app._notifications)
