@@ -182,12 +182,12 @@ def _answers_section(session: Session, feedback: Feedback | None) -> list[str]:
         if notes.get(answer.question_id):
             lines.append("")
         for attempt in answer.attempts:
-            lines += _attempt(attempt, _pointer_title(feedback, answer.question_id, attempt.pointer))
+            lines += _attempt(attempt, pointer_title(feedback, answer.question_id, attempt.pointer))
         lines += _example(answer)
     return lines
 
 
-def _pointer_title(feedback: Feedback | None, question_id: str, kind: str | None) -> str:
+def pointer_title(feedback: Feedback | None, question_id: str, kind: str | None) -> str:
     """The title the debrief gave the pointer a retry worked on; else the kind's own title; else the kind."""
     if kind is None:
         return ""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from coach.domain.kinds import KINDS
 from coach.domain.models import Answer, Feedback, Take
 from coach.domain.text import visible
+from coach.export import pointer_title
 from coach.tui.widgets.takes import verdict_provenance, verdict_text
 
 COMPARE_HINT = "a: compare with another take or an earlier session"
@@ -29,18 +29,6 @@ def take_label(answer: Answer, number: int) -> str:
     """"take 2 of 3" when the answer was retried; "" when it has one take."""
     count = len(answer.takes)
     return f"take {number} of {count}" if count > 1 else ""
-
-
-def pointer_title(feedback: Feedback | None, question_id: str, kind: str | None) -> str:
-    """The debrief's title for the pointer a retry worked on; else the kind's own title."""
-    if kind is None:
-        return ""
-    if feedback is not None:
-        for pointer in [*feedback.pointers, *(p for n in feedback.notes for p in n.pointers)]:
-            if pointer.kind == kind and pointer.question_id in (question_id, None):
-                return pointer.title
-    info = KINDS.get(kind)
-    return info.title if info else kind
 
 
 def verdict_block(answer: Answer, number: int, feedback: Feedback | None) -> Text:
