@@ -116,3 +116,16 @@ def test_retry_counts_rule_most_takes_at_one_question() -> None:
     s.answers[1].attempts.append(later)
     assert retry_counts(s) == (3, 2, "still filler")  # the newest verdict, whichever question it is on
     assert retry_counts(s.model_copy(update={"answers": []})) == (0, 0, None)
+
+
+def test_a_hostile_verdict_in_a_summary_reaches_the_row_made_visible(store: Store) -> None:
+    from coach.tui.screens.history_rows import columns_for, row_cells
+
+    path = persist(store, retried_session())
+    text = path.read_text().replace('latest_verdict = "1 of 2 fixed"', 'latest_verdict = "\\u001b[2J[b]x[/b]"')
+    path.write_text(text)
+    [row] = store.list_sessions()
+    assert row.latest_verdict == "\x1b[2J[b]x[/b]"
+    cells = row_cells(row, columns_for(200, retries=True))
+    assert all("\x1b" not in c for c in cells)
+    assert any(c.startswith("2 attempts, ␛[2J\\[b]x\\[/b]") for c in cells), cells
