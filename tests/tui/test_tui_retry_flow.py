@@ -107,3 +107,30 @@ def test_keeper_snapshots_and_counts_a_retry_being_typed(isolated_env) -> None:
     keeper.write(seq, snap)
     assert store.load(session.id).answers[0].attempts[0].text == "new words here"
     assert snapshot(session).answers[0].attempts[0] is not attempt
+
+
+async def test_outside_text_in_a_retry_is_drawn_as_it_reads() -> None:
+    from coach.domain.models import Answer, Feedback, Pointer
+
+    app, _ = make_app()
+    hostile = "We fixed it [@click=app.quit]quit[/] \x1b]52;c;aGk=\x07 somehow."
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        session = app.ctx.store.create("second", "general", answers=[
+            Answer(question_id="q1", question="What [b]happened[/b]?", type="behavioral", text=hostile,
+                   status="submitted")])
+        session.status = "complete"
+        session.feedback.append(Feedback(backend="offline", pointers=[Pointer(
+            kind="no-result", title="Say how it [i]ended[/i]", question_id="q1", tip="Add \x1b[2Jthe ending.")]))
+        app.ctx.store.save(session)
+        app.open_debrief(session.id)
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, RetryScreen)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "What [b]happened[/b]?" in shown and "Say how it [i]ended[/i]" in shown
+        assert "[@click=app.quit]quit[/]" in shown and "␛]52;c;aGk=␇" in shown and "␛[2J" in shown
+        assert "\x1b" not in shown

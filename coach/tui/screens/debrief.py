@@ -353,24 +353,16 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
     async def _open_retry(self, pointer: Pointer, question_id: str) -> None:
         """Hold the session for editing (as the interview does), then open the retry on a fresh copy."""
         from coach.store import LeaseHeld
-        from coach.tui.screens.retry import RetryScreen
+        from coach.tui.screens.retry import prepare_retry
 
-        store = self.ctx.store
         assert self.session is not None
-        sid = self.session.id
         try:
-            await asyncio.to_thread(store.lease, sid)
+            screen = await prepare_retry(self.ctx, self.session.id, question_id, pointer)
         except LeaseHeld as held:
             where = held.holder.describe() if held.holder else "another process"
             self.notify(note(f"This session is open in another terminal ({where}); close it there first."),
                         title="Cannot try again here", severity="warning", markup=False, timeout=10)
             return
-        try:
-            session = await asyncio.to_thread(store.load, sid)
-            screen = RetryScreen(self.ctx, session, question_id, pointer)
-        except BaseException:
-            store.release(sid)
-            raise
         self.app.push_screen(screen, self._after_retry)
 
     def _after_retry(self, session: Session | None) -> None:

@@ -16,6 +16,7 @@ session's lease; this screen lets it go when it closes.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,23 @@ def open_take(session: Session, question_id: str) -> tuple[int, Attempt | None]:
     if answer.attempts and answer.attempts[-1].status in ("pending", "draft"):
         return answer.attempts[-1].number, answer.attempts[-1]
     return len(answer.takes) + 1, None
+
+
+async def prepare_retry(ctx: AppContext, session_id: str, question_id: str, pointer: Pointer) -> RetryScreen:
+    """Hold the session for editing (as the interview does) and build the retry on a fresh copy.
+
+    Raises `coach.store.LeaseHeld` when another terminal has the session
+    open; the lease is let go again if the retry cannot be built. Any screen
+    (debrief, history, replay) opens a retry this way.
+    """
+    store = ctx.store
+    await asyncio.to_thread(store.lease, session_id)
+    try:
+        session = await asyncio.to_thread(store.load, session_id)
+        return RetryScreen(ctx, session, question_id, pointer)
+    except BaseException:
+        store.release(session_id)
+        raise
 
 
 class RetryScreen(Autosaving, WorkerErrorsToApp, Screen["Session | None"]):
