@@ -178,3 +178,23 @@ async def test_t_without_a_pointer_about_the_answer_says_so(store: Store) -> Non
         await pilot.press("t")
         await pilot.pause()
         assert any("No pointer about this answer" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_t_on_a_session_held_elsewhere_says_so_and_stays(isolated_env: dict[str, Path]) -> None:
+    from tests.helpers.tui import make_app, screen_text, settle
+
+    persist(Store(isolated_env["data"]), retried_session(SID))
+    other = Store(isolated_env["data"])
+    other.load(SID)
+    assert other.lease(SID) is not None
+    app, _ = make_app("replay", session_ref=SID)
+    try:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            replay = app.screen
+            await pilot.press("t")
+            await settle(pilot)
+            assert app.screen is replay
+            assert "open in another terminal" in screen_text(app)
+    finally:
+        other.release(SID)

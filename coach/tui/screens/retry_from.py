@@ -10,7 +10,6 @@ fresh, then the retry screen opens; it lets the lease go when it closes.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -105,29 +104,22 @@ class PickRetry(ModalScreen["tuple[str, Pointer] | None"]):
 
 async def open_retry(screen: Screen[Any], ctx: AppContext, session_id: str, question_id: str, pointer: Pointer,
                      done: Callable[[Session | None], None]) -> None:
-    """Hold the session, read it fresh and push the retry screen (``done`` hears its result); run in a worker."""
-    from coach.store import LeaseHeld, StoreError
-    from coach.tui.screens.retry import RetryScreen
+    """Hold the session and push the retry screen on a fresh copy (``done`` hears its result); run in a worker.
 
-    store = ctx.store
+    The holding and reading is the retry screen's own `prepare_retry`; here a
+    session open elsewhere, or one that cannot be read, is said in a notice.
+    """
+    from coach.store import LeaseHeld, StoreError
+    from coach.tui.screens.retry import prepare_retry
+
     try:
-        await asyncio.to_thread(store.lease, session_id)
+        retry = await prepare_retry(ctx, session_id, question_id, pointer)
     except LeaseHeld as held:
         where = held.holder.describe() if held.holder else "another process"
         screen.notify(note(f"This session is open in another terminal ({where}); close it there first."),
                       title="Cannot try again here", severity="warning", markup=False, timeout=10)
         return
-    except (StoreError, OSError) as exc:
-        screen.notify(note(str(exc)), title="Cannot try again", severity="error", markup=False)
-        return
-    try:
-        session = await asyncio.to_thread(store.load, session_id)
-        retry = RetryScreen(ctx, session, question_id, pointer)
     except (StoreError, OSError, KeyError) as exc:
-        store.release(session_id)
         screen.notify(note(f"Cannot try again: {exc}"), title="Try again", severity="error", markup=False)
         return
-    except BaseException:
-        store.release(session_id)
-        raise
     screen.app.push_screen(retry, done)
