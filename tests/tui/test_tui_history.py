@@ -506,3 +506,54 @@ async def test_t_on_a_session_without_a_debrief_says_so(store: Store) -> None:
         await pilot.pause()
         assert isinstance(pilot.app.screen, HistoryScreen)
         assert any("no debrief yet" in str(n.message) for n in pilot.app._notifications)
+
+
+async def test_a_retry_submitted_from_history_shows_its_verdict_in_the_row(isolated_env: dict[str, Path]) -> None:
+    """History → t → pick → retry typed and submitted → compared → back: the row says so."""
+    from coach.domain.models import Answer, Feedback, Pointer
+    from coach.services.review import ReviewService
+    from coach.store.codec import short_verdict
+    from coach.tui.screens.retry import RetryScreen
+    from tests.helpers.tui import make_app, settle, type_answer
+
+    if not hasattr(ReviewService, "retry_verdict"):
+        pytest.skip("the review service has no retry_verdict yet")
+    story = ("Last year our nightly build took 40 minutes and the team kept waiting on it. I profiled the"
+             " pipeline myself and split the integration tests into four groups on three more build agents.")
+    store = Store(isolated_env["data"])
+    s = session("20260314T093000000-aaaa")
+    s.answers = [Answer(question_id="build", question="Tell me about a time you improved a process.",
+                        type="behavioral", text=story, status="submitted", think_ms=3000, answer_ms=50000)]
+    s.feedback = [Feedback(backend="offline", pointers=[Pointer(
+        kind="no-result", title="Finish the story with how it ended", question_id="build",
+        tip="End with what changed.")])]
+    persist(store, s)
+    app, clock = make_app("history")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        history = app.screen
+        await wait_loaded(pilot, history)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RetryScreen)
+        editor = app.screen.query_one("#answer")
+        editor.load_text(story)  # keep the story (one edit), then type the ending key by key
+        editor.move_cursor(editor.document.end)
+        await pilot.pause()
+        await type_answer(pilot, clock, " After that the build took 12 minutes instead of 40, and we went from one release a week to two.", step_s=0.1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.verdict is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is history
+        [attempt] = store.load(s.id).answers[0].attempts
+        assert attempt.status == "submitted" and attempt.verdict is not None
+        cell = str(history.query_one(DataTable).get_row_at(0)[list(history.columns).index("First pointer")])
+        assert "no-result" in attempt.verdict.kinds("resolved")  # the ending was the pointer worked on
+        shown = f"2 attempts, {short_verdict(attempt.verdict)}"
+        assert cell == shown or (cell.endswith("…") and shown.startswith(cell[:-1]) and len(cell) > len("2 attempts, "))
+        [row] = store.list_sessions()
+        assert (row.n_attempts, row.latest_verdict) == (2, short_verdict(attempt.verdict))

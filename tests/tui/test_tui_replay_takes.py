@@ -198,3 +198,35 @@ async def test_t_on_a_session_held_elsewhere_says_so_and_stays(isolated_env: dic
             assert "open in another terminal" in screen_text(app)
     finally:
         other.release(SID)
+
+
+async def test_a_retry_submitted_from_replay_is_replayed_next(isolated_env: dict[str, Path]) -> None:
+    from coach.services.review import ReviewService
+    from coach.tui.screens.retry import RetryScreen
+    from tests.helpers.tui import make_app, settle, type_answer
+
+    if not hasattr(ReviewService, "retry_verdict"):
+        pytest.skip("the review service has no retry_verdict yet")
+    store = Store(isolated_env["data"])
+    persist(store, retried_session(SID))
+    app, clock = make_app("replay", session_ref=SID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        replay = app.screen
+        await pilot.press("n", "t")
+        await settle(pilot)
+        assert isinstance(app.screen, RetryScreen)
+        await type_answer(pilot, clock, "I chose to run the tests myself.", step_s=0.1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is replay
+        assert (replay.index, replay.take) == (0, 3)
+        assert "Question 1 of 2 · take 3 of 3" in str(replay.query_one("#replay-question").render())
+        assert "Compared with take 2:" in str(replay.query_one("#replay-feedback").render())
+        clock.advance(60)
+        await pilot.pause(0.1)
+        await pilot.press("end")
+        assert shown(replay) == "I chose to run the tests myself."
+        assert len(store.load(SID).answers[0].attempts) == 2
