@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from coach.domain.models import Answer
+from coach.domain.models import Take
 from coach.domain.text import visible
 from coach.store import PastAnswer
 from coach.tui.widgets.replay_takes import COMPARE_HINT
@@ -39,7 +39,7 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def attempt_text(attempt: PastAnswer, *, index: int, count: int, this: Answer | None) -> Text:
+def attempt_text(attempt: PastAnswer, *, index: int, count: int, this: Take | None) -> Text:
     out = Text()
     out.append(f"Earlier session {index + 1} of {count} · {attempt.created_at:%Y-%m-%d %H:%M}\n",
                style="bold")
@@ -66,7 +66,7 @@ class ReplayCompare(Static):
         self.update(text)
 
     def show_attempt(self, attempt: PastAnswer, *, index: int, count: int,
-                     this: Answer | None) -> None:
+                     this: Take | None) -> None:
         self.update(attempt_text(attempt, index=index, count=count, this=this))
 
     def show_message(self, message: str) -> None:
