@@ -1,13 +1,20 @@
 """`coach analyze`: JSON Lines in on stdin, JSON Lines out, one line per line.
 
 The batch contract (DESIGN.md): each input line is
-``{"id": any?, "question": str, "answer": str, "round": str?, "role": str?, "job": str?, "type": str?}``;
-each output line is ``{"id", "backend", "model", "pointers": [{kind, title, evidence, tip, source}], "strength"?, "notice"?}``
+``{"id": any?, "question": str, "answer": str, "round": str?, "role": str?, "job": str?, "type": str?,
+"previous": {"answer": str}?}``; each output line is
+``{"id", "backend", "model", "pointers": [{kind, title, evidence, tip, source}], "strength"?, "notice"?, "retry"?}``
 or, for a bad line, ``{"id", "line", "error"}``; an empty or whitespace-only line
 is a bad line too (``"error": "empty line"``), so output lines match input lines
 one to one (the newline that ends the last line is not a line). Lines are read and written one
 at a time and flushed, so memory stays flat and a pipe sees results as they come.
 Exit status: 0 all lines fine, 1 if any line failed, 2 for usage errors.
+
+A line with ``previous`` is a retry: ``answer`` is the new take and ``previous.answer``
+the one before it. Its output line adds ``"retry": {"resolved": [kinds], "remaining":
+[kinds], "new": [kinds]}``, the previous take's pointer kinds set against this one's
+(`ReviewService.retry_verdict`'s rules: offline, the rules compare the takes; another
+backend reviews both through the trust gate, and a fallback is the offline verdict).
 
 ``--jobs N`` (1 to MAX_JOBS, default 1) keeps up to N reviews in flight at once, for a
 server with parallel slots (llama.cpp's ``-np``). Output stays in input order: a
@@ -74,7 +81,21 @@ def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str
         fields[key] = value
     if fields["round"] is not None and fields["round"] not in ROUNDS:
         raise _with_id(ident, f"field 'round' must be one of {', '.join(ROUNDS)}, got {fields['round']!r}")
+    fields["previous"] = _previous(ident, obj.get("previous"))
     return ident, fields
+
+
+def _previous(ident: Any, value: Any) -> str | None:
+    """The previous take's text from ``"previous": {"answer": str}`` (null or absent: not a retry)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _with_id(ident, f"field 'previous' must be an object with a string 'answer', got {type(value).__name__}")
+    if "answer" not in value:
+        raise _with_id(ident, "field 'previous' is missing its 'answer'")
+    if not isinstance(value["answer"], str):
+        raise _with_id(ident, f"field 'previous.answer' must be a string, got {type(value['answer']).__name__}")
+    return value["answer"]
 
 
 def _depth_over(value: Any, limit: int) -> bool:
@@ -107,8 +128,8 @@ def make_request(ident: Any, fields: dict[str, Any]):
     return ReviewRequest(items=(item,), round=fields["round"], role=fields["role"], job=fields["job"])
 
 
-def result_line(ident: Any, feedback) -> dict[str, Any]:
-    """The output object for one answer's Feedback (contract keys only).
+def result_line(ident: Any, feedback, verdict=None) -> dict[str, Any]:
+    """The output object for one answer's Feedback (contract keys only), and its retry verdict if any.
 
     Each pointer says who made it (``source``: "offline rules", "openai · smollm2"),
     since a model's pointer may be completed by one of the offline rules'.
@@ -130,7 +151,34 @@ def result_line(ident: Any, feedback) -> dict[str, Any]:
         out["strength"] = {"title": s.title, "evidence": s.evidence, "source": s.source or made}
     if feedback.notice:
         out["notice"] = feedback.notice
+    if verdict is not None:
+        out["retry"] = {status: verdict.kinds(status) for status in ("resolved", "remaining", "new")}
     return out
+
+
+def previous_request(request, previous: str):
+    """The same one-answer request with the previous take as its answer."""
+    from dataclasses import replace
+
+    return replace(request, items=(replace(request.items[0], answer=previous),))
+
+
+def retry_verdict(request, previous: str, after, before=None):
+    """The verdict on a retry line: the offline rules' when ``after`` is theirs, else from both gated reviews."""
+    item = request.items[0]
+    context = {"type": item.type, "round": request.round, "role": request.role, "job": request.job}
+    from coach.services.retry import decide, offline_verdict
+
+    if before is None:
+        return offline_verdict(item.question, previous, item.answer, **context)
+    return decide(before, after, item.question, previous, item.answer, **context)
+
+
+def _needs_before(feedback) -> bool:
+    """A model's review of the new take is compared with its review of the previous one."""
+    from coach.services.provenance import is_offline
+
+    return not is_offline(feedback)
 
 
 def jobs_arg(text: str) -> int:
@@ -144,14 +192,14 @@ def jobs_arg(text: str) -> int:
     return value
 
 
-def _prepared(number: int, raw: str, defaults: dict[str, str | None]) -> tuple[Any, Any] | dict[str, Any]:
-    """(id, request) for a good line, or the error record for a bad one."""
+def _prepared(number: int, raw: str, defaults: dict[str, str | None]) -> tuple[Any, Any, str | None] | dict[str, Any]:
+    """(id, request, previous take or None) for a good line, or the error record for a bad one."""
     try:
         if not raw.strip():
             # Reported, not skipped: output lines match input lines one to one.
             raise LineError("empty line")
         ident, fields = parse_line(raw, defaults)
-        return ident, make_request(ident, fields)
+        return ident, make_request(ident, fields), fields["previous"]
     except LineError as exc:
         return {"id": getattr(exc, "ident", None), "line": number, "error": str(exc)}
 
@@ -171,8 +219,13 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
             failed = True
             record = prepared
         else:
-            ident, request = prepared
-            record = result_line(ident, review(request))
+            ident, request, previous = prepared
+            feedback = review(request)
+            verdict = None
+            if previous is not None:
+                before = review(previous_request(request, previous)) if _needs_before(feedback) else None
+                verdict = retry_verdict(request, previous, feedback, before)
+            record = result_line(ident, feedback, verdict)
         _write(out, record)
     return EXIT_FAIL if failed else EXIT_OK
 
@@ -193,8 +246,13 @@ async def process_concurrently(
     window: deque[asyncio.Future[dict[str, Any]]] = deque()
     source = iter(lines)
 
-    async def reviewed(ident: Any, request: Any) -> dict[str, Any]:
-        return result_line(ident, await review(request))
+    async def reviewed(ident: Any, request: Any, previous: str | None) -> dict[str, Any]:
+        feedback = await review(request)
+        verdict = None
+        if previous is not None:
+            before = await review(previous_request(request, previous)) if _needs_before(feedback) else None
+            verdict = await asyncio.to_thread(retry_verdict, request, previous, feedback, before)
+        return result_line(ident, feedback, verdict)
 
     async def flush(until: int) -> None:
         while window and (len(window) > until or window[0].done()):

@@ -33,7 +33,7 @@ from coach.services.provenance import OFFLINE, OFFLINE_LABEL, backend_label, is_
 from coach.services.real import debrief_real
 
 if TYPE_CHECKING:
-    from coach.domain.models import AnswerNote, Feedback, Session
+    from coach.domain.models import AnswerNote, Feedback, RetryVerdict, Session
     from coach.outreach import OutreachDraft, Personalised
 
 BackendFactory = Callable[[str, Any], Backend]
@@ -245,6 +245,38 @@ class ReviewService:
         """Pointers for one answer (practice mode, `coach analyze`)."""
         request = ReviewRequest(items=(item,), round=round, role=role, job=job)
         return await self.review_round(request, progress)
+
+    async def retry_verdict(
+        self,
+        question: str,
+        previous: str,
+        answer: str,
+        *,
+        type: str | None = None,
+        round: str | None = None,
+        role: str | None = None,
+        job: str | None = None,
+    ) -> RetryVerdict:
+        """Whether a retry fixed the previous take's pointers, pointer by pointer (`coach.services.retry`).
+
+        Offline: the rules compare the takes. Any other backend reviews both
+        takes through the trust gate and the kinds are compared; a fallback or
+        a fix coach cannot quote gives the offline verdict with a notice.
+        Never raises for backend trouble.
+        """
+        from coach.engine.offline.retry import compare
+        from coach.services.retry import decide
+
+        context = {"type": type, "round": round, "role": role, "job": job}
+        if self.is_offline:
+            return await asyncio.to_thread(compare, question, previous, answer, **context)
+        before, after = await asyncio.gather(*(
+            self.review_answer(AnswerItem(question_id="answer", question=question, answer=text, type=type),
+                               round=round, role=role, job=job)
+            for text in (previous, answer)
+        ))
+        verdict = await asyncio.to_thread(decide, before, after, question, previous, answer, **context)
+        return verdict.model_copy(update={"notice": self._redact(verdict.notice)}) if verdict.notice else verdict
 
     async def rerun(
         self, session: Session, backend_name: str, progress: ProgressFn | None = None
