@@ -4,7 +4,9 @@ Pure functions of a `Session` (no I/O, no Textual), shared by `coach export`
 and the app's export action. The Markdown is a debrief a mentor can read
 without knowing coach: the round, the one or two pointers with the candidate's
 own words and a tip, then every question and answer, then where the feedback
-came from. The JSON is the session model itself, so it loads back with
+came from. Under each answer come its retries (each take's text, timing and
+what the comparison said, with the words it quoted) and the newest example
+rewrite, labelled as one built from the candidate's answer. The JSON is the session model itself, so it loads back with
 `Session.model_validate_json`.
 
 Sessions never hold an API key, but a backend's notice could quote an error
@@ -25,7 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from coach.domain.models import ROUND_TITLES, Answer, Feedback, Pointer, Session
+from coach.domain.kinds import KINDS
+from coach.domain.models import ROUND_TITLES, Answer, Attempt, Feedback, Pointer, Session, Take
 from coach.domain.text import json_safe, visible
 from coach.services.provenance import made_by, who
 
@@ -178,10 +181,73 @@ def _answers_section(session: Session, feedback: Feedback | None) -> list[str]:
             ]
         if notes.get(answer.question_id):
             lines.append("")
+        for attempt in answer.attempts:
+            lines += _attempt(attempt, pointer_title(feedback, answer.question_id, attempt.pointer))
+        lines += _example(answer)
     return lines
 
 
-def _answer_body(answer: Answer) -> list[str]:
+def pointer_title(feedback: Feedback | None, question_id: str, kind: str | None) -> str:
+    """The title the debrief gave the pointer a retry worked on; else the kind's own title; else the kind."""
+    if kind is None:
+        return ""
+    if feedback is not None:
+        pointers = [*feedback.pointers, *(p for n in feedback.notes for p in n.pointers)]
+        for pointer in pointers:
+            if pointer.kind == kind and pointer.question_id in (question_id, None):
+                return pointer.title
+    info = KINDS.get(kind)
+    return info.title if info else kind
+
+
+_VERDICT_WORDS = {"resolved": "Resolved", "remaining": "Still there", "new": "New"}
+
+
+def _attempt(attempt: Attempt, working_on: str) -> list[str]:
+    """One retry: its text and timing, then the comparison with the take before it."""
+    head = f"#### Attempt {attempt.number}"
+    if working_on:
+        head += f" (working on: {_inline(working_on)})"
+    lines = [head, "", *_answer_body(attempt)]
+    verdict = attempt.verdict
+    if verdict is None:
+        if attempt.answered:
+            lines += ["_Not compared with the take before it._", ""]
+        return lines
+    lines += [f"Compared with attempt {attempt.number - 1} by {_inline(who(verdict.backend, verdict.model))}:", ""]
+    order = {"resolved": 0, "remaining": 1, "new": 2}
+    for line in sorted(verdict.lines, key=lambda v: order.get(v.status, 3)):
+        quote = f" \u201c{_inline(line.evidence)}\u201d" if line.evidence.strip() else ""
+        lines.append(f"- {_VERDICT_WORDS.get(line.status, line.status)} ({line.kind}): {_inline(line.says)}{quote}")
+    if not verdict.lines:
+        lines.append("- No pointer to compare: neither take had one.")
+    if verdict.notice:
+        lines.append(f"- Notice: {_inline(verdict.notice)}")
+    return [*lines, ""]
+
+
+def _example(answer: Answer) -> list[str]:
+    """The newest example rewrite of this answer, labelled as built from the candidate's own words."""
+    if not answer.stronger:
+        return []
+    example = answer.stronger[-1]
+    lines = [
+        "#### What it could sound like \u2014 an example built from your answer"
+        f" ({_inline(who(example.backend, example.model))})",
+        "",
+        f"_Your sentences from attempt {example.attempt}, put in order; [brackets] mark what to add._",
+        "",
+        *_quote(example.text),
+        "",
+    ]
+    if example.placeholders:
+        lines += ["To add: " + "; ".join(f"\\[{_inline(p.strip('[] '))}\\]" for p in example.placeholders), ""]
+    if example.notice:
+        lines += [f"- Notice: {_inline(example.notice)}", ""]
+    return lines
+
+
+def _answer_body(answer: Take) -> list[str]:
     if answer.status == "skipped":
         body = ["_Skipped._"]
     elif not answer.text.strip():
@@ -194,7 +260,7 @@ def _answer_body(answer: Answer) -> list[str]:
     return [*body, "", *([timing, ""] if timing else [])]
 
 
-def _timing(answer: Answer) -> str:
+def _timing(answer: Take) -> str:
     """Thinking and answering time; a skipped question was not answered, so it has no answer time."""
     bits = []
     if answer.think_ms is not None:
@@ -269,12 +335,13 @@ def _quote(text: str) -> list[str]:
     """A block quote of the candidate's words, kept verbatim but inert.
 
     Characters that would start Markdown structure at the beginning of a line
-    (a heading, a list, a fence) are escaped so an answer reads as written.
+    (a heading, a list, a fence) are escaped so an answer reads as written,
+    and ``](`` is broken so quoted text (an LLM's rewrite too) never becomes a link.
     """
     out = []
     for line in text.strip("\n").splitlines():
         line = line.rstrip()
         line = _LINE_START.sub(_escape_start, line)
-        line = line.replace("<", "&lt;")
+        line = line.replace("<", "&lt;").replace("](", "]\\(")  # no links from quoted words
         out.append(f"> {line}" if line else ">")
     return out or [">"]

@@ -11,6 +11,14 @@ A session counts once per kind. Its latest feedback is read: the headline
 pointers and the per-answer notes, because the headline is capped at two and
 a habit can hide behind a louder pointer.
 
+A retry that resolves a pointer is progress, and is counted as such: a kind
+is "fixed in a retry" in a session when a retry verdict there says
+``resolved`` for it (any question, any take), counted once per session and
+only in sessions where the kind counts. It stays counted as having appeared
+(the first answer still had it, so the habit is still there), but it is told
+("no-result in 3 of your last 6 sessions, fixed in a retry twice") and, of two
+kinds seen equally often, the one fixed less often is suggested first.
+
 No Textual here: the home and history screens call these functions.
 """
 
@@ -69,6 +77,8 @@ class KindCount:
     session_ids: tuple[str, ...]
     real_sessions: int = 0
     headline_sessions: int = 0
+    #: Of those sessions, in how many a retry resolved it (progress; see the module docstring).
+    fixed_in_retry: int = 0
 
     @property
     def title(self) -> str:
@@ -77,9 +87,21 @@ class KindCount:
 
     @property
     def summary(self) -> str:
-        """"no-result in 4 of your last 6 sessions"."""
+        """"no-result in 4 of your last 6 sessions", with ", fixed in a retry twice" when it was."""
         noun = "session" if self.window == 1 else "sessions"
-        return f"{self.kind} in {self.count} of your last {self.window} {noun}"
+        text = f"{self.kind} in {self.count} of your last {self.window} {noun}"
+        return text + (f", {self.progress}" if self.progress else "")
+
+    @property
+    def progress(self) -> str:
+        """"fixed in a retry twice" (once, twice, 3 times), or "" when no retry fixed it."""
+        if not self.fixed_in_retry:
+            return ""
+        return f"fixed in a retry {_times(self.fixed_in_retry)}"
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 @dataclass(frozen=True)
@@ -123,11 +145,24 @@ def _kinds_in(feedback: Feedback) -> tuple[set[str], set[str]]:
     return headline, everything
 
 
+def _fixed_in_retries(session: Session) -> set[str]:
+    """Kinds a retry verdict in ``session`` says were resolved."""
+    return {
+        line.kind
+        for answer in session.answers
+        for attempt in answer.attempts
+        if attempt.verdict is not None
+        for line in attempt.verdict.lines
+        if line.status == "resolved"
+    }
+
+
 def patterns_from_sessions(sessions: Sequence[Session], window: int = DEFAULT_WINDOW) -> Patterns:
     """Count kinds over the newest ``window`` sessions that have feedback.
 
     ``sessions`` may come in any order; they are sorted newest first here.
-    Ties in count go to the kind seen most recently, then taxonomy order.
+    Ties in count go to the kind fixed in a retry less often, then the one
+    in more headlines, then the one seen most recently, then taxonomy order.
     """
     with_feedback = [s for s in sessions if s.latest_feedback is not None]
     with_feedback.sort(key=lambda s: (s.created_at, s.id), reverse=True)
@@ -136,11 +171,15 @@ def patterns_from_sessions(sessions: Sequence[Session], window: int = DEFAULT_WI
     real: dict[str, int] = {}
     headline_n: dict[str, int] = {}
     last_seen: dict[str, int] = {}
+    fixed_n: dict[str, int] = {}
     for index, session in enumerate(recent):
         feedback = session.latest_feedback
         assert feedback is not None  # filtered above
         headline, kinds = _kinds_in(feedback)
+        fixed = _fixed_in_retries(session)
         for kind in kinds:
+            if kind in fixed:
+                fixed_n[kind] = fixed_n.get(kind, 0) + 1
             seen.setdefault(kind, []).append(session.id)
             last_seen.setdefault(kind, index)
             if session.kind == "real":
@@ -150,7 +189,7 @@ def patterns_from_sessions(sessions: Sequence[Session], window: int = DEFAULT_WI
     order = {k: i for i, k in enumerate(KIND_IDS)}
     ranked = sorted(
         seen,
-        key=lambda k: (-len(seen[k]), -headline_n.get(k, 0), last_seen[k], order.get(k, 99)),
+        key=lambda k: (-len(seen[k]), fixed_n.get(k, 0), -headline_n.get(k, 0), last_seen[k], order.get(k, 99)),
     )
     counts = tuple(
         KindCount(
@@ -160,6 +199,7 @@ def patterns_from_sessions(sessions: Sequence[Session], window: int = DEFAULT_WI
             session_ids=tuple(seen[k]),
             real_sessions=real.get(k, 0),
             headline_sessions=headline_n.get(k, 0),
+            fixed_in_retry=fixed_n.get(k, 0),
         )
         for k in ranked
     )
@@ -221,8 +261,9 @@ def suggest_practice(
     practise = _PRACTISE.get(top.kind, "practise that")
     from coach.domain.models import ROUND_TITLES
 
+    progress = f", and a retry fixed it {_times(top.fixed_in_retry)}" if top.fixed_in_retry else ""
     reason = (
-        f"“{top.title}” came up in {top.count} of your last {top.window} sessions. "
+        f"“{top.title}” came up in {top.count} of your last {top.window} sessions{progress}. "
         f"This {ROUND_TITLES.get(round_, round_).lower()}'s questions are chosen so you can "
         f"{practise}."
     )

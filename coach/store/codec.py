@@ -17,6 +17,9 @@
     n_answers = 5
     first_pointer = "Say how it ended"    # title of the latest feedback's first pointer, if any
     backend = "offline"                   # backend of the latest feedback, if any
+    n_attempts = 2                        # most takes at one question (1: nothing retried)
+    n_retried = 1                         # questions with at least one retry
+    latest_verdict = "fixed no-result"    # the newest retry verdict in short, if any
     body_bytes = 95123                    # size in bytes of everything after this table
 
     [[answers]]                           # body: one table per answer, in order
@@ -74,7 +77,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coach.domain.models import SCHEMA_VERSION, Edit, Session
+from coach.domain.models import SCHEMA_VERSION, Edit, RetryVerdict, Session
 from coach.fsutil import FileTooLargeError, NotRegularFileError, loads_toml, read_regular_file
 from coach.store.errors import StoreError
 
@@ -100,7 +103,12 @@ HEADER_KEYS: tuple[str, ...] = (
     "schema_version", "id", "kind", "created_at", "updated_at", "round", "role", "status", "timed", "job",
 )
 SUMMARY_KEY = "summary"
-SUMMARY_FIELDS = frozenset({"n_answers", "first_pointer", "backend", "body_bytes"})
+SUMMARY_FIELDS = frozenset(
+    {"n_answers", "first_pointer", "backend", "n_attempts", "n_retried", "latest_verdict", "body_bytes"}
+)
+#: Summary fields a header must have to be believed: one written before retries
+#: existed lacks ``n_attempts``, and only a full parse can say whether it has any.
+REQUIRED_SUMMARY = frozenset({"n_answers", "n_attempts", "body_bytes"})
 EDIT_LOG_KEY = "edit_log"
 # An answer's own fields in the order they are written: what was asked, then
 # the take; retries and example rewrites (sub-tables) follow.
@@ -174,15 +182,53 @@ def session_to_toml(session: Session, edit_logs: EditLogCache | None = None) -> 
     body_text = body_text + "\n" if body_text else ""
 
     latest = session.latest_feedback
+    attempts, retried, verdict = retry_counts(session)
     summary = {
         "n_answers": len(session.answers),
         "first_pointer": latest.pointers[0].title if latest else None,
         "backend": latest.backend if latest else None,
+        "n_attempts": attempts,
+        "n_retried": retried,
+        "latest_verdict": verdict,
         # what save() will write: a lone surrogate becomes one "?" byte
         "body_bytes": len(body_text.encode("utf-8", errors="replace")),
     }
     header = tomli_w.dumps(root) + "\n" + tomli_w.dumps({SUMMARY_KEY: _drop_none(summary)})
     return header + ("\n" + body_text if body_text else "")
+
+
+def retry_counts(session: Session) -> tuple[int, int, str | None]:
+    """(most takes at one question, questions retried, the latest verdict in short) for listings.
+
+    The rule a listing reads as "2 attempts": the largest number of takes any
+    one question has (the answer counts as the first), so one question tried
+    twice is "2 attempts" whatever the other questions did. ``n_retried`` says
+    how many questions have a retry at all. The latest verdict is the newest
+    one made (by its time) on any retry, in :func:`short_verdict`'s words.
+    """
+    most = max((len(a.takes) for a in session.answers), default=0)
+    retried = sum(1 for a in session.answers if a.attempts)
+    verdicts = [t.verdict for a in session.answers for t in a.attempts if t.verdict is not None]
+    newest = max(verdicts, key=lambda v: v.created_at, default=None)
+    return most, retried, short_verdict(newest) if newest is not None else None
+
+
+def short_verdict(verdict: RetryVerdict) -> str:
+    """A verdict in a few words: "fixed no-result", "still no-result", "1 of 2 fixed", "+1 new".
+
+    One pointer compared: its kind with "fixed" or "still"; several: how many
+    of them were fixed. New pointers are counted after. No lines: "compared".
+    """
+    fixed, still, new = (verdict.kinds(status) for status in ("resolved", "remaining", "new"))
+    compared = len(fixed) + len(still)
+    if compared == 1:
+        head = f"fixed {fixed[0]}" if fixed else f"still {still[0]}"
+    elif compared:
+        head = f"{len(fixed)} of {compared} fixed"
+    else:
+        head = ""
+    tail = f"+{len(new)} new" if new else ""
+    return ", ".join(bit for bit in (head, tail) if bit) or "compared"
 
 
 def _nested_tables(nested: dict[str, Any]) -> str:

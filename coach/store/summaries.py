@@ -5,9 +5,9 @@ table, so a listing reads the first 4 KB (more only if ``job`` is long), cuts at
 the first table line after ``[summary]`` and parses just that. The header's
 scalars are validated exactly as a full load would, and the file size must equal
 header + ``body_bytes`` (a truncated or hand-edited body fails that check).
-Anything doubtful (no summary, another schema_version, a size mismatch, a bad
-value) falls back to a full parse, which is authoritative and reports errors.
-So a listing can show as readable a file whose *body* was damaged in place at
+Anything doubtful (no summary, a summary written before retries were counted,
+another schema_version, a size mismatch, a bad value) falls back to a full
+parse, which is authoritative and reports errors. So a listing can show as readable a file whose *body* was damaged in place at
 the same size; loading it then reports the damage. That is the price of not
 parsing 10,000 files in full, and the index hides it the same way.
 """
@@ -29,7 +29,14 @@ from pydantic import ValidationError
 from coach.domain.models import SCHEMA_VERSION, Answer, Session
 from coach.fsutil import loads_toml, open_regular_file
 from coach.store.claims import time_from_id
-from coach.store.codec import HEADER_KEYS, MAX_SESSION_BYTES, SUMMARY_FIELDS, SUMMARY_KEY
+from coach.store.codec import (
+    HEADER_KEYS,
+    MAX_SESSION_BYTES,
+    REQUIRED_SUMMARY,
+    SUMMARY_FIELDS,
+    SUMMARY_KEY,
+    retry_counts,
+)
 
 _SUMMARY_LINE = b"\n[summary]\n"
 _HEAD_BYTES = 4096
@@ -56,6 +63,12 @@ class SessionSummary:
     first_pointer: str | None
     backend: str | None
     error: str | None = None
+    #: Most takes at any one question (1: nothing retried; see `coach.store.codec.retry_counts`).
+    n_attempts: int = 1
+    #: Questions with at least one retry.
+    n_retried: int = 0
+    #: The newest retry verdict in short ("fixed no-result", "1 of 2 fixed"), if any.
+    latest_verdict: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (times as ISO 8601, path as a string)."""
@@ -92,6 +105,7 @@ def aware(moment: datetime) -> datetime:
 def summarize(session: Session, path: Path) -> SessionSummary:
     """The listing row for a readable session."""
     latest = session.latest_feedback
+    attempts, retried, verdict = retry_counts(session)
     return SessionSummary(
         id=session.id,
         path=path,
@@ -104,6 +118,9 @@ def summarize(session: Session, path: Path) -> SessionSummary:
         n_answers=len(session.answers),
         first_pointer=latest.pointers[0].title if latest else None,
         backend=latest.backend if latest else None,
+        n_attempts=attempts,
+        n_retried=retried,
+        latest_verdict=verdict,
     )
 
 
@@ -167,6 +184,7 @@ def summary_from_header(header: bytes, body_bytes: int, path: Path) -> SessionSu
     if (
         not isinstance(summary, dict)
         or not SUMMARY_FIELDS.issuperset(summary)
+        or not REQUIRED_SUMMARY.issubset(summary)
         or not set(data).issubset(HEADER_KEYS)
         or type(version) is not int
         or version != SCHEMA_VERSION
@@ -177,11 +195,20 @@ def summary_from_header(header: bytes, body_bytes: int, path: Path) -> SessionSu
     n_answers = summary.get("n_answers")
     first_pointer = summary.get("first_pointer")
     backend = summary.get("backend")
+    n_attempts, n_retried = summary.get("n_attempts"), summary.get("n_retried", 0)
+    latest_verdict = summary.get("latest_verdict")
     if (
         type(n_answers) is not int
         or n_answers < 0
         or not isinstance(first_pointer, (str, type(None)))
         or not isinstance(backend, (str, type(None)))
+        or type(n_attempts) is not int
+        or type(n_retried) is not int
+        or not 0 <= n_retried <= n_answers
+        or n_attempts < (1 if n_answers else 0)
+        or (n_answers == 0 and n_attempts != 0)
+        or (n_attempts > 1) != (n_retried > 0)
+        or not isinstance(latest_verdict, (str, type(None)))
     ):
         return None
     try:
@@ -200,6 +227,9 @@ def summary_from_header(header: bytes, body_bytes: int, path: Path) -> SessionSu
         n_answers=n_answers,
         first_pointer=first_pointer,
         backend=backend,
+        n_attempts=n_attempts,
+        n_retried=n_retried,
+        latest_verdict=latest_verdict,
     )
 
 
@@ -222,6 +252,7 @@ def error_summary(path: Path, reason: str, mtime: float | None = None) -> Sessio
         first_pointer=None,
         backend=None,
         error=reason,
+        n_attempts=0,
     )
 
 

@@ -30,9 +30,26 @@ _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def snapshot(session: Session) -> Session:
-    """A copy of ``session`` that later edits to the live one cannot touch."""
-    answers = [a.model_copy(update={"edits": list(a.edits)}) for a in session.answers]
+    """A copy of ``session`` that later edits to the live one cannot touch.
+
+    Retries are takes typed live too, so each attempt (and its edit log) is
+    copied like an answer; verdicts and example rewrites are replaced whole,
+    never mutated, so copying their lists is enough.
+    """
+    answers = [
+        a.model_copy(update={
+            "edits": list(a.edits),
+            "attempts": [t.model_copy(update={"edits": list(t.edits)}) for t in a.attempts],
+            "stronger": list(a.stronger),
+        })
+        for a in session.answers
+    ]
     return session.model_copy(update={"answers": answers, "feedback": list(session.feedback)})
+
+
+def _texts(session: Session) -> dict[tuple[str, int], str]:
+    """Every take's text by (question id, take number): what `unsaved_words` compares."""
+    return {(a.question_id, n): t.text for a in session.answers for n, t in enumerate(a.takes, 1)}
 
 
 def why_not_saved(exc: BaseException) -> str:
@@ -93,7 +110,7 @@ class DraftKeeper:
         self._written = 0
         #: Why the last write failed, in a few words (None: the last write worked, or none failed).
         self.failure: str | None = None
-        self._saved_texts = {a.question_id: a.text for a in session.answers}
+        self._saved_texts = _texts(session)
 
     @property
     def dirty(self) -> bool:
@@ -126,7 +143,7 @@ class DraftKeeper:
                 raise
             self._written = seq
             self.failure = None
-            self._saved_texts = {a.question_id: a.text for a in snap.answers}
+            self._saved_texts = _texts(snap)
             return path
 
     def save_now(self) -> Path | None:
@@ -139,4 +156,4 @@ class DraftKeeper:
         if not self.dirty:
             return 0
         saved = self._saved_texts
-        return sum(_unsaved_in(a.text, saved.get(a.question_id, "")) for a in self.session.answers)
+        return sum(_unsaved_in(text, saved.get(key, "")) for key, text in _texts(self.session).items())

@@ -122,3 +122,42 @@ def ctx_for(store):
     from coach.tui.context import AppContext
 
     return AppContext(Settings(data_dir=store.root), store, LoadedBanks())
+
+
+RETRY_A = (
+    "We disagreed about the release date. I ran the load tests myself and moved the date by a week,"
+    " and the team agreed."
+)
+
+
+def retried_session(sid: str = "20260314T093000000-abc1", *, days: int = 0, **extra) -> Session:
+    """`session` whose first answer was tried again (take 2, on the hedging pointer), with a verdict and an example."""
+    from coach.domain.models import Attempt, RetryVerdict, Stronger, VerdictLine
+
+    s = session(sid, days=days, **extra)
+    first = s.answers[0]
+    edits = typed_edits(RETRY_A, start_ms=900, step_ms=60, pause_after=-1)
+    verdict = RetryVerdict(
+        lines=[
+            VerdictLine(kind="hedging", status="resolved", says="Now it says what you did plainly.",
+                        evidence="I ran the load tests myself"),
+            VerdictLine(kind="ownership", status="remaining", says="The end still credits the team.",
+                        evidence="the team agreed"),
+        ],
+        backend="offline",
+        created_at=s.created_at + timedelta(minutes=30),
+    )
+    first.attempts.append(Attempt(
+        number=2, pointer="hedging", text=RETRY_A, status="submitted",
+        shown_at=s.created_at + timedelta(minutes=25), think_ms=edits[0].t_ms,
+        answer_ms=edits[-1].t_ms + 500, edits=edits, verdict=verdict,
+    ))
+    first.stronger.append(Stronger(
+        attempt=2,
+        text="We disagreed about the release date. I ran the load tests myself and moved the date by a week."
+             " [how it ended: a number or what changed]",
+        placeholders=["how it ended: a number or what changed"],
+        backend="offline",
+        created_at=s.created_at + timedelta(minutes=31),
+    ))
+    return s

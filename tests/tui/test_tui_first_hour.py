@@ -113,15 +113,15 @@ async def test_compare_key_is_explained_and_says_when_there_is_none(tmp_path: Pa
     screen = ReplayScreen(ctx_for(store), "20260314T093000000-aaaa", clock=lambda: 0.0, autoplay=False)
     async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "a Other attempt" in screen_text(pilot.app)
+        assert "a Other" in screen_text(pilot.app)
         await pilot.press("a")  # opens the comparison
         for _ in range(50):
-            if screen.attempts:
+            if screen.earlier:
                 break
             await pilot.pause(0.02)
         await pilot.pause()
         text = str(screen.query_one("#replay-compare").render())
-        assert "a: compare with another attempt" in text and "there is none" in text
+        assert "a: compare with another take or an earlier session" in text and "one take and is in no earlier session" in text
         assert screen.check_action("next_attempt", ()) is None  # dimmed: nothing to switch to
 
 
@@ -133,12 +133,12 @@ async def test_compare_pane_explains_the_key_beside_an_attempt(tmp_path: Path) -
     async with ScreenApp(screen).run_test(size=(120, 40)) as pilot:
         await pilot.press("c")
         for _ in range(50):
-            if screen.attempts:
+            if screen.earlier:
                 break
             await pilot.pause(0.02)
         await pilot.pause()
         text = str(screen.query_one("#replay-compare").render())
-        assert "Attempt 1 of 1" in text and "a: compare with another attempt — this is the only one" in text
+        assert "Earlier session 1 of 1" in text and "a: compare with another take or an earlier session — this is the only earlier one" in text
 
 
 # ------------------------------------------------------- 6. back to the shell

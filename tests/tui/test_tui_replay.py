@@ -152,7 +152,7 @@ async def test_feedback_is_shown_with_evidence_and_provenance(store: Store) -> N
         assert not screen.query_one("#replay-feedback-pane").display
 
 
-async def test_compare_with_another_attempt(store: Store) -> None:
+async def test_compare_with_an_earlier_session(store: Store) -> None:
     older = session("20260301T093000000-old1", days=-13)
     older.answers[0] = answer("conflict", CONFLICT_Q, CONFLICT_B,
                               shown_at=older.created_at)
@@ -168,14 +168,14 @@ async def test_compare_with_another_attempt(store: Store) -> None:
         pane = screen.query_one("#replay-compare-pane")
         assert pane.display
         text = str(screen.query_one("#replay-compare").content)
-        assert "Attempt 1 of 1 · 2026-03-01 09:30" in text
+        assert "Earlier session 1 of 1 · 2026-03-01 09:30" in text
         assert CONFLICT_B in text
         assert f"{len(CONFLICT_B.split())} words (this one: {len(CONFLICT_A.split())})" in text
         await pilot.press("n")  # the motivation answer, which both other sessions have
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         text = str(screen.query_one("#replay-compare").content)
-        assert "Attempt 1 of 2" in text  # both other sessions answered it
+        assert "Earlier session 1 of 2" in text  # both other sessions answered it
         await pilot.press("c")
         assert not pane.display
 
@@ -336,12 +336,12 @@ async def test_a_failing_attempts_worker_is_reported_by_the_app(
             raise StoreError(store.sessions_dir, "permission denied")
 
         monkeypatch.setattr("coach.tui.screens.replay.find_attempts", denied)
-        app.screen.attempts.clear()
+        app.screen.earlier.clear()
         await pilot.press("c", "c")  # closed and opened again: searched again
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = str(app.screen.query_one("#replay-compare").content)
-        assert "Cannot look for other attempts:" in text and "permission denied" in text
+        assert "Cannot look in earlier sessions:" in text and "permission denied" in text
 
 
 def test_replay_numbers_a_follow_up_as_part_of_its_question(store: Store) -> None:

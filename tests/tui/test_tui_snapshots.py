@@ -1,4 +1,4 @@
-"""Snapshots of home, interview and debrief at 80×24 and 120×40.
+"""Snapshots of home, interview and debrief at 80×24 and 120×40, and a retry and an example at 80×24.
 
 Everything that could differ between runs is pinned: a fixture bank (so edits
 to the shipped banks do not move these pictures), a fixed planning seed, a
@@ -18,6 +18,7 @@ import pytest
 from coach.banks import LoadedBanks, read_bank_file
 from coach.config import load_settings
 from coach.domain.models import Answer, Session
+from coach.services.review import ReviewService
 from coach.store import Store
 from coach.tui.app import CoachApp, LaunchOptions
 from coach.tui.context import AppContext
@@ -158,6 +159,38 @@ def test_debrief_notes(snap_compare, tmp_path: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), press=["n"], run_before=run_before)
+
+
+def test_retry(snap_compare, tmp_path: Path) -> None:
+    """The retry of the first pointer's question: pointer and tip above the editor, previous take hidden."""
+    app, clock = make_snap_app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_debrief(finished_session(pilot.app).id)
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await type_answer(pilot, clock, "Last spring I paired with a new hire for a week.")
+        await pilot.pause(0.8)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.skipif(not hasattr(ReviewService, "stronger"), reason="the review service has no stronger yet")
+def test_stronger(snap_compare, tmp_path: Path) -> None:
+    """The example for the first pointer's answer: label, provenance, [placeholders] styled."""
+    app, _ = make_snap_app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_debrief(finished_session(pilot.app).id)
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_too_small(snap_compare, tmp_path: Path) -> None:

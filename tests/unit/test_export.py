@@ -215,3 +215,63 @@ def test_a_skipped_question_says_skipped_without_an_answer_time() -> None:
     assert "_Thought for 2 s._" in skipped
     answered = md.split(f"{s.answers[0].question}")[1].split("###")[0]
     assert "answered in" in answered.lower()
+
+
+# ---------------------------------------------------------- retries and examples
+
+
+def test_markdown_lists_each_attempt_with_timing_verdict_quotes_and_the_example() -> None:
+    from tests.helpers.history import RETRY_A, retried_session
+
+    md = to_markdown(retried_session())
+    body = md[md.index("### Question 1"):md.index("### Question 2")]
+    assert body.index("> We had a disagreement") < body.index("#### Attempt 2 (working on: Say what you did")
+    attempt = body[body.index("#### Attempt 2"):]
+    assert f"> {RETRY_A}" in attempt
+    assert "_Thought for 1 s, answered in 8 s._" in attempt
+    assert "Compared with attempt 1 by offline rules:" in attempt
+    assert "- Resolved (hedging): Now it says what you did plainly. “I ran the load tests myself”" in attempt
+    assert "- Still there (ownership): The end still credits the team. “the team agreed”" in attempt
+    example = body[body.index("#### What it could sound like"):]
+    assert example.startswith("#### What it could sound like — an example built from your answer (offline rules)")
+    assert "_Your sentences from attempt 2, put in order" in example
+    assert "> We disagreed about the release date." in example and "[how it ended: a number or what changed]" in example
+    assert "To add: \\[how it ended: a number or what changed\\]" in example
+    # an answer without retries gets neither section
+    assert "Attempt" not in md[md.index("### Question 2"):]
+
+
+def test_attempt_without_a_known_pointer_title_uses_the_kind_title_and_notices_are_kept() -> None:
+    from tests.helpers.history import retried_session
+
+    s = retried_session()
+    attempt = s.answers[0].attempts[0]
+    attempt.pointer = "no-result"  # the feedback has no such pointer: the taxonomy's title
+    attempt.verdict.notice = "the LLM verdict quoted words not in the answer; offline rules decided"
+    s.answers[0].stronger[-1].notice = "the rewrite added a number (42); the offline example is shown"
+    md = to_markdown(s)
+    from coach.domain.kinds import KINDS
+
+    assert f"#### Attempt 2 (working on: {KINDS['no-result'].title})" in md
+    assert "- Notice: the LLM verdict quoted words not in the answer; offline rules decided" in md
+    assert "- Notice: the rewrite added a number (42); the offline example is shown" in md
+
+
+def test_untrusted_attempt_text_verdict_and_example_stay_inert() -> None:
+    from coach.domain.models import RetryVerdict, Stronger, VerdictLine
+    from tests.helpers.history import retried_session
+
+    s = retried_session()
+    attempt = s.answers[0].attempts[0]
+    attempt.text = "# Heading?\n\x1b[31mred\x1b[0m <script>x</script>"
+    attempt.verdict = RetryVerdict(backend="openai", model="m", notice="key sk-abcdefghijklmnopqrstuv leaked", lines=[
+        VerdictLine(kind="hedging", status="new", says="*bold* `code`\x07", evidence="<b>\x9b2J")])
+    s.answers[0].stronger = [Stronger(attempt=2, text="- list?\n[x](http://evil) ok", backend="openai", model="m")]
+    md = to_markdown(s)
+    assert "\x1b" not in md and "\x07" not in md and "\x9b" not in md
+    assert "> \\# Heading?" in md and "&lt;script>" in md
+    assert "- New (hedging): \\*bold\\* \\`code\\`" in md
+    assert "“\\<b\\>" in md
+    assert "sk-abcdefghijklmnopqrstuv" not in md and "[redacted]" in md
+    assert "> \\- list?" in md and "[x]\\(http://evil)" in md  # no link
+    assert "(openai · m)" in md

@@ -145,3 +145,46 @@ def test_fit_and_closing_kinds_suggest_their_own_round(kind, round_):
     assert suggestion is not None and suggestion.round == round_ and suggestion.plan is not None
     if kind == "no-questions":
         assert suggestion.plan.questions[-1].type == "closing"
+
+
+# ---------------------------------------------------------------- retries
+
+
+def _retried(store: Store, minutes: int, headline: list[str], resolved: list[str], remaining: list[str] = ()):
+    """A stored session with feedback whose answer was retried, the verdict resolving ``resolved``."""
+    from coach.domain.models import Attempt, RetryVerdict, VerdictLine
+
+    session = _add(store, minutes, _feedback(headline))
+    session = store.load(session.id)
+    lines = [VerdictLine(kind=k, status="resolved", says="Fixed.") for k in resolved]
+    lines += [VerdictLine(kind=k, status="remaining", says="Still.") for k in remaining]
+    session.answers[0].attempts.append(Attempt(
+        number=2, pointer=headline[0], text="y", status="submitted",
+        verdict=RetryVerdict(backend="offline", lines=lines)))
+    store.save(session)
+    return session
+
+
+def test_a_pointer_resolved_in_a_retry_counts_as_progress(store: Store):
+    _retried(store, 10, ["no-result"], resolved=["no-result"])
+    _add(store, 20, _feedback(["no-result", "hedging"]))
+    _retried(store, 30, ["no-result", "hedging"], resolved=["no-result"], remaining=["hedging"])
+    _retried(store, 40, ["hedging"], resolved=["ownership"])  # resolved a kind this session's feedback lacks
+    patterns = recurring_kinds(store, window=6)
+    counts = {c.kind: c for c in patterns.counts}
+    assert (counts["no-result"].count, counts["no-result"].fixed_in_retry) == (3, 2)
+    assert (counts["hedging"].count, counts["hedging"].fixed_in_retry) == (3, 0)  # "remaining" is not progress
+    assert "ownership" not in counts  # counted only where the kind counts
+    assert counts["no-result"].summary == "no-result in 3 of your last 4 sessions, fixed in a retry twice"
+    assert counts["hedging"].summary == "hedging in 3 of your last 4 sessions"
+    # equally frequent: the one not yet fixed in a retry is the one to practise
+    assert [c.kind for c in patterns.recurring] == ["hedging", "no-result"]
+    assert patterns.lines()[1] == "no-result in 3 of your last 4 sessions, fixed in a retry twice"
+
+
+def test_the_suggestion_says_when_the_top_kind_was_fixed_in_a_retry(store: Store):
+    _retried(store, 10, ["no-result"], resolved=["no-result"])
+    _add(store, 20, _feedback(["no-result"]))
+    suggestion = suggest_practice(recurring_kinds(store, window=6))
+    assert suggestion is not None and suggestion.focus_kind == "no-result"
+    assert "came up in 2 of your last 2 sessions, and a retry fixed it once. " in suggestion.reason

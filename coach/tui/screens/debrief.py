@@ -20,19 +20,20 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coach.domain.models import ROUND_TITLES, Feedback, Session
+from coach.domain.models import ROUND_TITLES, Answer, Feedback, Pointer, Session
 from coach.domain.numbering import answer_label, questions_answered
 from coach.real import RealInterviewError
 from coach.services.provenance import OFFLINE_LABEL, made_by, who
 from coach.services.review import ReviewService, answer_notes
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.keybar import KeyBar
 from coach.tui.widgets.plain import note, plain
-from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for
+from coach.tui.widgets.pointers import PointerCard, StrengthCard, answer_for, pointer_text
 
 if TYPE_CHECKING:
     from coach.engine import Progress
@@ -97,7 +98,7 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
         with Vertical(id="picker-box"):
             yield Static("Re-run the debrief with:", classes="title")
             yield OptionList(*options, id="backends")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     @on(OptionList.OptionSelected, "#backends")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -107,13 +108,49 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def takes_line(answer: Answer) -> str | None:
+    """ "Tried again: 2 takes · take 2: 1 resolved, 0 still there, 0 new", or None before any retry."""
+    if not answer.attempts:
+        return None
+    line = f"Tried again: {len(answer.takes)} takes"
+    latest = next((a for a in reversed(answer.attempts) if a.verdict is not None), None)
+    if latest is not None and latest.verdict is not None:
+        v = latest.verdict
+        line += (f" · take {latest.number}: {len(v.kinds('resolved'))} resolved,"
+                 f" {len(v.kinds('remaining'))} still there, {len(v.kinds('new'))} new")
+    elif answer.attempts[-1].status != "submitted":
+        line += f" · take {answer.attempts[-1].number} not submitted yet (t continues it)"
+    return line
+
+
+class PickablePointer(PointerCard):
+    """A pointer card that can be selected (focused), so t and s know which answer they are for."""
+
+    can_focus = True
+
+    def __init__(self, index: int | None, pointer: Pointer, answer: Answer | None, *,
+                 show_question: bool = True, **kw: object) -> None:
+        super().__init__(index, pointer, answer, show_question=show_question, **kw)
+        self.answer = answer
+        extra = takes_line(answer) if answer is not None else None
+        if extra:
+            text = pointer_text(index, pointer, answer, show_question=show_question)
+            text.append("\n" + extra, style="italic")
+            self.update(text)
+
+
+PICK_HINT = "Tab picks a pointer · t tries that question again · s shows what it could sound like"
+
+
 class DebriefScreen(WorkerErrorsToApp, Screen[None]):
     CSS_PATH = "debrief.tcss"
     BINDINGS = [
-        Binding("n", "toggle_notes", "Per-answer notes", id="debrief.notes"),
-        Binding("b", "rerun", "Re-run with…", id="debrief.rerun"),
+        Binding("t", "retry", "Try again", id="debrief.retry"),
+        Binding("s", "stronger", "Stronger", id="debrief.stronger"),
+        Binding("n", "toggle_notes", "Notes", id="debrief.notes"),
+        Binding("b", "rerun", "Re-run", id="debrief.rerun"),
         Binding("e", "app.export", "Export", id="debrief.export"),
-        Binding("escape", "back", "Back / cancel", id="debrief.back"),
+        Binding("escape", "back", "Back", id="debrief.back"),
     ]
 
     def __init__(self, ctx: AppContext, session_id: str, *, run_backend: str | None = None) -> None:
@@ -124,6 +161,8 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         self.run_backend = run_backend
         self.streamed = ""
         self._review: Worker[None] | None = None
+        #: Which pointer card of the headline t and s act on when none has focus (kept across a retry).
+        self._picked_index = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="debrief"):
@@ -133,7 +172,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
             with ContentSwitcher(initial="pointers", id="views"):
                 yield VerticalScroll(id="pointers")
                 yield VerticalScroll(id="notes")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
@@ -166,14 +205,17 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
         pointers = self.query_one("#pointers", VerticalScroll)
         pointers.remove_children()
         cards: list[Static] = [
-            PointerCard(i, p, answer_for(session, p.question_id), classes="pointer")
+            PickablePointer(i, p, answer_for(session, p.question_id), classes="pointer")
             for i, p in enumerate(feedback.pointers, 1)
         ]
         if feedback.strength is not None:
             s = feedback.strength
             cards.append(StrengthCard(s, answer_for(session, s.question_id), classes="strength"))
+        cards.append(Static(PICK_HINT, classes="pick-hint"))
         pointers.mount_all(cards)
         self._fill_notes(feedback)
+        if self.query_one("#views", ContentSwitcher).current == "pointers":
+            self.call_after_refresh(self._select, self._picked_index)
 
     def _fill_notes(self, feedback: Feedback) -> None:
         assert self.session is not None
@@ -195,7 +237,7 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
             pointers = by_question.get(answer.question_id, [])
             if not pointers and answer.status != "skipped":
                 items.append(Static("Nothing to change here.", classes="note-empty"))
-            items.extend(PointerCard(None, p, answer, show_question=False) for p in pointers)
+            items.extend(PickablePointer(None, p, answer, show_question=False, classes="pointer") for p in pointers)
         notes.mount_all(items)
 
     # ------------------------------------------------------------ review
@@ -264,6 +306,88 @@ class DebriefScreen(WorkerErrorsToApp, Screen[None]):
     def action_toggle_notes(self) -> None:
         views = self.query_one("#views", ContentSwitcher)
         views.current = "notes" if views.current == "pointers" else "pointers"
+        self._select(self._picked_index if views.current == "pointers" else 0)
+
+    # ------------------------------------------------------------ retry and example
+
+    def _cards(self) -> list[PickablePointer]:
+        """The pointer cards of the view on screen (headline or per-answer notes)."""
+        current = self.query_one("#views", ContentSwitcher).current or "pointers"
+        return list(self.query_one(f"#{current}").query(PickablePointer))
+
+    def _select(self, index: int) -> None:
+        cards = self._cards()
+        if cards:
+            cards[min(index, len(cards) - 1)].focus()
+
+    def _selected_card(self) -> PickablePointer | None:
+        """The focused pointer card, else the first one shown (with one pointer, that one)."""
+        cards = self._cards()
+        focused = self.focused
+        if isinstance(focused, PickablePointer) and focused in cards:
+            return focused
+        return cards[0] if cards else None
+
+    def _picked_answer(self, doing: str) -> tuple[PickablePointer, Answer] | None:
+        if self.session is None or self._reviewing():
+            return None
+        card = self._selected_card()
+        if card is None:
+            self.notify(f"No pointer to {doing}.", severity="warning")
+            return None
+        if card.answer is None:
+            self.notify(f"That pointer is about the round as a whole; pick one about an answer to {doing}.",
+                        severity="warning")
+            return None
+        cards = self._cards()
+        if self.query_one("#views", ContentSwitcher).current == "pointers":
+            self._picked_index = cards.index(card)
+        return card, card.answer
+
+    def action_retry(self) -> None:
+        picked = self._picked_answer("try again")
+        if picked is not None:
+            self._open_retry(picked[0].pointer, picked[1].question_id)
+
+    @work(exclusive=True, group="debrief-retry", exit_on_error=False)
+    async def _open_retry(self, pointer: Pointer, question_id: str) -> None:
+        """Hold the session for editing (as the interview does), then open the retry on a fresh copy."""
+        from coach.store import LeaseHeld
+        from coach.tui.screens.retry import prepare_retry
+
+        assert self.session is not None
+        try:
+            screen = await prepare_retry(self.ctx, self.session.id, question_id, pointer)
+        except LeaseHeld as held:
+            where = held.holder.describe() if held.holder else "another process"
+            self.notify(note(f"This session is open in another terminal ({where}); close it there first."),
+                        title="Cannot try again here", severity="warning", markup=False, timeout=10)
+            return
+        self.app.push_screen(screen, self._after_retry)
+
+    def _after_retry(self, session: Session | None) -> None:
+        if session is not None:
+            self._refresh(session)
+
+    def _refresh(self, session: Session) -> None:
+        self.session = session
+        self.query_one("#header", Static).update(header_line(session))
+        if session.latest_feedback is not None:
+            self.show_feedback(session.latest_feedback)
+
+    def action_stronger(self) -> None:
+        from coach.tui.screens.stronger import StrongerScreen, last_answered
+
+        picked = self._picked_answer("show an example for")
+        if picked is None or self.session is None:
+            return
+        qid = picked[1].question_id
+        screen = StrongerScreen(self.ctx, self.session, qid, last_answered(self.session, qid))
+        self.app.push_screen(screen, self._after_stronger)
+
+    def _after_stronger(self, session: Session | None) -> None:
+        if session is not None:
+            self._refresh(session)
 
     def action_rerun(self) -> None:
         if self.session is None or self._reviewing():

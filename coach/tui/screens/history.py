@@ -141,6 +141,10 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         Binding("o", "cycle_role", "Role", id="history.filter-role", show=False),
         Binding("s", "cycle_status", "Status", id="history.filter-status", show=False),
         Binding("escape", "back", "Back", id="history.back"),
+        # After Back: on a real interview's row at 80 columns (where "Ask for feedback" is
+        # offered too) the key bar leaves this out whole rather than Back.
+        Binding("t", "retry", "Retry", id="history.retry",
+                tooltip="try a question of this session again, working on one of its pointers"),
     ]
 
     def __init__(self, ctx: AppContext, *, name: str | None = None) -> None:
@@ -156,6 +160,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         self.companies: dict[str, str] = {}
         self.columns: dict[str, int] = {}
         self._has_real = False
+        self._has_retries = False
 
     @property
     def store(self) -> Store:
@@ -186,7 +191,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
     def _lay_out(self, width: int) -> None:
         """Columns for ``width`` (`columns_for`); the rows already in are put back in them."""
-        columns = columns_for(width, real=self._has_real)
+        columns = columns_for(width, real=self._has_real, retries=self._has_retries)
         if columns == self.columns:
             return
         table = self.query_one(DataTable)
@@ -246,8 +251,11 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         """One more batch of (older) summaries: kept, filtered, shown if the table wants rows."""
         self.summaries.extend(batch)
         self._unreadable += sum(1 for s in batch if s.error)
-        if not self._has_real and any(s.kind == "real" for s in batch):
-            self._has_real = True  # the Round column needs room for "real phone"
+        real = not self._has_real and any(s.kind == "real" for s in batch)
+        retries = not self._has_retries and any(s.n_attempts > 1 and not s.error for s in batch)
+        if real or retries:
+            self._has_real |= real  # the Round column needs room for "real phone"
+            self._has_retries |= retries  # the pointer column, for "2 attempts, fixed no-result"
             self._lay_out(self.app.size.width)
         self.shown.extend(filter_summaries(batch, self.filters, self.companies))
         self._top_up()
@@ -442,6 +450,10 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         if action == "ask_feedback":
             summary = self.selected() if self.is_mounted else None
             return summary is not None and summary.kind == "real" and not summary.error
+        if action == "retry":
+            from coach.tui.screens.retry_from import retry_available
+
+            return retry_available()
         return True
 
     def action_ask_feedback(self) -> None:
@@ -517,3 +529,63 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         self._top_up()
         self._show_status()
         self.notify("Session deleted.")
+
+    # -- trying a question again
+
+    def action_retry(self) -> None:
+        """Pick one of the session's pointers and try its question again (the retry screen)."""
+        summary = self._readable_selection()
+        if summary is None:
+            return
+        if summary.first_pointer is None:
+            self.notify("This session has no debrief yet, so no pointer to work on.", severity="warning")
+            return
+        self._pick_retry(summary)
+
+    @work(exclusive=True, group="history-retry", exit_on_error=False)
+    async def _pick_retry(self, summary: SessionSummary) -> None:
+        from coach.store import StoreError
+        from coach.tui.screens.retry_from import PickRetry, retry_pointers
+
+        try:
+            session = await asyncio.to_thread(self.store.load, summary.id)
+        except (StoreError, OSError) as exc:
+            self.notify(note(str(exc)), title="Cannot open it", severity="error", markup=False)
+            return
+        if not retry_pointers(session):
+            self.notify("No pointer in this session is about an answer.", severity="warning")
+            return
+
+        def picked(choice: tuple[str, Any] | None) -> None:
+            if choice is not None:
+                self._open_retry(summary, *choice)
+
+        self.app.push_screen(PickRetry(session), picked)
+
+    @work(exclusive=True, group="history-retry-open", exit_on_error=False)
+    async def _open_retry(self, summary: SessionSummary, question_id: str, pointer: Any) -> None:
+        from coach.tui.screens.retry_from import open_retry
+
+        def done(session: Any) -> None:
+            if session is not None:
+                self._refresh_row(summary, session)
+
+        await open_retry(self, self.ctx, summary.id, question_id, pointer, done)
+
+    def _refresh_row(self, old: SessionSummary, session: Any) -> None:
+        """The row of a session just retried, from the session as saved (its count and verdict are new)."""
+        from coach.store import summarize
+
+        new = summarize(session, Path(old.path))
+        self.summaries = [new if s is old else s for s in self.summaries]
+        index = next((i for i, s in enumerate(self.shown) if s is old), None)
+        if index is None:
+            return
+        self.shown[index] = new
+        if new.n_attempts > 1 and not self._has_retries:
+            self._has_retries = True
+            self._lay_out(self.app.size.width)
+        table = self.query_one(DataTable)
+        if index < table.row_count:
+            for name, value in zip(self.columns, self._cells(new)):
+                table.update_cell(row_key(new), name, value)

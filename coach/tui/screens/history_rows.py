@@ -6,6 +6,13 @@ cutting text mid-word: with room, all seven; narrower, Backend and Kind go (a
 real interview says "real" in its Round cell), the date loses its year, and
 Role and First pointer share what is left, each cell shortened at a word
 with "…" (`fit`).
+
+A session with retries says so at the start of its First pointer cell, before
+the pointer: "2 attempts, 1 of 2 fixed · Say how it ended" (`retries_text`:
+the most takes at one question, then the newest verdict in short). When any
+listed session has retries, the narrow layout gives that column at least
+`MIN_RETRY_POINTER` cells (Role gives them up), so the count and the verdict
+stay whole at 80 columns and only the pointer title is shortened.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ MIN_WIDE_POINTER = 30
 #: In the narrow layout the pointer keeps this many cells; Role gets the rest, up to ROLE_MAX.
 MIN_NARROW_POINTER = 20
 ROLE_MIN, ROLE_MAX = 8, 17
+#: In the narrow layout with retries listed: room for "2 attempts, fixed no-result".
+MIN_RETRY_POINTER = 27
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,8 @@ def matches(summary: SessionSummary, filters: Filters, extra: str = "") -> bool:
         return True
     haystack = " ".join(
         str(v or "")
-        for v in (summary.id, summary.role, summary.first_pointer, Path(summary.path).name, extra,
+        for v in (summary.id, summary.role, summary.first_pointer, retries_text(summary),
+                  Path(summary.path).name, extra,
                   "real interview" if summary.kind == "real" else "")
     ).casefold()
     return all(word in haystack for word in needle.split())
@@ -136,11 +146,12 @@ def fit(text: str, width: int) -> str:
     return head.rstrip(" ,;:·") + "…"
 
 
-def columns_for(width: int, *, real: bool = False) -> dict[str, int]:
+def columns_for(width: int, *, real: bool = False, retries: bool = False) -> dict[str, int]:
     """Column name -> width for a table ``width`` cells wide (see the module docstring).
 
     ``real``: some session is a real interview, so the narrow Round cell needs
-    room for "real second".
+    room for "real second". ``retries``: some session has retries, so the
+    narrow First pointer cell keeps room for "2 attempts, fixed no-result".
     """
     room = width - SCROLLBAR
     wide_rest = room - sum(WIDE.values()) - CELL_PADDING * len(COLUMNS)
@@ -149,9 +160,25 @@ def columns_for(width: int, *, real: bool = False) -> dict[str, int]:
     shown = ("Date", "Round", "Role", "Status", "First pointer")
     fixed = {**NARROW, "Round": NARROW["Round"] if real else WIDE["Round"]}
     rest = max(ROLE_MIN * 2, room - sum(fixed.values()) - CELL_PADDING * len(shown))
-    role = max(ROLE_MIN, min(ROLE_MAX, rest - MIN_NARROW_POINTER))
+    role = max(ROLE_MIN, min(ROLE_MAX, rest - (MIN_RETRY_POINTER if retries else MIN_NARROW_POINTER)))
     widths = {**fixed, "Role": role, "First pointer": rest - role}
     return {name: widths[name] for name in shown}
+
+
+def retries_text(summary: SessionSummary) -> str:
+    """"2 attempts, 1 of 2 fixed" for a session with retries; "" for one without.
+
+    "2 attempts" is the most takes any one question had (the answer itself is
+    the first); "on 3 questions" follows when more than one was retried.
+    """
+    if summary.error or summary.n_attempts < 2:
+        return ""
+    text = f"{summary.n_attempts} attempts"
+    if summary.n_retried > 1:
+        text += f" on {summary.n_retried} questions"
+    if summary.latest_verdict:
+        text += f", {summary.latest_verdict}"
+    return text
 
 
 def row_key(summary: SessionSummary) -> str:
@@ -179,7 +206,7 @@ def row_cells(summary: SessionSummary, columns: dict[str, int] | None = None,
             "Role": f"{company} · {role}" if company else role,
             "Kind": summary.kind or "practice",
             "Status": summary.status or "?",
-            "First pointer": summary.first_pointer or "—",
+            "First pointer": _pointer_cell(summary),
             "Backend": summary.backend or "—",
         }
     # Every value from a file is shown as it reads: controls made visible before fitting,
@@ -188,6 +215,14 @@ def row_cells(summary: SessionSummary, columns: dict[str, int] | None = None,
     if columns is None:
         return tuple(escape(shown[name]) for name in COLUMNS)
     return tuple(escape(fit(shown[name], w)) for name, w in columns.items())
+
+
+def _pointer_cell(summary: SessionSummary) -> str:
+    retries = retries_text(summary)
+    pointer = summary.first_pointer or ""
+    if retries:
+        return f"{retries} · {pointer}" if pointer else retries
+    return pointer or "—"
 
 
 def round_name(summary: SessionSummary) -> str:

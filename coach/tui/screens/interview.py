@@ -30,20 +30,17 @@ terminal can be shown ``read_only``: nothing typed is kept, nothing is saved.
 from __future__ import annotations
 
 import asyncio
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from coach.domain.models import ROUND_TITLES, Answer, Feedback, Question, Session
 from coach.domain.numbering import answer_label
@@ -51,11 +48,20 @@ from coach.domain.text import disarm
 from coach.engine import AnswerItem
 from coach.services.provenance import made_by
 from coach.services.review import ReviewService
-from coach.tui.drafts import DraftKeeper, why_not_saved
+from coach.tui.drafts import DraftKeeper
 from coach.tui.editlog import EditRecorder
-from coach.tui.messages import DraftSaved
 from coach.tui.screens import WorkerErrorsToApp, coach_app, dismiss_safely
-from coach.tui.screens.safety import LOSE, RETRY, EndRoundScreen, UnsavedScreen
+from coach.tui.screens.autosave import (  # noqa: F401  (re-exported: older callers import them from here)
+    AUTOSAVE_S,
+    RETRY_SAVE_S,
+    Autosaving,
+    DraftNotSaved,
+    local_hms,
+    word_count,
+)
+from coach.tui.screens.safety import EndRoundScreen
+from coach.tui.widgets.answer_editor import AnswerEditor
+from coach.tui.widgets.keybar import KeyBar
 from coach.tui.widgets.plain import note, plain
 from coach.tui.widgets.pointers import PointerCard, StrengthCard
 from coach.tui.widgets.soft_timer import SoftTimer
@@ -63,51 +69,7 @@ from coach.tui.widgets.soft_timer import SoftTimer
 if TYPE_CHECKING:
     from coach.tui.context import AppContext
 
-AUTOSAVE_S = 0.5
-#: While saves fail, try again this often even if nothing is typed (space may have been freed).
-RETRY_SAVE_S = 2.0
 FOLLOW_UP_SUFFIX = ".follow-up"
-
-
-@dataclass
-class DraftNotSaved(Message):
-    """An autosave failed; ``reason`` says why in a few words ("disk full", "read-only"),
-    ``detail`` in one line naming the file (shown once per run of failures)."""
-
-    reason: str
-    detail: str = ""
-
-
-class AnswerEditor(TextArea):
-    """The answer box: a TextArea that also keeps typed format characters.
-
-    TextArea inserts only keys whose character Python calls printable, so a
-    zero-width joiner (U+200D, inside 👩‍💻), a right-to-left mark (U+200F) or
-    any other format character ("Cf") typed at the terminal would be dropped
-    and the saved answer would differ from what the candidate wrote.
-
-    A paste is inserted whole, at the cursor, with its control characters
-    made visible (`coach.domain.text.disarm`): TextArea would insert an ESC
-    or a BEL as is, and the saved answer would then carry a live escape
-    sequence to every screen and export that shows it.
-    """
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        event.prevent_default()  # TextArea's own handler (which inserts controls raw) does not run
-        if self.read_only:
-            return
-        if result := self._replace_via_keyboard(disarm(event.text), *self.selection):
-            self.move_cursor(result.end_location)
-            self.focus()
-
-    async def _on_key(self, event: events.Key) -> None:
-        char = event.character
-        if not self.read_only and char is not None and len(char) == 1 and unicodedata.category(char) == "Cf":
-            event.stop()
-            event.prevent_default()  # TextArea's own handler (which would drop it) does not run
-            start, end = self.selection
-            self.replace(char, start, end, maintain_selection_offset=False)
 
 
 @dataclass(frozen=True)
@@ -124,14 +86,6 @@ def next_open_index(session: Session) -> int | None:
         if a.status in ("pending", "draft"):
             return i
     return None
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def local_hms(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M:%S")
 
 
 class PracticeFeedbackScreen(WorkerErrorsToApp, ModalScreen[None]):
@@ -160,13 +114,13 @@ class PracticeFeedbackScreen(WorkerErrorsToApp, ModalScreen[None]):
                 if fb.strength:
                     yield StrengthCard(fb.strength, self.answer)
             yield Static("Enter to continue", classes="hint")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
+class InterviewScreen(Autosaving, WorkerErrorsToApp, Screen[InterviewOutcome]):
     """Ask each question of ``session`` in turn and record the answers."""
 
     CSS_PATH = "interview.tcss"
@@ -217,7 +171,7 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
             )
             status = f"READ-ONLY: {self.read_only}; nothing here is saved." if self.read_only else "Autosaves as you type."
             yield Static(status, id="status", classes="-not-saved" if self.read_only else "")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     def on_mount(self) -> None:
         app = coach_app(self)
@@ -306,79 +260,11 @@ class InterviewScreen(WorkerErrorsToApp, Screen[InterviewOutcome]):
             answer.think_ms = t
         if answer.status == "pending":
             answer.status = "draft"
-        assert self.keeper is not None
-        self.keeper.touch()
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(AUTOSAVE_S, self._autosave)
+        self.arm_autosave()
 
-    def _autosave(self) -> None:
-        self._save_timer = None
-        if self.keeper is None:
-            return
-        seq, snap = self.keeper.take()
-        self._write_snapshot(seq, snap)
-
-    @work(thread=True, group="autosave", exit_on_error=False)
-    def _write_snapshot(self, seq: int, snap: Session) -> None:
-        assert self.keeper is not None
-        try:
-            path = self.keeper.write(seq, snap)
-        except Exception as exc:  # StoreError, OSError: said on the status line, retried
-            self.post_message(DraftNotSaved(why_not_saved(exc), str(exc)))
-            return
-        self.post_message(DraftSaved(path))
-
-    def on_draft_saved(self, message: DraftSaved) -> None:
-        if message.path is None:
-            return
+    def words_now(self) -> int:
         answer = self.current
-        words = word_count(answer.text) if answer else 0
-        when = local_hms(coach_app(self).clock.now())
-        status = self.query_one("#status", Static)
-        status.remove_class("-not-saved")
-        status.update(f"Saved {when} · {words} words")
-
-    def on_draft_not_saved(self, message: DraftNotSaved) -> None:
-        """Say so in words, and keep trying while the text is not on disk."""
-        if self.keeper is None or not self.keeper.dirty:
-            return  # a newer save worked meanwhile
-        waiting = self.keeper.unsaved_words()
-        status = self.query_one("#status", Static)
-        if message.detail and not status.has_class("-not-saved"):
-            # The first failure of a run also names the file, once, in a notification.
-            self.notify(note(message.detail), title="NOT SAVED", severity="error", markup=False, timeout=8)
-        status.add_class("-not-saved")
-        status.update(f"NOT SAVED: {message.reason} · {waiting} words not on disk · retrying")
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(RETRY_SAVE_S, self._autosave)
-
-    async def _save_async(self) -> bool:
-        """Save now in a thread and wait for it (submit, skip, pause); False (and said) if it failed."""
-        assert self.keeper is not None
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        seq, snap = self.keeper.take()
-        try:
-            path = await asyncio.to_thread(self.keeper.write, seq, snap)
-        except Exception as exc:  # StoreError, OSError: the text stays here; the line says why
-            self.on_draft_not_saved(DraftNotSaved(why_not_saved(exc), str(exc)))
-            return False
-        self.on_draft_saved(DraftSaved(path))
-        return True
-
-    async def _saved_or_let_go(self, leaving: str) -> str:
-        """Save; while that fails, ask. "saved", "lost" (the user chose to leave anyway) or "stay"."""
-        assert self.keeper is not None
-        while not await self._save_async():
-            words = self.keeper.unsaved_words()
-            reason = self.keeper.failure or "could not write the session file"
-            choice = await self.app.push_screen_wait(UnsavedScreen(self.ctx, words, reason, leaving=leaving))
-            if choice == LOSE:
-                return "lost"
-            if choice != RETRY:
-                return "stay"
-        return "saved"
+        return word_count(answer.text) if answer else 0
 
     # ------------------------------------------------------------ actions
 

@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, ContentSwitcher, Input, Label, Select, Static, TextArea
 
 from coach.real import (
     OUTCOME_TITLES,
@@ -39,6 +39,7 @@ from coach.real import (
 from coach.services.jobs import JobError, resolve_job
 from coach.services.provenance import made_by
 from coach.tui.screens import WorkerErrorsToApp
+from coach.tui.widgets.keybar import KeyBar
 from coach.tui.widgets.plain import note, plain
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class RealInterviewScreen(WorkerErrorsToApp, Screen[str | None]):
                 with Horizontal(id="result-buttons"):
                     yield Button("Ask for feedback (f)", id="ask", variant="primary")
                     yield Button("Done (esc)", id="done")
-        yield Footer()
+        yield KeyBar(id="footer")  # whole keys only, within 80 columns
 
     async def on_mount(self) -> None:
         for _ in range(START_ROWS):

@@ -1,4 +1,8 @@
-"""Other attempts at the same question, for "how did I answer this last time?".
+"""Answers to the same question in earlier sessions, for "how did I answer this last time?".
+
+(A retry within the session is a take, shown by `coach.tui.widgets.replay_takes`;
+the word "attempt" is kept for those, so an answer from another session is
+labelled "Earlier session N of M".)
 
 The store finds them (``Store.attempts_of``): a widget never opens session
 files itself, so the file format and its reading rules stay in one place.
@@ -11,9 +15,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from coach.domain.models import Answer
+from coach.domain.models import Take
 from coach.domain.text import visible
 from coach.store import PastAnswer
+from coach.tui.widgets.replay_takes import COMPARE_HINT
 
 if TYPE_CHECKING:
     from coach.store import Store
@@ -34,12 +39,12 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def attempt_text(attempt: PastAnswer, *, index: int, count: int, this: Answer | None) -> Text:
+def attempt_text(attempt: PastAnswer, *, index: int, count: int, this: Take | None) -> Text:
     out = Text()
-    out.append(f"Attempt {index + 1} of {count} · {attempt.created_at:%Y-%m-%d %H:%M}\n",
+    out.append(f"Earlier session {index + 1} of {count} · {attempt.created_at:%Y-%m-%d %H:%M}\n",
                style="bold")
-    key_hint = (f"a: compare with another attempt ({count} in all)" if count > 1
-                else "a: compare with another attempt — this is the only one")
+    key_hint = (f"{COMPARE_HINT} ({count} earlier)" if count > 1
+                else f"{COMPARE_HINT} — this is the only earlier one")
     out.append(key_hint + "\n", style="dim italic")
     stats = f"{words(attempt.answer.text)} words"
     if this is not None:
@@ -55,10 +60,13 @@ def attempt_text(attempt: PastAnswer, *, index: int, count: int, this: Answer | 
 
 
 class ReplayCompare(Static):
-    """Shows another attempt's final answer, its date and what was said about it."""
+    """Shows another take of this answer, or an earlier session's answer, and what was said about it."""
+
+    def show_text(self, text: Text) -> None:
+        self.update(text)
 
     def show_attempt(self, attempt: PastAnswer, *, index: int, count: int,
-                     this: Answer | None) -> None:
+                     this: Take | None) -> None:
         self.update(attempt_text(attempt, index=index, count=count, this=this))
 
     def show_message(self, message: str) -> None:
