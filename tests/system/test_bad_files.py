@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.domain.models import Answer, Edit, Session
+from coach.domain.models import SCHEMA_VERSION, Answer, Edit, Session
 from coach.store import Store, StoreError, read_session_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,7 +113,7 @@ def bad_sessions(store: Store) -> dict[str, Path]:
 
     files["future"] = sessions / "20240101T000000002-1-cccccc.toml"
     files["future"].write_text(
-        text.replace("schema_version = 1", "schema_version = 99").replace(good.id, "20240101T000000002-1-cccccc")
+        text.replace(f"schema_version = {SCHEMA_VERSION}", "schema_version = 99").replace(good.id, "20240101T000000002-1-cccccc")
     )
     assert "schema_version = 99" in files["future"].read_text()
 

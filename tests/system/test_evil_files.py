@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from coach.domain.models import Answer, Edit, Session
+from coach.domain.models import SCHEMA_VERSION, Answer, Edit, Session
 from coach.store import Store, StoreError, read_session_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -209,7 +209,7 @@ def corpus(store: Store, tmp_path: Path) -> dict[str, Path]:
     wrong = name(11, "wrong_types")
     wrong.write_text(with_id(wrong, text).replace('round = "second"', "round = 5"))
     future = name(12, "future")
-    future.write_text(with_id(future, text).replace("schema_version = 1", "schema_version = 99"))
+    future.write_text(with_id(future, text).replace(f"schema_version = {SCHEMA_VERSION}", "schema_version = 99"))
     nul = name(13, "nul")
     nul.write_bytes(with_id(nul, text).replace('role = "general"', 'role = "gen\x00eral"').encode())
     bad = name(14, "bad_utf8")
