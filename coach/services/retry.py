@@ -23,7 +23,9 @@ from coach.domain.models import Feedback, RetryVerdict, VerdictLine
 from coach.engine.offline.retry import compare, new_line, resolution, review_take, still_line
 from coach.services.provenance import is_offline
 
-_DECIDED = "these verdicts come from the offline rules"
+_DECIDED = "this verdict comes from the offline rules"
+#: How a review's own notice says it fell back; the verdict's notice says it once, for the verdict.
+_FELL_BACK = (" These pointers come from the offline rules.", "; these pointers come from the offline rules")
 
 
 def _kinds(feedback: Feedback) -> dict[str, str]:
@@ -60,8 +62,11 @@ def decide(before: Feedback, after: Feedback, question: str, previous: str, answ
     for which, feedback in (("the previous answer", before), ("the new answer", after)):
         if is_offline(feedback):
             why = " ".join((feedback.notice or "the backend was not used").split())
+            for said in _FELL_BACK:
+                why = why.replace(said, "")
+            why = why.rstrip(" .;")
             return _offline(question, previous, answer, context,
-                            f"The review of {which} fell back to the offline rules ({why}); {_DECIDED}.")
+                            f"Reviewing {which}: {why[:1].lower()}{why[1:]}. {_DECIDED[:1].upper()}{_DECIDED[1:]}.")
     had, now = _kinds(before), _kinds(after)
     take_before = review_take(question, previous, **context)
     take_after = review_take(question, answer, **context)

@@ -195,8 +195,11 @@ def junk_reply() -> str:
                                      "evidence": "", "tip": "<what you should do next time>"}], "strength": None})
 
 
-@pytest.mark.parametrize("reply", [Reply(stream=[junk_reply()]), Reply(stream=["Sure! Here are", " my thoughts."])])
-def test_an_llm_backend_whose_replies_fail_gives_the_offline_verdict_with_a_notice(reply: Reply) -> None:
+@pytest.mark.parametrize(("reply", "why"), [
+    (Reply(stream=[junk_reply()]), "didn't pass coach's checks: placeholder titles"),
+    (Reply(stream=["Sure! Here are", " my thoughts."]), "not valid JSON"),
+])
+def test_an_llm_backend_whose_replies_fail_gives_the_offline_verdict_with_a_notice(reply: Reply, why: str) -> None:
     answer = NO_ENDING + ENDING
     with FakeOpenAIServer([reply]) as server:
         settings = Settings(backend="openai", openai=OpenAISettings(
@@ -208,7 +211,8 @@ def test_an_llm_backend_whose_replies_fail_gives_the_offline_verdict_with_a_noti
 
         verdict = run(go())
     assert verdict.backend == "offline"
-    assert verdict.notice and "offline rules" in verdict.notice
+    assert verdict.notice.startswith("Reviewing the previous answer: ") and why in verdict.notice
+    assert verdict.notice.endswith("This verdict comes from the offline rules.")
     assert [(ln.kind, ln.status) for ln in verdict.lines] == [
         (ln.kind, ln.status) for ln in compare(QUESTION, NO_ENDING, answer).lines]
     assert "no-result" in verdict.kinds("resolved")

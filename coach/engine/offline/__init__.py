@@ -10,6 +10,7 @@ only the ones before it:
     tips                            the words of each pointer
     pipeline                        `analyze`: the Feedback
     follow_up, backend              the follow-up chooser and `OfflineBackend`
+    retry                           `compare`: a retry against the take before it, pointer by pointer
 
 This package re-exports the names other parts of coach use.
 """
