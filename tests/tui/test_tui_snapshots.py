@@ -178,6 +178,23 @@ def test_retry(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_retry_verdict(snap_compare, tmp_path: Path) -> None:
+    """The verdict after a retry of the hedging answer: each pointer's line and who compared the takes."""
+    app, clock = make_snap_app(tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_debrief(finished_session(pilot.app).id)
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await type_answer(pilot, clock, "Last spring I paired with a new hire for a week. She shipped her first fix.", 0.1)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 @pytest.mark.skipif(not hasattr(ReviewService, "stronger"), reason="the review service has no stronger yet")
 def test_stronger(snap_compare, tmp_path: Path) -> None:
     """The example for the first pointer's answer: label, provenance, [placeholders] styled."""

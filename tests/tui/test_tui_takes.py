@@ -22,6 +22,8 @@ def test_a_quote_already_in_the_sentence_is_not_repeated_and_controls_show() -> 
     line = verdict_line_text("remaining", "Still stops at “we split it”.", "we split it")
     assert line.plain == "Still there — Still stops at “we split it”."
     assert "␛" in verdict_line_text("new", "Hedges \x1b[31m", "").plain
+    two = verdict_line_text("remaining", "Still too short: 16 words.", "I fixed it.")
+    assert two.plain == "Still there — Still too short: 16 words — “I fixed it.”"
 
 
 def test_verdict_orders_resolved_first_and_says_who_decided() -> None:

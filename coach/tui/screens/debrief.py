@@ -5,6 +5,11 @@ pointers and one strength. Per-answer notes are one key away. Every feedback
 says who made it; a re-run with another backend is *appended* to the session
 (never replacing the earlier one) and streams into view while it works, in a
 worker that Esc cancels, so the screen never freezes.
+
+Pointer cards can be selected (Tab); `t` tries the selected pointer's
+question again (`coach.tui.screens.retry`) and `s` shows what that answer
+could sound like (`coach.tui.screens.stronger`), from the headline or from
+the per-answer notes. With one pointer, that one is meant.
 """
 
 from __future__ import annotations

@@ -27,15 +27,16 @@ _BRACKETED = re.compile(r"\[[^\[\]\n]{1,200}\]")
 
 
 def verdict_line_text(status: str, says: str, evidence: str) -> Text:
-    """ "Resolved — <says>: “<evidence>”" (the quote only when there is one)."""
+    """ "Resolved — <says>: “<evidence>”" (the quote only when there is one; after a dash if <says> has a colon)."""
     out = Text()
     out.append(STATUS_WORDS.get(status, status.capitalize()), style=STATUS_STYLE.get(status, "bold"))
     out.append(" — ")
     said = visible(says, multiline=False).strip()
     quote = visible(evidence, multiline=False).strip()
     if quote and quote not in said:
-        out.append(said.rstrip(" .:;"))
-        out.append(": ")
+        said = said.rstrip(" .:;")
+        out.append(said)
+        out.append(" — " if ":" in said else ": ")  # never two colons in one line
         out.append(f"“{quote}”", style="italic")
     else:
         out.append(said)
