@@ -158,10 +158,10 @@ def offline_stronger(request, feedback) -> dict[str, Any] | None:
     """The offline example for a line's answer (None when the line has no pointers)."""
     if not feedback.pointers:
         return None
-    from coach.engine.offline.stronger import build
+    from coach.services.stronger import offline_example
 
     question, answer, extra = _item_args(request)
-    return stronger_record(build(question, answer, **extra))
+    return stronger_record(offline_example(question, answer, **extra))
 
 
 def service_stronger(service) -> Callable[[Any, Any], Awaitable[dict[str, Any] | None]]:

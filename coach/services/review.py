@@ -366,10 +366,9 @@ class ReviewService:
         its smoothing of that example when it passes the trust gate; otherwise
         the offline example with a notice saying why. Never raises for backend trouble.
         """
-        from coach.engine.offline.stronger import build
-        from coach.services.stronger import smoothed, with_notice
+        from coach.services.stronger import offline_example, smoothed, with_notice
 
-        offline = await asyncio.to_thread(build, question, answer, type=type, attempt=attempt, round=round,
+        offline = await asyncio.to_thread(offline_example, question, answer, type=type, attempt=attempt, round=round,
                                           role=role, job=job)
         if self.is_offline:
             return offline

@@ -19,7 +19,6 @@ from coach.domain.models import Stronger
 from coach.domain.text import visible
 from coach.engine.abilities import TextRewriter
 from coach.engine.offline.text import strip_controls
-from coach.engine.prompts_stronger import STRONGER_SYSTEM, stronger_prompt
 from coach.services import trust
 from coach.services.provenance import label_for
 
@@ -36,6 +35,13 @@ def cleaned_reply(reply: str) -> str:
     return " ".join(text.split())
 
 
+def offline_example(question: str, answer: str, **context: Any) -> Stronger:
+    """The offline rules' example, synchronously (batch callers and threads)."""
+    from coach.engine.offline.stronger import build
+
+    return build(question, answer, **context)
+
+
 def with_notice(example: Stronger, notice: str) -> Stronger:
     return example.model_copy(update={"notice": f"{notice} {example.notice}" if example.notice else notice})
 
@@ -43,6 +49,8 @@ def with_notice(example: Stronger, notice: str) -> Stronger:
 async def smoothed(backend: Any, offline: Stronger, question: str, answer: str,
                    redact: Callable[[str], str]) -> Stronger:
     """The LLM's smoothing of ``offline`` when it passes the gate; else ``offline`` with a notice."""
+    from coach.engine.prompts_stronger import STRONGER_SYSTEM, stronger_prompt
+
     label = label_for(backend)
     if not isinstance(backend, TextRewriter):
         return with_notice(offline, f"The {label} backend can't reword text, so this is the offline example.")
@@ -62,4 +70,4 @@ async def smoothed(backend: Any, offline: Stronger, question: str, answer: str,
                     model=model if isinstance(model, str) else None)
 
 
-__all__ = ["cleaned_reply", "smoothed", "with_notice"]
+__all__ = ["cleaned_reply", "offline_example", "smoothed", "with_notice"]
