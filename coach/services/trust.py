@@ -411,9 +411,10 @@ def rewrite_problem(rewrite: str, answer: str, placeholders: Iterable[str] = ())
     """The first reason an LLM's smoothing of an example must be set aside, or None."""
     if not rewrite.strip():
         return "is empty"
+    # An added fact is named first: it is the failure a candidate most needs to hear about.
     return (
-        text_problem(rewrite)
-        or fact_problem(rewrite, answer)
+        fact_problem(rewrite, answer)
+        or text_problem(rewrite)
         or placeholder_problem(rewrite, placeholders)
         or own_words_problem(rewrite, answer)
     )
