@@ -214,3 +214,15 @@ def test_without_the_flag_the_output_has_no_stronger_key() -> None:
                          env=env, cwd=REPO, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "stronger" not in json.loads(out.stdout)
+
+
+def test_a_short_action_that_shares_a_word_with_the_situation_is_kept() -> None:
+    answer = "I had conflicting instructions when two teachers taught one class. They gave us different assignments. I did both assignments."
+    example = build("Describe a situation where you received conflicting instructions.", answer)
+    assert "I did both assignments." in example.text
+
+
+def test_a_sentence_said_twice_is_kept_once() -> None:
+    said = "I rewrote the release checklist for the whole support team."
+    example = build(STORY_Q, f"Last spring our releases kept failing. {said} Then {said[0].lower() + said[1:]}")
+    assert example.text.count("release checklist") == 1

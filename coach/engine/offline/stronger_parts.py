@@ -53,12 +53,14 @@ _EMPTY = L.words_re(
 )
 _APOLOGY = L.words_re(r"sorry", r"i apologi[sz]e", r"excuse my", r"forgive my", r"bear with me")
 _PLAN = re.compile(r"\b(?:i would|i'd|i will|i'll|i am going to|i'm going to|i plan to|i'd want to|my first step|first,? i|i would first|i'd first)\b")
-_PLAN_NOT = re.compile(r"\b(?:i would|i'd) (?:say|like|love|rather|have)\b")
+#: "I would say…", "I would have liked…": opinions and regrets, not a step of the plan.
+_PLAN_NOT = re.compile(r"(?:i would|i'd) (?:say|rather|have(?! to))\b")
 _REASON = L.words_re(
     r"because", r"since", r"so that", r"in order to", r"that way", r"this way", r"the reason", r"as it", r"as this",
     r"to ensure", r"to make sure", r"important", r"matters", r"ensures?", r"would help", r"will help", r"helps",
     r"so (?:they|he|she|we|it|the|everyone|nobody|no one)", r"otherwise (?:they|he|she|we|it|the)", r"which would",
-    r"to avoid", r"to keep", r"to show", r"best for", r"fair",
+    r"to avoid", r"to keep", r"to show", r"best for", r"fair", r"opportunity", r"a chance to", r"benefit\w*",
+    r"worth", r"would be (?:a )?(?:good|better|best|right|fair|easier)", r"would look", r"makes sense",
 )
 _HARD = L.words_re(
     r"if", r"unless", r"otherwise", r"in case", r"even if", r"however", r"but", r"although", r"though",
@@ -139,10 +141,14 @@ def lines_of(text: Text, ending_at: set[int]) -> list[Line]:
         generic = bool(L.GENERIC_MARKERS.search(low)) or habit_by_start.get(s, 0) > 0
         n = len(WORD_RE.findall(body))
         empty = n < 3 or (n <= 8 and bool(_EMPTY.search(low))) or bool(_APOLOGY.search(low)) and n <= 14
-        plan = bool(_PLAN.search(low)) and not _PLAN_NOT.search(low)
+        plan = any(not _PLAN_NOT.match(low, m.start()) for m in _PLAN.finditer(low))
         out.append(Line(i, body, ws, event=event, habit=generic and not event, ending=i in ending_at,
                         empty=empty, plan=plan, reason=bool(_REASON.search(low)), hard=bool(_HARD.search(low))))
     return out
+
+
+#: Fewer content words than this and a sentence is too short to call a repeat ("I did both assignments").
+REPEAT_MIN_WORDS = 4
 
 
 def without_repeats(lines: list[Line]) -> list[Line]:
@@ -151,7 +157,9 @@ def without_repeats(lines: list[Line]) -> list[Line]:
     for line in lines:
         if line.empty:
             continue
-        if line.words and any(len(line.words & k.words) >= 0.8 * len(line.words) for k in kept if k.words):
+        # A repeat says the same content again: judged on sentences with enough content words to tell.
+        if len(line.words) >= REPEAT_MIN_WORDS and any(
+                len(line.words & k.words) >= 0.8 * len(line.words) for k in kept if k.words):
             continue
         kept.append(line)
     return kept
