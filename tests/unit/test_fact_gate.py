@@ -163,3 +163,28 @@ def test_a_backend_that_cannot_be_made_leaves_the_offline_example_with_a_notice(
 
     result = asyncio.run(run())
     assert result.backend == "offline" and result.notice and "stands in" in result.notice
+
+
+def test_the_cli_makes_the_example_with_the_backend_that_made_the_lines_pointers(tmp_path) -> None:
+    """A review the gate turned down is the offline rules': its example is theirs too, with no second call."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    unusable = Reply(stream=['{"pointers": [], "strength": null}'])
+    with FakeOpenAIServer([unusable]) as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
+        env.update(COACH_OPENAI_BASE_URL=fake.base_url, COACH_OPENAI_MODEL="fake-model", PYTHONPATH=str(repo),
+                   COACH_CONFIG_DIR=str(tmp_path / "c"), COACH_DATA_DIR=str(tmp_path / "d"),
+                   COACH_SYSTEM_DIR=str(tmp_path / "s"))
+        out = subprocess.run([sys.executable, "-m", "coach", "analyze", "--backend", "openai", "--stronger"],
+                             input=json.dumps({"question": QUESTION, "answer": ANSWER}) + "\n", capture_output=True,
+                             text=True, env=env, cwd=repo, timeout=60)
+    assert out.returncode == 0, out.stderr
+    line = json.loads(out.stdout)
+    assert line["backend"] == "offline" and line["stronger"]["backend"] == "offline"
+    assert line["stronger"]["text"] == build(QUESTION, ANSWER).text
+    assert len(fake.requests) == 1  # the review only
