@@ -188,3 +188,38 @@ def test_the_cli_makes_the_example_with_the_backend_that_made_the_lines_pointers
     assert line["backend"] == "offline" and line["stronger"]["backend"] == "offline"
     assert line["stronger"]["text"] == build(QUESTION, ANSWER).text
     assert len(fake.requests) == 1  # the review only
+
+
+def test_the_cli_asks_the_llm_that_made_the_pointers_for_the_example_and_gates_it(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    review = json.dumps({"pointers": [{"kind": "no-result", "title": "Finish with how it ended", "question_id": "7",
+                                       "evidence": "I wrote the scripts", "tip": "Close with the result: did the reports move on time?"}],
+                         "strength": None})
+    offline = build(QUESTION, ANSWER)
+    smooth = FAITHFUL + "".join(f" [{p}]" for p in offline.placeholders)
+    sneaky = smooth.replace("the bank", "Barclays")
+
+    def run(reply: str) -> tuple[dict, int]:
+        with FakeOpenAIServer([Reply(stream=[review]), Reply(json_body=completion(reply))]) as fake:
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("COACH_", "OPENAI_"))}
+            env.update(COACH_OPENAI_BASE_URL=fake.base_url, COACH_OPENAI_MODEL="fake-model", PYTHONPATH=str(repo),
+                       COACH_CONFIG_DIR=str(tmp_path / "c"), COACH_DATA_DIR=str(tmp_path / "d"),
+                       COACH_SYSTEM_DIR=str(tmp_path / "s"))
+            out = subprocess.run([sys.executable, "-m", "coach", "analyze", "--backend", "openai", "--stronger"],
+                                 input=json.dumps({"id": 7, "question": QUESTION, "answer": ANSWER}) + "\n",
+                                 capture_output=True, text=True, env=env, cwd=repo, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout), len(fake.requests)
+
+    line, calls = run(smooth)
+    assert line["backend"] == "openai" and calls == 2
+    assert line["stronger"] == {"text": smooth, "placeholders": offline.placeholders, "backend": "openai"}
+    line, calls = run(sneaky)
+    assert line["stronger"]["backend"] == "offline" and line["stronger"]["text"] == offline.text
+    assert "“Barclays”" in line["stronger"]["notice"]
