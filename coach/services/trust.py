@@ -399,7 +399,7 @@ def own_words_problem(rewrite: str, answer: str, share: float = OWN_WORDS_SHARE)
     """Why a rewrite is not mostly the candidate's own words, or None."""
     said = words(_BRACKETED.sub(" ", rewrite))
     if not said:
-        return "keeps none of the answer's words"
+        return None  # placeholders only (an answer not there yet): nothing of the model's own to weigh
     forms, _numbers = _vocabulary(answer)
     own = sum(1 for w in said if _forms(w) & forms)
     if own < share * len(said):
@@ -414,7 +414,8 @@ def rewrite_problem(rewrite: str, answer: str, placeholders: Iterable[str] = ())
     # An added fact is named first: it is the failure a candidate most needs to hear about.
     return (
         fact_problem(rewrite, answer)
-        or text_problem(rewrite)
+        # Placeholders are square brackets: without them, a rewrite that opens with one is not JSON.
+        or text_problem(_BRACKETED.sub(" ", rewrite))
         or placeholder_problem(rewrite, placeholders)
         or own_words_problem(rewrite, answer)
     )

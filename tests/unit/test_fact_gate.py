@@ -89,6 +89,9 @@ def test_json_or_schema_junk_is_set_aside_before_its_facts_are_read() -> None:
 def test_the_offline_example_of_the_answer_passes_its_own_gate() -> None:
     example = build(QUESTION, ANSWER)
     assert trust.rewrite_problem(example.text, ANSWER, example.placeholders) is None
+    skeleton = build(QUESTION, "Nothing comes to mind.")
+    assert skeleton.text.startswith("[")
+    assert trust.rewrite_problem(skeleton.text, "Nothing comes to mind.", skeleton.placeholders) is None
 
 
 def test_a_reply_is_cleaned_of_controls_prefaces_and_quotes() -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from coach.engine.offline import stronger_parts as P
 from coach.engine.offline.stronger import build
+from coach.services import trust
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data"
@@ -182,6 +183,10 @@ def test_every_pool_answer_gives_an_example_that_adds_no_fact() -> None:
         extra = added_facts(example.text, row["answer"])
         if extra:
             problems.append((row["id"], extra[:3]))
+        # The gate an LLM's smoothing must pass holds for the offline example itself.
+        gate = trust.rewrite_problem(example.text, row["answer"], example.placeholders)
+        if gate is not None:
+            problems.append((row["id"], gate))
         if not words_of(outside(example.text)) <= words_of(row["answer"]):
             problems.append((row["id"], sorted(words_of(outside(example.text)) - words_of(row["answer"]))[:3]))
     assert not problems, problems[:10]
