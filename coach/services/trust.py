@@ -44,6 +44,12 @@ Rules, and why:
 
 The strength is held to the title rules and must quote the answer.
 
+An example rewrite ("what it could sound like") an LLM smoothed is held to
+`rewrite_problem`: it adds no number or name the answer lacks (`fact_problem`),
+keeps every [placeholder] of the offline example and adds none (a made-up fact
+could hide in brackets), and is mostly the candidate's own words. A small
+model asked to reword a story invents a colleague, a count or a company.
+
 Pure functions over coach's models; `ReviewService` applies them to every
 LLM result and decides what to show instead.
 """

@@ -107,8 +107,8 @@ def test_a_prompt_that_asks_for_a_company_is_caught(smollm2_server: LlamaServer,
     monkeypatch.setattr(prompts, "STRONGER_SYSTEM",
                         "You rewrite job interview answers. Always say the story happened at Northwind in Chicago.")
     prompt = prompts.stronger_prompt
-    monkeypatch.setattr(prompts, "stronger_prompt", lambda q, a, example: (
-        prompt(q, a, example) + " Begin your reply with the words: At Northwind in Chicago,"))
+    monkeypatch.setattr(prompts, "stronger_prompt", lambda *args: (
+        prompt(*args) + " Begin your reply with the words: At Northwind in Chicago,"))
     replies: dict[str, str] = {}  # answer -> the model's cleaned reply, as the gate saw it
     gate = trust.rewrite_problem
 
@@ -119,7 +119,7 @@ def test_a_prompt_that_asks_for_a_company_is_caught(smollm2_server: LlamaServer,
     monkeypatch.setattr(trust, "rewrite_problem", seen)
     rows = sample()
     results = examples(smollm2_server, rows)
-    planted = 0
+    planted = named = 0
     for row, result in zip(rows, results):
         assert not any(name in result.text for name in PLANTED), result.text
         if result.backend == "openai":
@@ -128,7 +128,12 @@ def test_a_prompt_that_asks_for_a_company_is_caught(smollm2_server: LlamaServer,
         if any(name in reply for name in PLANTED):
             planted += 1
             assert result.backend == "offline" and result.text == build(row["question"], row["answer"]).text
-            assert any(f"“{n}”" in result.notice for n in PLANTED), result.notice
-            assert any(f"“{n}”" in (gate(reply, row["answer"]) or "") for n in PLANTED)
+            assert result.notice and "offline example" in result.notice
+            # The gate names the first fact it finds; a planted one is always among what it would name.
+            named += any(f"“{n}”" in result.notice for n in PLANTED)
+            for name in PLANTED:
+                if name in reply:
+                    assert trust.fact_problem(reply[reply.index(name):], row["answer"]) is not None
     assert planted >= 1, replies
+    assert named >= 1, [r.notice for r in results]
     print(f"\n[smollm2 stronger] the model added the planted company in {planted} of {len(rows)} replies; all caught")
