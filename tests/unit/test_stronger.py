@@ -231,3 +231,10 @@ def test_a_sentence_said_twice_is_kept_once() -> None:
     said = "I rewrote the release checklist for the whole support team."
     example = build(STORY_Q, f"Last spring our releases kept failing. {said} Then {said[0].lower() + said[1:]}")
     assert example.text.count("release checklist") == 1
+
+
+def test_the_banks_type_decides_the_layout_over_the_wording() -> None:
+    question = "A colleague keeps taking credit for your work."
+    answer = "I would talk to my colleague privately first and say what I had noticed about the drafts."
+    assert P.REASON in build(question, answer, type="situational").placeholders
+    assert P.REASON not in build(question, answer, type="behavioral").placeholders
