@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", metavar="N", type=_analyze_jobs, default=1,
         help="reviews in flight at once, for a server with parallel slots (1-16; default 1)",
     )
+    p.add_argument(
+        "--stronger", action="store_true",
+        help='add "stronger": an example of the answer from its own words, with [placeholders] for what is missing',
+    )
 
     p = sub.add_parser("export", help="export a session as Markdown or JSON")
     p.add_argument("session", metavar="SESSION", help="id, id prefix or path")

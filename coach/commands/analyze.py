@@ -16,6 +16,13 @@ the one before it. Its output line adds ``"retry": {"resolved": [kinds], "remain
 (`ReviewService.retry_verdict`'s rules: offline, the rules compare the takes; another
 backend reviews both through the trust gate, and a fallback is the offline verdict).
 
+``--stronger`` adds ``"stronger": {"text": str, "placeholders": [str], "backend": str, "notice"?: str}``
+to each output line with pointers: the answer in a clear order from the candidate's own
+sentences, with ``[placeholders]`` for what is missing (`coach.engine.offline.stronger`).
+It comes from the same backend as the line's pointers: the offline rules build it when
+they made the pointers; an LLM backend may smooth that example, and a smoothing that
+fails the trust gate is replaced by the offline one with a notice.
+
 ``--jobs N`` (1 to MAX_JOBS, default 1) keeps up to N reviews in flight at once, for a
 server with parallel slots (llama.cpp's ``-np``). Output stays in input order: a
 line is written once it and every line before it are done, and no more than N
@@ -181,6 +188,45 @@ def _needs_before(feedback) -> bool:
     return not is_offline(feedback)
 
 
+def stronger_record(example) -> dict[str, Any]:
+    """The ``"stronger"`` object of an output line, from a `Stronger`."""
+    out: dict[str, Any] = {"text": example.text, "placeholders": list(example.placeholders), "backend": example.backend}
+    if example.notice:
+        out["notice"] = example.notice
+    return out
+
+
+def _item_args(request) -> tuple[str, str, dict[str, Any]]:
+    item = request.items[0]
+    return item.question, item.answer, {"type": item.type, "round": request.round, "role": request.role,
+                                        "job": request.job}
+
+
+def offline_stronger(request, feedback) -> dict[str, Any] | None:
+    """The offline example for a line's answer (None when the line has no pointers)."""
+    if not feedback.pointers:
+        return None
+    from coach.services.stronger import offline_example
+
+    question, answer, extra = _item_args(request)
+    return stronger_record(offline_example(question, answer, **extra))
+
+
+def service_stronger(service) -> Callable[[Any, Any], Awaitable[dict[str, Any] | None]]:
+    """The example from the backend that made the line's pointers: offline rules, or the service's LLM."""
+    from coach.services.provenance import is_offline
+
+    async def make(request, feedback) -> dict[str, Any] | None:
+        if not feedback.pointers:
+            return None
+        if is_offline(feedback.backend):
+            return offline_stronger(request, feedback)
+        question, answer, extra = _item_args(request)
+        return stronger_record(await service.stronger(question, answer, **extra))
+
+    return make
+
+
 def jobs_arg(text: str) -> int:
     """``--jobs``: a whole number from 1 to MAX_JOBS (argparse turns the error into exit 2)."""
     try:
@@ -210,8 +256,11 @@ def _write(out: TextIO, record: dict[str, Any]) -> None:
 
 
 def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
-            defaults: dict[str, str | None]) -> int:
-    """Analyze each line with ``review(request) -> Feedback``, writing one result per line."""
+            defaults: dict[str, str | None], stronger: Callable[[Any, Any], Any] | None = None) -> int:
+    """Analyze each line with ``review(request) -> Feedback``, writing one result per line.
+
+    ``stronger(request, feedback)``, when given, makes the line's ``"stronger"`` object.
+    """
     failed = False
     for number, raw in enumerate(lines, start=1):
         prepared = _prepared(number, raw, defaults)
@@ -226,6 +275,9 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
                 before = review(previous_request(request, previous)) if _needs_before(feedback) else None
                 verdict = retry_verdict(request, previous, feedback, before)
             record = result_line(ident, feedback, verdict)
+            example = stronger(request, feedback) if stronger is not None else None
+            if example is not None:
+                record["stronger"] = example
         _write(out, record)
     return EXIT_FAIL if failed else EXIT_OK
 
@@ -233,6 +285,7 @@ def process(lines: Iterable[str], out: TextIO, review: Callable[[Any], Any],
 async def process_concurrently(
     lines: Iterable[str], out: TextIO, review: Callable[[Any], Awaitable[Any]],
     defaults: dict[str, str | None], jobs: int,
+    stronger: Callable[[Any, Any], Awaitable[Any]] | None = None,
 ) -> int:
     """As `process`, with up to ``jobs`` reviews in flight; results written in input order.
 
@@ -252,7 +305,11 @@ async def process_concurrently(
         if previous is not None:
             before = await review(previous_request(request, previous)) if _needs_before(feedback) else None
             verdict = await asyncio.to_thread(retry_verdict, request, previous, feedback, before)
-        return result_line(ident, feedback, verdict)
+        record = result_line(ident, feedback, verdict)
+        example = await stronger(request, feedback) if stronger is not None else None
+        if example is not None:
+            record["stronger"] = example
+        return record
 
     async def flush(until: int) -> None:
         while window and (len(window) > until or window[0].done()):
@@ -305,24 +362,27 @@ def _offline_review(request):
     return offline_review(request)
 
 
-def _run(service, lines: Iterable[str], out: TextIO, defaults, jobs: int = 1) -> int:
+def _run(service, lines: Iterable[str], out: TextIO, defaults, jobs: int = 1, stronger: bool = False) -> int:
     """Every line through the service's batch door (one event loop for a whole batch, if any)."""
     from coach.engine import BackendError
 
     try:
-        if jobs > 1 and not service.is_offline:
+        # An LLM's examples are awaited on the service's loop, so they take the concurrent path (even at 1).
+        if (jobs > 1 or stronger) and not service.is_offline:
             import asyncio
 
-            return asyncio.run(_run_concurrently(service, lines, out, defaults, jobs))
+            return asyncio.run(_run_concurrently(service, lines, out, defaults, jobs, stronger))
         with service.blocking() as review:
-            return process(lines, out, review, defaults)
+            return process(lines, out, review, defaults, offline_stronger if stronger else None)
     except BackendError as exc:
         return _usage(str(exc))
 
 
-async def _run_concurrently(service, lines: Iterable[str], out: TextIO, defaults, jobs: int) -> int:
+async def _run_concurrently(service, lines: Iterable[str], out: TextIO, defaults, jobs: int,
+                            stronger: bool = False) -> int:
     async with service:
-        return await process_concurrently(lines, out, service.review_round, defaults, jobs)
+        return await process_concurrently(lines, out, service.review_round, defaults, jobs,
+                                          service_stronger(service) if stronger else None)
 
 
 def run(args) -> int:
@@ -351,4 +411,5 @@ def run(args) -> int:
         settings = settings_from_args(args)
     service = ReviewService(settings, name, strict=True)
     with stdout:
-        return _run(service, stdin, stdout, defaults, getattr(args, "jobs", None) or 1)
+        return _run(service, stdin, stdout, defaults, getattr(args, "jobs", None) or 1,
+                    bool(getattr(args, "stronger", False)))

@@ -33,7 +33,7 @@ from coach.services.provenance import OFFLINE, OFFLINE_LABEL, backend_label, is_
 from coach.services.real import debrief_real
 
 if TYPE_CHECKING:
-    from coach.domain.models import AnswerNote, Feedback, RetryVerdict, Session
+    from coach.domain.models import AnswerNote, Feedback, RetryVerdict, Session, Stronger
     from coach.outreach import OutreachDraft, Personalised
 
 BackendFactory = Callable[[str, Any], Backend]
@@ -387,6 +387,27 @@ class ReviewService:
             choose_follow_up, item, tuple(candidates), round, role=role, job=job, asked=tuple(asked)
         )
         return FollowUp(chosen, problem=problem)
+
+    # ------------------------------------------------------------ example rewrites
+
+    async def stronger(self, question: str, answer: str, *, type: str | None = None, attempt: int = 1,
+                       round: str | None = None, role: str | None = None, job: str | None = None) -> Stronger:
+        """What the answer could sound like, from the candidate's own words (see `coach.services.stronger`).
+
+        Offline: the rules' example. With an LLM backend that can reword text,
+        its smoothing of that example when it passes the trust gate; otherwise
+        the offline example with a notice saying why. Never raises for backend trouble.
+        """
+        from coach.services.stronger import offline_example, smoothed, with_notice
+
+        offline = await asyncio.to_thread(offline_example, question, answer, type=type, attempt=attempt, round=round,
+                                          role=role, job=job)
+        if self.is_offline:
+            return offline
+        backend = await self.backend()
+        if backend is None:
+            return with_notice(offline, self._redact(f"The offline example stands in: {self._build_error}"))
+        return await smoothed(backend, offline, question, answer, self._redact)
 
     # ------------------------------------------------------------ employer
 

@@ -44,6 +44,12 @@ Rules, and why:
 
 The strength is held to the title rules and must quote the answer.
 
+An example rewrite ("what it could sound like") an LLM smoothed is held to
+`rewrite_problem`: it adds no number or name the answer lacks (`fact_problem`),
+keeps every [placeholder] of the offline example and adds none (a made-up fact
+could hide in brackets), and is mostly the candidate's own words. A small
+model asked to reword a story invents a colleague, a count or a company.
+
 Pure functions over coach's models; `ReviewService` applies them to every
 LLM result and decides what to show instead.
 """
@@ -288,13 +294,150 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+
+# ------------------------------------------------------------ example rewrites
+#
+# An LLM may smooth the offline example's wording, never add to it. A fact is
+# a number (digits always; spelled-out counts such as "forty" too) or a name:
+# a capitalised word that is not "I" and does not open a sentence, or one that
+# opens a sentence but is neither in the answer nor an everyday word. Each must
+# be in the candidate's answer (case and simple inflections aside: "Postgres"
+# is "postgres", "teams" is "team") or inside a [placeholder]. Lower-case
+# inventions are bounded by the share of the rewrite's words the answer has.
+
+#: At least this share of a rewrite's words (outside brackets) must be the answer's own.
+OWN_WORDS_SHARE = 0.75
+_BRACKETED = re.compile(r"\[[^\[\]]*\]")
+_FACT_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*\d|\d")
+_NUMBER_WORDS = {
+    w: i for i, w in enumerate(
+        "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen twenty".split()
+    ) if w != "_"
+}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                      "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "dozen": 12})
+#: Words a smoothed sentence may open with although the answer never says them: joining words, not facts.
+_OPENERS = frozenset(
+    "a an the i i'm i've i'd i'll my we our it its this that these those there then next after afterwards"
+    " before first second third finally later eventually meanwhile also so and but because since when while"
+    " once as at in on by for from to with without during over within if however instead still yet now"
+    " here overall together in this that's it's there's what who how why which where he she they his her"
+    " their them us me one each every both".split()
+)
+
+
+def _forms(word: str) -> set[str]:
+    """A word and its simple inflections, lower-cased: enough that "Teams" matches "team"."""
+    w = word.lower().replace("’", "'")
+    w = w[:-2] if w.endswith("'s") else w.rstrip("'")
+    forms = {w}
+    for end in ("ies", "es", "s", "ed", "d", "ing"):
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            forms.add(w[: -len(end)] + ("y" if end == "ies" else ""))
+    return forms
+
+
+def _number(token: str) -> str:
+    return token.replace(",", "").rstrip(".")
+
+
+def _vocabulary(answer: str) -> tuple[set[str], set[str]]:
+    """(word forms, numbers) the answer says; a spelled-out count also counts as its digits."""
+    forms: set[str] = set()
+    numbers: set[str] = set()
+    for tok in _FACT_TOKEN.findall(answer):
+        if tok[0].isdigit():
+            numbers.add(_number(tok))
+        else:
+            forms |= _forms(tok)
+            if tok.lower() in _NUMBER_WORDS:
+                numbers.add(str(_NUMBER_WORDS[tok.lower()]))
+    return forms, numbers
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` starts the text, a line, or a sentence (after . ! ? : or a placeholder)."""
+    i = at - 1
+    while i >= 0 and text[i] in " \t\"'“”‘’(*-•":
+        i -= 1
+    return i < 0 or text[i] in ".!?:]\n"
+
+
+def fact_problem(rewrite: str, answer: str) -> str | None:
+    """Why a rewrite adds a fact the answer never gives (the first one, named), or None."""
+    outside = _BRACKETED.sub(lambda m: " " * len(m.group()), rewrite)
+    forms, numbers = _vocabulary(answer)
+    for m in _FACT_TOKEN.finditer(outside):
+        tok = m.group()
+        low = tok.lower().replace("’", "'")
+        if tok[0].isdigit():
+            known = _number(tok) in numbers
+        elif low in _NUMBER_WORDS and low != "zero":
+            known = bool(_forms(tok) & forms) or str(_NUMBER_WORDS[low]) in numbers
+        elif not tok[0].isupper() or low in ("i", "i'm", "i've", "i'd", "i'll"):
+            continue
+        elif _opens_sentence(outside, m.start()) and not (len(tok) > 1 and tok.isupper()):
+            known = bool(_forms(tok) & forms) or low in _OPENERS or low.endswith(("ly", "ing"))
+        else:
+            known = bool(_forms(tok) & forms)
+        if not known:
+            return f"adds “{tok}”, which the answer never says"
+    return None
+
+
+def placeholder_problem(rewrite: str, placeholders: Iterable[str]) -> str | None:
+    """Why a rewrite's [placeholders] are not the example's: one dropped, or one of its own added."""
+    wanted = {_norm(p): p for p in placeholders}
+    found = {_norm(m.group()[1:-1]) for m in _BRACKETED.finditer(rewrite)}
+    for key, p in wanted.items():
+        if key not in found:
+            return f"drops the placeholder “[{p}]”"
+    extra = sorted(found - set(wanted))
+    if extra:
+        return f"adds a bracket of its own, “[{extra[0][:60]}]”"
+    if "[" in _BRACKETED.sub("", rewrite) or "]" in _BRACKETED.sub("", rewrite):
+        return "has a broken [placeholder]"
+    return None
+
+
+def own_words_problem(rewrite: str, answer: str, share: float = OWN_WORDS_SHARE) -> str | None:
+    """Why a rewrite is not mostly the candidate's own words, or None."""
+    said = words(_BRACKETED.sub(" ", rewrite))
+    if not said:
+        return None  # placeholders only (an answer not there yet): nothing of the model's own to weigh
+    forms, _numbers = _vocabulary(answer)
+    own = sum(1 for w in said if _forms(w) & forms)
+    if own < share * len(said):
+        return f"is not mostly the answer's own words ({len(said) - own} of {len(said)} are new)"
+    return None
+
+
+def rewrite_problem(rewrite: str, answer: str, placeholders: Iterable[str] = ()) -> str | None:
+    """The first reason an LLM's smoothing of an example must be set aside, or None."""
+    if not rewrite.strip():
+        return "is empty"
+    # An added fact is named first: it is the failure a candidate most needs to hear about.
+    return (
+        fact_problem(rewrite, answer)
+        # Placeholders are square brackets: without them, a rewrite that opens with one is not JSON.
+        or text_problem(_BRACKETED.sub(" ", rewrite))
+        or placeholder_problem(rewrite, placeholders)
+        or own_words_problem(rewrite, answer)
+    )
+
+
 __all__ = [
     "QUOTE_KINDS",
     "Verdict",
     "check",
     "copies",
+    "fact_problem",
     "follow_up_problem",
+    "own_words_problem",
+    "placeholder_problem",
     "pointer_problem",
+    "rewrite_problem",
     "strength_problem",
     "text_problem",
     "tip_problem",

@@ -11,6 +11,7 @@ only the ones before it:
     pipeline                        `analyze`: the Feedback
     follow_up, backend              the follow-up chooser and `OfflineBackend`
     retry                           `compare`: a retry against the take before it, pointer by pointer
+    stronger_parts, stronger        `build`: an example rewrite from the answer's own sentences
 
 This package re-exports the names other parts of coach use.
 """
@@ -24,6 +25,7 @@ from coach.engine.offline.pipeline import analyze, build_feedback
 from coach.engine.offline.question import QuestionInfo
 from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
 from coach.engine.offline.rules import RULES, answer_findings, findings, weigh_unanswered
+from coach.engine.offline.stronger import build as build_stronger
 from coach.engine.offline.text import Text, first_person_past, voice
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "analyze",
     "answer_findings",
     "build_feedback",
+    "build_stronger",
     "choose_follow_up",
     "findings",
     "first_person_past",
