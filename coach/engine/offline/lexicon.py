@@ -126,7 +126,9 @@ NEUTRAL_AFTER_I = frozenset(
 #: Modals that make a first-person clause hypothetical, a plan or a habit ("I would", "I will", "I can").
 HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
 #: Habit words that need no "I": "whenever it happens", "every time a customer…".
-HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day")
+HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day",
+                       r"oftentimes", r"often times", r"in (?:these|those|such) (?:cases|situations)",
+                       r"in cases like (?:this|these)", r"I would have to", r"I would often")
 #: Where a general answer turns to one occasion: "For example, in my fraternity…", "I had this
 #: one employee who…", "Specifically, I had a goal of…".
 EXAMPLE_TURN = words_re(
