@@ -147,7 +147,8 @@ NO_EXPERIENCE = words_re(
 OUTCOME_MARKERS = words_re(
     # How the candidate felt or coped afterwards: an ending, if only an evaluation.
     r"got used to", r"felt (?:much |a lot |far |way )?(?:more )?(?:comfortable|confident|proud|relaxed|prepared|capable|at ease)",
-    r"(?:was|were|got) (?:solved|resolved|fixed|settled|cleared up)",
+    r"(?:was|were|got) (?:quickly |soon |finally |eventually )?(?:solved|resolved|fixed|settled|cleared up|implemented|adopted)",
+    r"worked (?:out )?for (?:everyone|everybody|all of us|both of us|us|them|both)", r"(?:we|they|I) moved on",
     r"(?:was|were) glad", r"stuck with it", r"by the (?:end of|next|following|time)", r"(?:earlier|sooner|later) than (?:planned|expected|scheduled|usual)",
     r"as a result", r"in the end", r"at the end(?! of (?:each|every|the) (?:day|shift|week))", r"ended up", r"end result", r"the result",
     r"resulted", r"outcome", r"because of (?:this|that)", r"thanks to",
@@ -170,6 +171,11 @@ OUTCOME_MARKERS = words_re(
     r"(?:much |a lot |way )?(?:better|faster|easier|shorter|quicker|smoother|fewer|higher|lower|calmer)",
     r"led to", r"led (?:me|us|them|him|her|the team) to", r"leading to", r"allowed (?:us|me|them|her|him|everyone) to", r"ultimately",
     r"now", r"since then", r"ever since", r"since(?=\s*[.!,])", r"no more", r"got (?:an?|the) (?:A|offer|job|contract|grade|award)",
+    # What others gave or said at the end: a grade, an approval, a reaction.
+    r"(?:gave|awarded|offered) (?:me|us|them|him|her|the team) (?:an?|the) (?:a|b|grade|award|raise|job|offer|promotion|position|role|spot)",
+    r"ended (?:the|that|this|my) (?:class|course|semester|year|season|term) with", r"got (?:approval|approved|accepted|hired|the go-ahead)",
+    r"(?:he|she|they|it|was|were) approved", r"(?:was|were) (?:ecstatic|thrilled|excited|impressed|grateful|relieved)",
+    r"it (?:really|definitely|greatly|truly|actually|also) helped", r"(?:still )?regret", r"to this day",
 )
 
 #: Outcome words that, where they stand, still tell an action or an insight, not what changed:
