@@ -123,6 +123,9 @@ NEUTRAL_AFTER_I = frozenset(
     """think believe feel felt thought know knew guess mean hope am was were have has 've i'm i've i'd i'll
     wish wonder suppose realize realise realized realised learned learnt want wanted""".split()
 )
+#: Everyday verbs that read as function words elsewhere: after "I" in the present ("I make
+#: sure", "I get everyone together") they state a habit, not an event.
+PRESENT_HABIT_VERBS = frozenset("make get go take give keep let put see ask tell find start look".split())
 #: Modals that make a first-person clause hypothetical, a plan or a habit ("I would", "I will", "I can").
 HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
 #: Habit words that need no "I": "whenever it happens", "every time a customer…".
