@@ -123,10 +123,15 @@ NEUTRAL_AFTER_I = frozenset(
     """think believe feel felt thought know knew guess mean hope am was were have has 've i'm i've i'd i'll
     wish wonder suppose realize realise realized realised learned learnt want wanted""".split()
 )
+#: Everyday verbs that read as function words elsewhere: after "I" in the present ("I make
+#: sure", "I get everyone together") they state a habit, not an event.
+PRESENT_HABIT_VERBS = frozenset("make get go take give keep let put see ask tell find start look".split())
 #: Modals that make a first-person clause hypothetical, a plan or a habit ("I would", "I will", "I can").
 HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
 #: Habit words that need no "I": "whenever it happens", "every time a customer…".
-HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day")
+HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day",
+                       r"oftentimes", r"often times", r"in (?:these|those|such) (?:cases|situations)",
+                       r"in cases like (?:this|these)", r"I would have to", r"I would often")
 #: Where a general answer turns to one occasion: "For example, in my fraternity…", "I had this
 #: one employee who…", "Specifically, I had a goal of…".
 EXAMPLE_TURN = words_re(
@@ -145,7 +150,8 @@ NO_EXPERIENCE = words_re(
 OUTCOME_MARKERS = words_re(
     # How the candidate felt or coped afterwards: an ending, if only an evaluation.
     r"got used to", r"felt (?:much |a lot |far |way )?(?:more )?(?:comfortable|confident|proud|relaxed|prepared|capable|at ease)",
-    r"(?:was|were|got) (?:solved|resolved|fixed|settled|cleared up)",
+    r"(?:was|were|got) (?:quickly |soon |finally |eventually )?(?:solved|resolved|fixed|settled|cleared up|implemented|adopted)",
+    r"worked (?:out )?for (?:everyone|everybody|all of us|both of us|us|them|both)", r"(?:we|they|I) moved on",
     r"(?:was|were) glad", r"stuck with it", r"by the (?:end of|next|following|time)", r"(?:earlier|sooner|later) than (?:planned|expected|scheduled|usual)",
     r"as a result", r"in the end", r"at the end(?! of (?:each|every|the) (?:day|shift|week))", r"ended up", r"end result", r"the result",
     r"resulted", r"outcome", r"because of (?:this|that)", r"thanks to",
@@ -168,6 +174,11 @@ OUTCOME_MARKERS = words_re(
     r"(?:much |a lot |way )?(?:better|faster|easier|shorter|quicker|smoother|fewer|higher|lower|calmer)",
     r"led to", r"led (?:me|us|them|him|her|the team) to", r"leading to", r"allowed (?:us|me|them|her|him|everyone) to", r"ultimately",
     r"now", r"since then", r"ever since", r"since(?=\s*[.!,])", r"no more", r"got (?:an?|the) (?:A|offer|job|contract|grade|award)",
+    # What others gave or said at the end: a grade, an approval, a reaction.
+    r"(?:gave|awarded|offered) (?:me|us|them|him|her|the team) (?:an?|the) (?:a|b|grade|award|raise|job|offer|promotion|position|role|spot)",
+    r"ended (?:the|that|this|my) (?:class|course|semester|year|season|term) with", r"got (?:approval|approved|accepted|hired|the go-ahead)",
+    r"(?:he|she|they|it|was|were) approved", r"(?:was|were) (?:ecstatic|thrilled|excited|impressed|grateful|relieved)",
+    r"it (?:really|definitely|greatly|truly|actually|also) helped", r"(?:still )?regret", r"to this day",
 )
 
 #: Outcome words that, where they stand, still tell an action or an insight, not what changed:

@@ -25,6 +25,7 @@ from coach.engine.offline.rules_plan import (
     rule_plan_example,
     rule_plan_hedging,
     rule_plan_hostile,
+    rule_plan_reason,
     rule_plan_short,
     rule_plan_structure,
 )
@@ -69,6 +70,7 @@ PLAN_RULES: tuple[Callable[[Reading], Finding | None], ...] = (
     rule_plan_short,
     rule_plan_hedging,
     rule_plan_example,
+    rule_plan_reason,
     rule_too_long,
     rule_structure,
     rule_plan_structure,

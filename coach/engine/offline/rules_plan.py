@@ -173,3 +173,33 @@ def rule_plan_example(c: Reading) -> Finding | None:
     severity = 0.5 if n >= PLAN_FLOOR else SOFT_HEDGING - 0.02
     return c.find("no-example", severity, c.text.verbatim(*c.text.sentences[0]), "a plan without a time it worked",
                   mode="plan", phrase="")
+
+
+#: Words that give the reason for a step or say what it would lead to: the "why" half of
+#: "what would you do and why?".
+PLAN_REASONS = words_re(
+    r"because", r"since", r"so that", r"so (?:I|we|it|they|that|there|the|my|everyone|nobody|no one|he|she)",
+    r"in order to", r"that way", r"this way", r"otherwise", r"as (?:it|this|that|I|we|they|my|the|he|she)",
+    r"reasons?", r"which (?:would|will|could|means)", r"(?:it|this|that) (?:would|will|could|should|means)",
+    r"(?:would|will|could) (?:help|allow|show|give|make|mean|benefit|keep|avoid|let)", r"benefits?",
+    r"important", r"(?:to|will|would) (?:make sure|ensure|avoid|show|keep|prevent|protect)", r"therefore",
+    r"fair(?:ness|ly)?", r"(?:should|ought to) be", r"(?:I|we) (?:feel|think|believe|know)", r"(?:I'd|I would|I will|I'll) (?:rather|prefer)",
+    r"for (?:the|my|our|their) (?:sake|benefit|good)", r"the best", r"better",
+)
+
+
+def rule_plan_reason(c: Reading) -> Finding | None:
+    """A plan of fair length that lists steps and never says why, or what they would lead to.
+
+    The question asks what the candidate would do and why; a recruiter judges the
+    judgement from the reason, so a plan without one is missing its ending.
+    """
+    n = c.text.n_words
+    if not c.q.situational or n < EXAMPLE_FROM or n > 200 or not c.text.sentences:
+        return None
+    if PLAN_REASONS.search(c.text.lower):
+        return None
+    s, e = c.text.sentences[-1]
+    # Under the floor the length leads and one time it worked is the next note; the reason comes after.
+    severity = 0.55 if n >= PLAN_FLOOR else 0.3
+    return c.find("no-result", severity, c.text.verbatim(s, e), "a plan without its reason", plan=True)

@@ -90,6 +90,9 @@ def endings(c: Reading) -> list:
     named with a comparative ("a better option"), and not what they hoped or meant to
     happen ("so that we could finish on time").
     """
+    cached = c.__dict__.get("_endings")
+    if cached is not None:
+        return cached  # read once per answer: the ending and its scale rules both ask
     low = c.text.lower
     out = []
     for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
@@ -101,6 +104,7 @@ def endings(c: Reading) -> list:
         if L.NOT_YET.search(low, max(s, m.start() - 80), m.start()):
             continue
         out.append(m)
+    c.__dict__["_endings"] = out
     return out
 
 

@@ -231,6 +231,8 @@ def clause(tokens: list[str], i: int) -> str | None:
         return None
     if past_form(verb):
         return "habit" if habitual else "event"
+    if verb in L.PRESENT_HABIT_VERBS:
+        return "habit"
     if verb.endswith("ly") or verb in L.STOPWORDS:
         return None
     return "habit"

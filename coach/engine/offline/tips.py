@@ -236,6 +236,11 @@ def _habit_word(low: str) -> str:
 
 
 def _no_result(f, q: str, ctx) -> tuple[str, str]:
+    if f.facts.get("plan"):
+        return ("Say why, and what it would lead to",
+                f"Your plan lists the steps but ends on “{_short(f.evidence)}” without the reason. Add a sentence "
+                "on why you would do it this way and what you expect to happen — that is the judgement the "
+                "question is asking to see.")
     t = good_topic(q)
     about = f"Your story about {t}" if t else "Your story"
     return (KINDS["no-result"].title,
