@@ -10,7 +10,7 @@ import coach.engine.offline as offline
 PACKAGE = Path(offline.__file__).parent
 #: Stages in pipeline order: a module may import only modules listed before it.
 ORDER = ("lexicon", "text", "question", "job", "reading", "rules_story", "rules_style", "rules_plan", "rules",
-         "rank", "tips", "pipeline", "follow_up", "backend")
+         "rank", "tips", "pipeline", "follow_up", "backend", "retry", "stronger_parts", "stronger")
 
 
 def _imports(path: Path) -> set[str]:

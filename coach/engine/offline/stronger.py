@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from coach.domain.models import Stronger
 from coach.engine import AnswerItem, ReviewRequest
-from coach.engine.offline import stronger_parts as P
+import coach.engine.offline.stronger_parts as P
 from coach.engine.offline.pipeline import analyze
 from coach.engine.offline.question import QuestionInfo
 from coach.engine.offline.reading import Reading
