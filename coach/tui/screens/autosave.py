@@ -132,6 +132,23 @@ class Autosaving:
         self.on_draft_saved(DraftSaved(path))
         return True
 
+    def let_keeper_go(self) -> None:
+        """On unmount: a last save of what is still unsaved, then the app stops counting this keeper.
+
+        Leaving after a failed save was already confirmed by the user, so a
+        failure here has nothing more to say.
+        """
+        from coach.store import StoreError
+
+        if self.keeper is None:
+            return
+        if self.keeper.dirty:
+            try:
+                self.keeper.save_now()
+            except (StoreError, OSError):
+                pass
+        coach_app(self._screen()).keepers.discard(self.keeper)
+
     async def _saved_or_let_go(self, leaving: str) -> str:
         """Save; while that fails, ask. "saved", "lost" (the user chose to leave anyway) or "stay"."""
         assert self.keeper is not None

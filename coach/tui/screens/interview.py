@@ -190,15 +190,7 @@ class InterviewScreen(Autosaving, WorkerErrorsToApp, Screen[InterviewOutcome]):
 
     def on_unmount(self) -> None:
         app = coach_app(self)
-        from coach.store import StoreError
-
-        if self.keeper is not None:
-            if self.keeper.dirty:
-                try:
-                    self.keeper.save_now()
-                except (StoreError, OSError):
-                    pass  # the user was asked before leaving (quit, pause, close); nothing more to do
-            app.keepers.discard(self.keeper)
+        self.let_keeper_go()
         if self.read_only is None:
             self.ctx.store.release(self.session.id)
         app.call_later(self.reviews.aclose)

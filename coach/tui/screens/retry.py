@@ -152,16 +152,7 @@ class RetryScreen(Autosaving, WorkerErrorsToApp, Screen["Session | None"]):
         editor.focus()
 
     def on_unmount(self) -> None:
-        from coach.store import StoreError
-
-        app = coach_app(self)
-        if self.keeper is not None:
-            if self.keeper.dirty:
-                try:
-                    self.keeper.save_now()
-                except (StoreError, OSError):
-                    pass  # leaving was confirmed after a failed save; nothing more to do
-            app.keepers.discard(self.keeper)
+        self.let_keeper_go()
         self.ctx.store.release(self.session.id)
 
     # ------------------------------------------------------------ recording
