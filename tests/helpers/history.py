@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from textual.app import App
+
 from coach.domain.models import Answer, Edit, Feedback, Pointer, Session, Strength
 
 BASE = datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc)
@@ -161,3 +163,27 @@ def retried_session(sid: str = "20260314T093000000-abc1", *, days: int = 0, **ex
         created_at=s.created_at + timedelta(minutes=31),
     ))
     return s
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (replay's pace)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def tick(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class ScreenApp(App[None]):
+    """A bare app that opens one screen: for screens tested outside CoachApp."""
+
+    def __init__(self, screen) -> None:
+        super().__init__()
+        self._first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._first)

@@ -20,32 +20,14 @@ from tests.helpers.history import (
     CONFLICT_B,
     CONFLICT_Q,
     MOTIVE_A,
+    FakeClock,
+    ScreenApp,
     answer,
     persist,
     session,
 )
 
 SID = "20260314T093000000-abc1"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def tick(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class ScreenApp(App[None]):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self._first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._first)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.app import App
 
 from coach.store import Store
 from coach.tui.screens.replay import ReplayScreen
@@ -16,6 +15,8 @@ from tests.helpers.history import (
     CONFLICT_Q,
     MOTIVE_A,
     RETRY_A,
+    FakeClock,
+    ScreenApp,
     answer,
     ctx_for,
     persist,
@@ -24,26 +25,6 @@ from tests.helpers.history import (
 )
 
 SID = "20260314T093000000-abc1"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def tick(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class ScreenApp(App[None]):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self._first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._first)
 
 
 @pytest.fixture
