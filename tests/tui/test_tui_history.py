@@ -496,6 +496,37 @@ async def test_t_picks_a_pointer_of_the_session_and_tries_its_question_again(iso
         assert len(store.load("20260314T093000000-aaaa").answers[0].attempts) == 1
 
 
+async def test_a_retry_made_from_the_debrief_shows_in_the_row_on_coming_back(isolated_env: dict[str, Path]) -> None:
+    from coach.tui.screens.debrief import DebriefScreen
+    from tests.helpers.history import retried_session
+    from tests.helpers.tui import make_app, settle
+
+    store = Store(isolated_env["data"])
+    persist(store, session("20260314T093000000-aaaa"))
+    app, _ = make_app("history")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        history = app.screen
+        await wait_loaded(pilot, history)
+        column = list(history.columns).index("First pointer")
+        assert "attempts" not in str(history.query_one(DataTable).get_row_at(0)[column])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DebriefScreen)
+        # What a retry on the debrief leaves in the file (the retry screen itself is tested apart).
+        retried = retried_session("20260314T093000000-aaaa")
+        retried.answers[0].attempts[0].verdict = None
+        store.save(store.load("20260314T093000000-aaaa").model_copy(update={"answers": retried.answers}))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is history
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if "2 attempts" in str(history.query_one(DataTable).get_row_at(0)[column]):
+                break
+        assert "2 attempts" in str(history.query_one(DataTable).get_row_at(0)[column])
+
+
 async def test_t_on_a_session_without_a_debrief_says_so(store: Store) -> None:
     screen = HistoryScreen(ctx_for(store))
     async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:

@@ -424,19 +424,25 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         summary = self._readable_selection()
         if summary is None:
             return
-        screen = self._debrief_screen(summary.id)
-        if screen is None:
-            self.action_replay()
-        else:
-            self.app.push_screen(screen)
+        from coach.tui.screens.debrief import DebriefScreen
 
-    def _debrief_screen(self, session_id: str) -> Screen[Any] | None:
-        """The debrief of a session, if this build has the debrief screen."""
+        self.app.push_screen(DebriefScreen(self.ctx, summary.id))
+
+    def on_screen_resume(self) -> None:
+        """Back from a debrief or a replay: the selected row is read again (a retry there changes it)."""
+        summary = self.selected() if self.is_mounted else None
+        if summary is not None and not summary.error:
+            self._reread_row(summary)
+
+    @work(thread=True, exclusive=True, group="history-reread", exit_on_error=False)
+    def _reread_row(self, summary: SessionSummary) -> None:
+        from coach.store import StoreError
+
         try:
-            from coach.tui.screens.debrief import DebriefScreen
-        except ImportError:
-            return None
-        return DebriefScreen(self.ctx, session_id)
+            session = self.ctx.store.load(summary.path)
+        except (OSError, StoreError):
+            return  # it changed or went meanwhile: the next listing says so
+        self.app.call_from_thread(self._refresh_row, summary, session)
 
     def action_replay(self) -> None:
         summary = self._readable_selection()
