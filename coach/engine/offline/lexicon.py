@@ -212,6 +212,18 @@ SCALE_MARKERS = words_re(
     r"(?:a|an|one|\w+) (?:days?|weeks?|months?) (?:early|earlier|ahead|sooner)", r"(?:first|second|third|next) (?:day|week|month|shift|review)",
 )
 
+#: An ending anyone could check, with no number needed: a grade, an exam passed, a game or a
+#: place won, an offer, a selection. "It went well" needs a scale; "I ended with an A" has one.
+CHECKABLE_OUTCOME = words_re(
+    r"(?:an?|the) (?:a|b|c)[+-]?(?= (?:in|on|for|at)\b|[.,!;]|$)", r"(?:an?|the) (?:a|b)(?:-| )?(?:plus|minus)", r"full marks",
+    r"(?:top|highest|best|perfect) (?:grade|score|mark)s?", r"straight as",
+    r"pass(?:ed|ing) (?:the|my|that|this|our|every|all) (?:\w+ )?(?:exam|test|class|course|module|audit|inspection|certification|interview)s?",
+    r"(?:won|winning|win) (?:the|a|an|first|our|my|that|this)", r"came (?:in )?first",
+    r"(?:got|was given|was offered|received|landed|accepted) (?:the|a|an) (?:job|offer|position|internship|role|scholarship|promotion|raise)",
+    r"(?:was|were|got) (?:hired|accepted|admitted|selected|chosen|elected|awarded|approved|allowed)",
+    r"got into",
+)
+
 VAGUE_OUTCOME = words_re(
     r"went (?:well|smoothly|great|fine|good)", r"(?<!how )(?<!what )it worked", r"worked out(?: well| great| fine)?",
     r"(?:was|were) (?:a )?success(?:ful)?", r"everyone was (?:happy|pleased|satisfied)",

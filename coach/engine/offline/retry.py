@@ -38,7 +38,7 @@ from coach.engine.offline.pipeline import build_feedback
 from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
 from coach.engine.offline.rules import per_answer
 from coach.engine.offline.rules_plan import PLAN_HEDGES
-from coach.engine.offline.rules_story import _reported, endings
+from coach.engine.offline.rules_story import reported, endings
 from coach.engine.offline.text import FIGURE_RE, MAX_EVIDENCE, NUMBER_RE, WORD_RE, Text, clause, stem
 
 #: Below these word counts the ending rules do not read a story at all (their own floors in
@@ -202,10 +202,10 @@ def _ending(before: TakeReview, after: TakeReview) -> Resolution | None:
         return None
     low = t.lower
     marks = [m.start() for m in endings(r)]
-    figures = [m.start() for m in NUMBER_RE.finditer(low, len(t.clean) // 2) if _reported(r, m)]
+    figures = [m.start() for m in NUMBER_RE.finditer(low, len(t.clean) // 2) if reported(r, m)]
     if t.sentences:
         s, e = t.sentences[-1]
-        figures += [m.start() for m in FIGURE_RE.finditer(low, s, e) if _reported(r, m)]
+        figures += [m.start() for m in FIGURE_RE.finditer(low, s, e) if reported(r, m)]
     at = _pick(before, t, marks + figures, lambda p: L.SCALE_MARKERS.search(low, *t.sentence_at(p)) is not None)
     if at is None:
         return None

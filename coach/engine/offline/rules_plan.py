@@ -31,6 +31,14 @@ PLAN_HEDGES = words_re(
     r"if I can", r"see if", r"I don't know", r"somewhat", r"I could", r"I'd consider", r"I would consider",
     r"I don't think", r"may have to", r"it would depend",
 )
+#: Hedges about the candidate's own position ("probably", "for the most part", "it depends"):
+#: these undermine the decision itself. The rest ("try to", "see if", "I could") are about
+#: effort or the scenario's chances and only weigh in number.
+POSITION_HEDGES = words_re(
+    r"maybe", r"probably", r"perhaps", r"possibly", r"I guess", r"I suppose", r"not sure", r"I don't know",
+    r"depending", r"it depends", r"depends on", r"it would depend", r"for the most part", r"kind of", r"sort of",
+    r"I'd consider", r"I would consider", r"somewhat", r"hopefully",
+)
 #: Conditions that keep a plan open ("if… if still… otherwise"): a plan can weigh a
 #: condition, but a chain of them leaves the decision to the circumstances.
 PLAN_CONDITIONS = words_re(r"otherwise", r"unless", r"if not", r"if (?:that|it|this|they|he|she) (?:doesn't|does not|didn't|fails|still)",
@@ -92,6 +100,10 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
         # A single hedge, or conditions stacked on the plan: a note for the plan's next draft.
         hits = sorted(hits + conditions, key=lambda m: m.start())
         severity = SOFT_HEDGING
+    elif sum(1 for h in hits if POSITION_HEDGES.fullmatch(h.group())) >= 2:
+        # Two hedges on the position itself ("probably… for the most part"): the plan reads
+        # as undecided, and saying it firmly is the change, even before its length.
+        severity = 0.72 + min(0.18, 0.04 * len(hits))
     elif len(hits) >= HEDGES_FIRM:
         # From three hedges the indecision is what the interviewer remembers, even in a short plan.
         severity = 0.6 + min(0.3, 0.05 * len(hits) + 0.02 * rate)

@@ -27,7 +27,7 @@ def rule_no_example(c: Reading) -> Finding | None:
     v = c.text.voice
     anchored = sig.time > 0
     no_exp = L.NO_EXPERIENCE.search(c.text.lower)
-    if no_exp and v.habits >= 1 and v.events < 3 and not c.q.fit:
+    if no_exp and v.events < 3 and not c.q.fit:
         severity = 0.9 if c.q.story else 0.7
         evidence = c.text.sentence_quote(no_exp.start())
         return c.find("no-example", severity, evidence, "no experience, then a hypothetical", generic=v.habits,
@@ -108,7 +108,7 @@ def endings(c: Reading) -> list:
     return out
 
 
-def _reported(c: Reading, m) -> bool:
+def reported(c: Reading, m) -> bool:
     """Whether the figure at ``m`` reports what happened, not the aim set or a hope."""
     low = c.text.lower
     s = c.text.sentence_at(m.start())[0]
@@ -120,8 +120,8 @@ def _late_figure(c: Reading) -> bool:
     spelled-out figure in the last sentence ("undone in four minutes")."""
     low = c.text.lower
     s, e = c.text.sentences[-1]
-    return (any(_reported(c, m) for m in NUMBER_RE.finditer(low, len(c.text.clean) // 2))
-            or any(_reported(c, m) for m in FIGURE_RE.finditer(low, s, e)))
+    return (any(reported(c, m) for m in NUMBER_RE.finditer(low, len(c.text.clean) // 2))
+            or any(reported(c, m) for m in FIGURE_RE.finditer(low, s, e)))
 
 
 def rule_no_result(c: Reading) -> Finding | None:
@@ -143,6 +143,10 @@ def rule_no_result(c: Reading) -> Finding | None:
     # A mostly general answer with some events in it and no ending: the missing example
     # leads, and the missing ending is the next thing to fix (below no-example).
     severity = 0.45 if short else 0.74 if told else 0.4
+    if not told and not short and _example_turn(c) is not None:
+        # Habits first, then one occasion told that stops at the actions: the example is
+        # there (no-example steps back, see there), so its missing ending leads.
+        severity = 0.6
     return c.find("no-result", severity, c.text.verbatim(s, e), "story without an ending", short=short)
 
 
@@ -159,7 +163,7 @@ def rule_vague_impact(c: Reading) -> Finding | None:
         return None
     outcome = found[-1]  # the last outcome is the story's ending
     s0 = c.text.sentence_at(outcome.start())[0]
-    if L.SCALE_MARKERS.search(c.text.lower, s0):
+    if L.SCALE_MARKERS.search(c.text.lower, s0) or L.CHECKABLE_OUTCOME.search(c.text.lower, s0):
         return None
     vague = L.VAGUE_OUTCOME.search(c.text.lower, s0)
     if vague:
