@@ -316,3 +316,41 @@ def test_a_plan_that_tells_people_what_they_may_not_expect_or_goes_over_heads_is
                    "possible, and I would ask the director to set the date for the whole team so that the lead "
                    "cannot change it again without telling everyone."):
         assert _kinds(SCENARIO, answer)[0] == "negative"
+
+
+# An ending anyone could check needs no number; a mistake's ending is its lesson.
+def test_a_grade_or_a_win_is_a_checkable_ending_not_a_vague_one():
+    question = "Tell me about a time you worked with limited resources."
+    answer = ("During my first year at college our lab lost its budget for the spring term. "
+              "I borrowed two microscopes from the biology department, split the class into pairs "
+              "and wrote a shared booking sheet so everyone got time on them. I ended that course with an A.")
+    assert "vague-impact" not in _kinds(question, answer)
+    vague = answer.replace("I ended that course with an A.", "It went really well in the end.")
+    assert _kinds(question, vague)[0] == "vague-impact"
+
+
+def test_a_mistake_put_right_without_its_lesson_asks_for_the_lesson():
+    question = "Recount a time when you missed a deadline. How did you manage the situation?"
+    answer = ("In my second year I missed the deadline for a statistics report because I had the wrong date in my "
+              "calendar. I emailed my professor the same morning, explained what had happened and asked whether "
+              "I could still hand it in. She gave me until midnight with ten percent off, so I finished it that "
+              "afternoon and still ended with a 90 on the report.")
+    feedback = analyze(ReviewRequest(items=(AnswerItem(question_id="q", question=question, answer=answer),)))
+    assert feedback.pointers[0].kind == "no-result"
+    assert "learned" in feedback.pointers[0].tip
+    with_lesson = answer + " Since then I put every deadline in two calendars and check them each Monday."
+    assert "no-result" not in _kinds(question, with_lesson)
+
+
+def test_habits_then_one_occasion_that_stops_leads_with_its_ending():
+    question = "Describe your process of setting goals. Can you recall a specific goal and how you pursued it?"
+    answer = ("Setting goals is very important to me. First you have to decide what you want to accomplish, and then "
+              "you have to make a list of the ways to get there. I always write my goals down and I check them every "
+              "week so they stay in front of me. Specifically, I had a goal of raising money for the food bank, so I "
+              "made a timeline for each task and asked local shops to sponsor a raffle.")
+    assert _kinds(question, answer)[0] == "no-result"
+
+
+def test_two_hedges_on_the_position_lead_a_short_plan():
+    answer = "I would probably agree to the new date for the most part. I like a challenge and I would tell my lead so."
+    assert _kinds(SCENARIO, answer)[0] == "hedging"

@@ -224,6 +224,21 @@ CHECKABLE_OUTCOME = words_re(
     r"got into",
 )
 
+#: Questions about a mistake, a failure, a setback or criticism: what they test is what the
+#: candidate took from it, so the story's real ending is the lesson or the change made.
+LESSON_Q = words_re(
+    r"mistakes?", r"fail(?:ed|ure|ures|ing)?", r"setbacks?", r"missed", r"criticism", r"negative feedback",
+    r"regrets?", r"errors?", r"learn(?:ed|t)? from", r"lessons?", r"went wrong",
+)
+#: Saying what was learned or what changed afterwards.
+LESSON_SAID = words_re(
+    r"learn\w*", r"lessons?", r"taught me", r"since then", r"from then on", r"ever since", r"going forward",
+    r"moving forward", r"next time", r"in the future", r"(?:now|today) I", r"I now", r"to this day", r"realiz\w+",
+    r"realis\w+", r"(?:made|make) sure (?:to|that) (?:I )?(?:always|never)", r"I (?:always|never) (?:\w+ )?again",
+    r"changed (?:how|the way|my)", r"takeaway", r"showed me", r"made me (?:realize|see|understand)",
+    r"from (?:that|this) (?:day|point|experience)", r"this experience",
+)
+
 VAGUE_OUTCOME = words_re(
     r"went (?:well|smoothly|great|fine|good)", r"(?<!how )(?<!what )it worked", r"worked out(?: well| great| fine)?",
     r"(?:was|were) (?:a )?success(?:ful)?", r"everyone was (?:happy|pleased|satisfied)",

@@ -139,7 +139,7 @@ def rule_no_result(c: Reading) -> Finding | None:
     if endings(c) or _late_figure(c):
         # An ending, or a figure late in the story that reports it (a grade, a count, a
         # percentage); earlier, spelled-out durations are usually part of the actions.
-        return None
+        return _no_lesson(c, s, e) if not short else None
     # A mostly general answer with some events in it and no ending: the missing example
     # leads, and the missing ending is the next thing to fix (below no-example).
     severity = 0.45 if short else 0.74 if told else 0.4
@@ -148,6 +148,17 @@ def rule_no_result(c: Reading) -> Finding | None:
         # there (no-example steps back, see there), so its missing ending leads.
         severity = 0.6
     return c.find("no-result", severity, c.text.verbatim(s, e), "story without an ending", short=short)
+
+
+def _no_lesson(c: Reading, s: int, e: int) -> Finding | None:
+    """A mistake, failure or setback story that ends with the fix but not with what was learned.
+
+    A soft note (under a vague ending's): it leads only when the story is otherwise
+    complete, where "say what you took from it" is the next step a recruiter would name.
+    """
+    if not L.LESSON_Q.search(c.q.text.lower()) or L.LESSON_SAID.search(c.text.lower):
+        return None
+    return c.find("no-result", 0.36, c.text.verbatim(s, e), "no lesson after a mistake", lesson=True)
 
 
 def rule_vague_impact(c: Reading) -> Finding | None:

@@ -241,6 +241,11 @@ def _no_result(f, q: str, ctx) -> tuple[str, str]:
                 f"Your plan lists the steps but ends on “{_short(f.evidence)}” without the reason. Add a sentence "
                 "on why you would do it this way and what you expect to happen — that is the judgement the "
                 "question is asking to see.")
+    if f.facts.get("lesson"):
+        return ("Say what you took from it",
+                f"You tell how it was put right, ending on “{_short(f.evidence)}”, but not what you learned. A question "
+                "about a mistake or a setback is asking what you do differently since: add one sentence on the "
+                "lesson and one on a time you have used it.")
     t = good_topic(q)
     about = f"Your story about {t}" if t else "Your story"
     return (KINDS["no-result"].title,
