@@ -345,6 +345,7 @@ JUDGEMENT_WORDS = words_re(
     r"dumb", r"pathetic", r"no idea what (?:he|she|they) (?:was|were) doing", r"selfish", r"arrogant",
     r"disorganized mess", r"total mess", r"bad manager", r"bad boss", r"a joke", r"slackers?", r"freeloaders?",
     r"never did (?:his|her|their) (?:part|share|work)", r"dead weight", r"a bully", r"hopeless",
+    r"abusive", r"(?:had|has|played) favou?rites", r"favou?ritism", r"manipulative",
 )
 #: Words that describe a hard situation or someone's behaviour ("he was rude", "she refused to").
 #: Expected when the question asks about a difficult person or a conflict; critical otherwise.
@@ -353,9 +354,9 @@ DESCRIBING_WORDS = words_re(
     r"hated", r"blamed", r"ridiculous", r"unprofessional", r"drove me crazy", r"couldn't stand", r"can't stand",
 )
 OTHERS_RE = words_re(
-    r"he", r"she", r"they", r"them", r"his", r"her", r"their", r"boss", r"manager", r"managers", r"coworkers?",
+    r"he", r"she", r"they", r"them", r"his", r"her", r"their", r"boss", r"bosses", r"manager", r"managers", r"coworkers?",
     r"co-workers?", r"colleagues?", r"teammates?", r"team members?", r"group members?", r"employer",
-    r"company", r"management", r"professor", r"supervisor", r"client", r"customer", r"people",
+    r"company", r"management", r"professor", r"supervisors?", r"clients?", r"customers?", r"people",
     r"guy", r"guys", r"girl", r"man", r"woman", r"person", r"who", r"staff", r"department", r"volunteers?",
     r"developers?", r"engineers?", r"lecturers?", r"teachers?", r"tutors?", r"classmates?", r"partners?",
     r"landlord", r"leadership", r"directors?", r"the team", r"my team", r"our team", r"the group", r"the other team",
