@@ -345,7 +345,6 @@ JUDGEMENT_WORDS = words_re(
     r"dumb", r"pathetic", r"no idea what (?:he|she|they) (?:was|were) doing", r"selfish", r"arrogant",
     r"disorganized mess", r"total mess", r"bad manager", r"bad boss", r"a joke", r"slackers?", r"freeloaders?",
     r"never did (?:his|her|their) (?:part|share|work)", r"dead weight", r"a bully", r"hopeless",
-    r"abusive", r"(?:had|has|played) favou?rites", r"favou?ritism", r"manipulative",
 )
 #: Words that describe a hard situation or someone's behaviour ("he was rude", "she refused to").
 #: Expected when the question asks about a difficult person or a conflict; critical otherwise.
