@@ -204,10 +204,11 @@ def retry_counts(session: Session) -> tuple[int, int, str | None]:
     one question has (the answer counts as the first), so one question tried
     twice is "2 attempts" whatever the other questions did. ``n_retried`` says
     how many questions have a retry at all. The latest verdict is the newest
-    one made (by its time) on any retry, in :func:`short_verdict`'s words.
+    one made (by its time) on any retry, in :func:`short_verdict`'s words. A retry
+    still being typed (not submitted) is a draft, not an attempt: it is not counted.
     """
-    most = max((len(a.takes) for a in session.answers), default=0)
-    retried = sum(1 for a in session.answers if a.attempts)
+    most = max((1 + sum(1 for t in a.attempts if t.status == "submitted") for a in session.answers), default=0)
+    retried = sum(1 for a in session.answers if any(t.status == "submitted" for t in a.attempts))
     verdicts = [t.verdict for a in session.answers for t in a.attempts if t.verdict is not None]
     newest = max(verdicts, key=lambda v: v.created_at, default=None)
     return most, retried, short_verdict(newest) if newest is not None else None

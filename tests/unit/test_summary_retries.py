@@ -129,3 +129,17 @@ def test_a_hostile_verdict_in_a_summary_reaches_the_row_made_visible(store: Stor
     cells = row_cells(row, columns_for(200, retries=True))
     assert all("\x1b" not in c for c in cells)
     assert any(c.startswith("2 attempts, ␛[2J\\[b]x\\[/b]") for c in cells), cells
+
+
+def test_a_retry_still_being_typed_is_a_draft_not_an_attempt(store: Store) -> None:
+    from coach.domain.models import Attempt
+
+    s = session()
+    s.answers[0].attempts.append(Attempt(number=2, pointer="hedging", text="I ran the load te", status="pending"))
+    assert retry_counts(s)[:2] == (1, 0)
+    path = persist(store, s)
+    [row] = store.list_sessions()
+    assert (row.n_attempts, row.n_retried, row.latest_verdict) == (1, 0, None)
+    assert read_header_summary(path, path.stat().st_size) == row
+    s.answers[0].attempts[0].status = "submitted"
+    assert retry_counts(s)[:2] == (2, 1)
