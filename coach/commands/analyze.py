@@ -12,9 +12,10 @@ Exit status: 0 all lines fine, 1 if any line failed, 2 for usage errors.
 
 A line with ``previous`` is a retry: ``answer`` is the new take and ``previous.answer``
 the one before it. Its output line adds ``"retry": {"resolved": [kinds], "remaining":
-[kinds], "new": [kinds]}``, the previous take's pointer kinds set against this one's
-(`ReviewService.retry_verdict`'s rules: offline, the rules compare the takes; another
-backend reviews both through the trust gate, and a fallback is the offline verdict).
+[kinds], "new": [kinds], "notice"?: str}``, the previous take's pointer kinds set against
+this one's (`ReviewService.retry_verdict`'s rules: offline, the rules compare the takes;
+another backend reviews both through the trust gate, and a fallback is the offline
+verdict, with a ``notice`` saying why).
 
 ``--stronger`` adds ``"stronger": {"text": str, "placeholders": [str], "backend": str, "notice"?: str}``
 to each output line with pointers: the answer in a clear order from the candidate's own
@@ -160,6 +161,8 @@ def result_line(ident: Any, feedback, verdict=None) -> dict[str, Any]:
         out["notice"] = feedback.notice
     if verdict is not None:
         out["retry"] = {status: verdict.kinds(status) for status in ("resolved", "remaining", "new")}
+        if verdict.notice:
+            out["retry"]["notice"] = verdict.notice  # e.g. the model's verdict fell back to the offline one
     return out
 
 

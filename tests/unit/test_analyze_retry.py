@@ -188,3 +188,23 @@ def test_with_a_model_both_takes_are_reviewed_and_compared_in_order_whatever_the
     results = [json.loads(x) for x in out.getvalue().splitlines()]
     assert [r["id"] for r in results] == list(range(5))
     assert all(r["retry"] == expected and r["backend"] == "fake-llm" for r in results)
+
+
+def test_a_model_verdict_that_fell_back_says_so_in_the_retry_object() -> None:
+    retried = NO_ENDING + " As a result, we cut the build from 40 to 12 minutes."
+    kinds = {NO_ENDING: ["no-result"], retried: ["structure"]}
+    model = llm_review(kinds, [])
+
+    def review(request):
+        if request.items[0].answer == NO_ENDING:  # the previous take's review fell back to the rules
+            from coach.engine.offline import analyze
+
+            return analyze(request).model_copy(update={"notice": "openai: timed out; offline rules used"})
+        return model(request)
+
+    line = {"id": "r", "question": QUESTION, "answer": retried, "previous": {"answer": NO_ENDING}}
+    out = io.StringIO()
+    assert process([json.dumps(line)], out, review, {}) == EXIT_OK
+    retry = json.loads(out.getvalue())["retry"]
+    assert "timed out" in retry["notice"]
+    assert "no-result" in retry["resolved"]
