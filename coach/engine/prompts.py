@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from coach import paths
 from coach.domain.kinds import KINDS
+from coach.fsutil import read_regular_file
 from coach.resources import prompts_dir
 
 if TYPE_CHECKING:
@@ -84,8 +85,20 @@ def template_path(name: str) -> Path:
     raise FileNotFoundError(f"prompt template {name!r} not found in {prompts_dir() / 'llm'}")
 
 
+#: A prompt template is a page of text; anything bigger is not one.
+TEMPLATE_LIMIT = 64 * 1024
+
+
 def load_template(name: str) -> str:
-    return template_path(name).read_text(encoding="utf-8")
+    """Template ``name`` as text. A user's or the system's file is outside text: a FIFO, a huge
+    file or one that is not UTF-8 is a ValueError naming the file (the review falls back), not a hang."""
+    path = template_path(name)
+    try:
+        return read_regular_file(path, limit=TEMPLATE_LIMIT).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: prompt template is not UTF-8 text") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: prompt template cannot be read: {exc}") from None
 
 
 def render(template: str, values: Mapping[str, str]) -> str:

@@ -65,3 +65,23 @@ def test_follow_up_messages_fence_the_answer() -> None:
     system, user = P.follow_up_messages(req(INJECTION).items[0], "phone")
     assert "phone screen" in system["content"]
     assert user["content"].count("</answer>") == 1
+
+
+def test_a_user_template_that_is_not_text_is_a_clear_error_naming_it(tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    user_dir = paths.user_prompts_dir()
+    user_dir.mkdir(parents=True)
+    bad = user_dir / P.REVIEW_USER
+    bad.write_bytes(b"\xff\xfe not utf-8 \x80")
+    with pytest.raises(ValueError, match="not UTF-8"):
+        P.review_messages(req(), "{}")
+    bad.write_bytes(b"x" * (P.TEMPLATE_LIMIT + 1))
+    with pytest.raises(ValueError, match=bad.name):
+        P.review_messages(req(), "{}")
+    bad.unlink()
+    os.mkfifo(user_dir / P.REVIEW_SYSTEM)  # not a regular file: the shipped template is used, the FIFO never opened
+    system, _ = P.review_messages(req(), "{}")
+    assert "one or two pointers" in " ".join(system["content"].split())
