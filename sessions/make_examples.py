@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from coach.banks import load_banks
-from coach.engine import ReviewRequest
-from coach.engine.offline import analyze
-from coach.domain.models import Answer, Edit, Session
-from coach.store import session_to_toml
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's coach, not an installed one
+
+from coach.banks import load_banks  # noqa: E402
+from coach.engine import ReviewRequest  # noqa: E402
+from coach.engine.offline import analyze  # noqa: E402
+from coach.domain.models import Answer, Edit, Session  # noqa: E402
+from coach.store import session_to_toml  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NEIGHBOUR_KEYS = "qwertyuiopasdfghjklzxcvbnm"
