@@ -285,12 +285,13 @@ async def test_history_offers_feedback_request_for_a_real_interview(tmp_path: Pa
     async with ScreenApp(screen).run_test(size=(80, 24)) as pilot:
         await loaded(pilot, screen)
         assert screen.selected().kind == "real"
-        assert "f Ask for feedback" in screen_text(pilot.app)
+        assert "f Ask employer" in screen_text(pilot.app)
+        assert "t Retry" in screen_text(pilot.app)  # every key still fits at 80 columns
         table = screen.query_one(DataTable)
         assert "Acme Robotics" in table.get_row_at(0)[2] or "Acme" in table.get_row_at(0)[2]
         await pilot.press("down")
         await pilot.pause()
-        assert "Ask for feedback" not in screen_text(pilot.app)  # a practice round
+        assert "Ask employer" not in screen_text(pilot.app)  # a practice round
         await pilot.press("up", "f")
         await settle(pilot)
         assert isinstance(pilot.app.screen, OutreachScreen)

@@ -492,8 +492,10 @@ async def test_t_picks_a_pointer_of_the_session_and_tries_its_question_again(iso
         await settle(pilot)
         assert app.screen is history
         row = history.query_one(DataTable).get_row_at(0)
-        assert "2 attempts" in str(row[list(history.columns).index("First pointer")])
-        assert len(store.load("20260314T093000000-aaaa").answers[0].attempts) == 1
+        # Kept as a draft (nothing typed is lost), but not submitted: not yet an attempt.
+        assert "attempts" not in str(row[list(history.columns).index("First pointer")])
+        [draft] = store.load("20260314T093000000-aaaa").answers[0].attempts
+        assert (draft.text, draft.status) == ("I", "draft")
 
 
 async def test_a_retry_made_from_the_debrief_shows_in_the_row_on_coming_back(isolated_env: dict[str, Path]) -> None:

@@ -135,7 +135,7 @@ def test_a_retry_still_being_typed_is_a_draft_not_an_attempt(store: Store) -> No
     from coach.domain.models import Attempt
 
     s = session()
-    s.answers[0].attempts.append(Attempt(number=2, pointer="hedging", text="I ran the load te", status="pending"))
+    s.answers[0].attempts.append(Attempt(number=2, pointer="hedging", text="I ran the load te", status="draft"))
     assert retry_counts(s)[:2] == (1, 0)
     path = persist(store, s)
     [row] = store.list_sessions()

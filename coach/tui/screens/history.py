@@ -134,15 +134,15 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         Binding("p", "replay", "Play", id="history.replay"),
         Binding("e", "export", "Export", id="history.export"),
         Binding("d", "delete", "Del", id="history.delete"),
-        Binding("f", "ask_feedback", "Ask for feedback", id="history.ask-feedback"),
+        Binding("f", "ask_feedback", "Ask employer", id="history.ask-feedback"),
         Binding("slash", "search", "Find", id="history.search"),
         # The filter line names these three keys; the key bar keeps 80 columns for the rest.
         Binding("r", "cycle_round", "Round", id="history.filter-round", show=False),
         Binding("o", "cycle_role", "Role", id="history.filter-role", show=False),
         Binding("s", "cycle_status", "Status", id="history.filter-status", show=False),
         Binding("escape", "back", "Back", id="history.back"),
-        # After Back: on a real interview's row at 80 columns (where "Ask for feedback" is
-        # offered too) the key bar leaves this out whole rather than Back.
+        # After Back: at 80 columns it still fits on a real interview's row, where
+        # "Ask employer" (for feedback) is offered too.
         Binding("t", "retry", "Retry", id="history.retry",
                 tooltip="try a question of this session again, working on one of its pointers"),
     ]
@@ -325,7 +325,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
     @on(DataTable.RowHighlighted, "#history-table")
     def _cursor_moved(self) -> None:
         self._top_up()
-        self.refresh_bindings()  # "Ask for feedback" is offered on a real interview only
+        self.refresh_bindings()  # "Ask employer" is offered on a real interview only
 
     def _scrolled(self) -> None:
         self._top_up()
