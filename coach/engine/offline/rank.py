@@ -126,7 +126,7 @@ def next_step(per_answer: PerAnswer) -> tuple[Reading, str, str, str] | None:
     if not text.sentences:
         return None
     mode = "headline"
-    if q.story and not L.SCALE_MARKERS.search(text.lower):
+    if q.story and not L.SCALE_MARKERS.search(text.lower) and not L.CHECKABLE_OUTCOME.search(text.lower):
         s, e = text.sentences[-1]
         kind = "vague-impact"
     elif not (q.story or q.fit or q.closing) and text.voice.events < 2 and not L.TIME_MARKERS.search(text.lower):

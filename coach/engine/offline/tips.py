@@ -443,7 +443,7 @@ def polish(question: str, kind: str, evidence: str, mode: str = "headline") -> t
     on = f" on {t}" if t else ""
     if kind == "vague-impact":
         return ("Put a number on the result",
-                f"The story holds together. To make it stick, give the result a scale — {_example_outcome(question)}.")
+                f"Your story holds together. To make it stick, give the result a scale — {_example_outcome(question)}.")
     if kind == "no-example":
         return ("Back your approach with one real example",
                 f"You describe how you work{on} (“{_short(evidence, 8)}”), but not a time you did it. Add one short "
