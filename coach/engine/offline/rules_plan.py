@@ -191,9 +191,15 @@ def rule_plan_example(c: Reading) -> Finding | None:
 #: "what would you do and why?".
 PLAN_REASONS = words_re(
     r"because", r"since", r"so that", r"so (?:I|we|it|they|that|there|the|my|everyone|nobody|no one|he|she)",
-    r"in order to", r"that way", r"this way", r"otherwise", r"as (?:it|this|that|I|we|they|my|the|he|she)",
-    r"reasons?", r"which (?:would|will|could|means)", r"(?:it|this|that) (?:would|will|could|should|means)",
-    r"(?:would|will|could) (?:help|allow|show|give|make|mean|benefit|keep|avoid|let)", r"benefits?",
+    r"in order to", r"that way", r"this way",
+    # "Otherwise the client…" says what goes wrong; "otherwise, if…" or "but not otherwise" is one more branch.
+    r"otherwise,? (?!if\b|i\b|i'd\b|i'll\b)", r"as (?:it|this|that|I|we|they|my|the|he|she)",
+    # The candidate's own reason ("the reason is…", "for that reason"), not the other person's reasons.
+    r"(?:the|my|one|main|first|second|this|that|a good) reasons? (?:is|are|being|why|that|I)",
+    r"reasons? (?:for|being|is) (?:this|that|it|my|doing)", r"for (?:this|that|these|those|the same|two|a few|several) reasons?",
+    r"which (?:would|will|could|means)", r"(?:it|this|that) (?:would|will|could|should|means)",
+    # What a step would lead to ("that would let us…"); "I would let her know" is just another step.
+    r"(?<!i )(?:would|will|could) (?:help|allow|show|give|make|mean|benefit|keep|avoid|let)", r"benefits?",
     r"important", r"(?:to|will|would) (?:make sure|ensure|avoid|show|keep|prevent|protect)", r"therefore",
     r"fair(?:ness|ly)?", r"(?:should|ought to) be", r"(?:I|we) (?:feel|think|believe|know)", r"(?:I'd|I would|I will|I'll) (?:rather|prefer)",
     r"for (?:the|my|our|their) (?:sake|benefit|good)", r"the best", r"better",
