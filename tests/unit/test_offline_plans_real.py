@@ -20,3 +20,26 @@ def test_branches_and_steps_are_not_the_reason() -> None:
             "and I would move mine. Otherwise, if neither of us has booked anything, I would ask our supervisor "
             "to pick. I would let my colleague know the outcome the same day and I would book my new week at once.")
     assert _kinds(LEAVE_Q, plan)[0] == "no-result"
+
+
+Q_FEEDBACK = ("Your manager gave you feedback you believe is wrong, and it could cost you your bonus. "
+              "What would you do?")
+DEADLINE_Q = ("Your project is due in two weeks, and your boss sometimes hands you urgent extra work. "
+              "How would you handle this project and why?")
+
+
+def test_what_might_happen_is_not_a_hedge() -> None:
+    # "Extra work might land" weighs the scenario's chances; the plan itself is firm.
+    plan = ("I would split the project into daily pieces and start on the first one today, because extra work "
+            "might land on my desk at any moment. I would finish the draft by the end of the first week. Urgent "
+            "requests might still come, so the second week stays free for them and for a final review.")
+    assert _kinds(DEADLINE_Q, plan)[0] == "no-example"
+
+
+def test_two_hedges_on_the_position_lead_in_a_long_plan() -> None:
+    # "Probably… perhaps" on the decision itself leaves it open, however many words surround it.
+    plan = ("I would probably ask my manager for a short meeting this week to go through the feedback point by "
+            "point. I would bring the emails and the notes from the project that show what I actually did, and I "
+            "would ask what they expected instead. Perhaps I would also ask a colleague who saw the work to add "
+            "their view, because a second voice makes the facts harder to dismiss before the bonus is decided.")
+    assert _kinds(Q_FEEDBACK, plan)[0] == "hedging"

@@ -24,8 +24,9 @@ PLAN_FLOOR = 50
 EXAMPLE_FROM = 40
 
 #: Tentative commitment in a plan: attempts, maybes and conditions instead of a decision.
+#: "I might" hedges the candidate's step; "tasks might come up" weighs the scenario, so it is no hedge.
 PLAN_HEDGES = words_re(
-    r"maybe", r"probably", r"perhaps", r"might", r"possibly", r"hopefully", r"I think", r"I guess",
+    r"maybe", r"probably", r"perhaps", r"(?:I|we) might", r"possibly", r"hopefully", r"I think", r"I guess",
     r"I suppose", r"not sure", r"try to", r"try and", r"attempt to", r"depending", r"it depends", r"depends on",
     r"if possible", r"for the most part", r"kind of", r"sort of", r"I feel like", r"I may", r"I hope",
     r"if I can", r"see if", r"I don't know", r"somewhat", r"I could", r"I'd consider", r"I would consider",
@@ -72,6 +73,10 @@ INSULTS = words_re(r"sissy", r"idiots?", r"stupid", r"lazy", r"selfish", r"incom
 _PEOPLE = re.compile(r"\b(?:he|she|they|them|him|her|manager|boss|colleague|co-?worker|supervisor|someone|people|girl|guy)\b")
 
 
+#: "Tasks might come up": the scenario's chances, not the candidate's doubt; a soft note at most.
+_CHANCES = re.compile(r"(?<!\bi )(?<!\bwe )\bmight\b")
+
+
 def _hedges(c: Reading) -> list[re.Match]:
     return list(PLAN_HEDGES.finditer(c.text.lower))
 
@@ -94,13 +99,15 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
     conditions = list(PLAN_CONDITIONS.finditer(c.text.lower))
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
-    if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE):
-        if not hits and len(conditions) < 2:
+    positions = sum(1 for h in hits if POSITION_HEDGES.fullmatch(h.group()))
+    if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE or positions >= 2):
+        chances = list(_CHANCES.finditer(c.text.lower))
+        if not hits and not chances and len(conditions) < 2:
             return None
         # A single hedge, or conditions stacked on the plan: a note for the plan's next draft.
-        hits = sorted(hits + conditions, key=lambda m: m.start())
+        hits = sorted(hits + conditions + chances, key=lambda m: m.start())
         severity = SOFT_HEDGING
-    elif sum(1 for h in hits if POSITION_HEDGES.fullmatch(h.group())) >= 2:
+    elif positions >= 2:
         # Two hedges on the position itself ("probably… for the most part"): the plan reads
         # as undecided, and saying it firmly is the change, even before its length.
         severity = 0.72 + min(0.18, 0.04 * len(hits))
@@ -112,8 +119,11 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
     seen: dict[str, str] = {}
     for h in hits:
         seen.setdefault(h.group(), c.text.said(h))
+    # Only the scenario's chances ("tasks might come up"): the note is to answer them, not to firm up.
+    chance = severity == SOFT_HEDGING and all(_CHANCES.fullmatch(h.group()) for h in hits)
     return c.find("hedging", severity, c.text.sentence_quote(hits[0].start()), f"{len(hits)} hedges in a plan",
-                  phrases=list(seen.values()), count=len(hits), plan=True, soft=severity == SOFT_HEDGING)
+                  phrases=list(seen.values()), count=len(hits), plan=True, soft=severity == SOFT_HEDGING,
+                  mode="chance" if chance else "")
 
 
 def rule_plan_hostile(c: Reading) -> Finding | None:

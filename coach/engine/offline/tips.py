@@ -316,6 +316,10 @@ def _too_long(f, q: str, ctx) -> tuple[str, str]:
 def _hedging(f, q: str, ctx) -> tuple[str, str]:
     phrases = f.facts.get("phrases") or []
     shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    if f.facts.get("mode") == "chance":
+        return ("Say what you'd do if it happens",
+                f"You name what {shown} happen, which shows you see the risk. Make sure the plan says what you'd "
+                "do if it does: one line is enough, and it turns a worry into a decision.")
     if f.facts.get("soft"):
         return ("Commit to what you'd do",
                 f"Saying {shown} leaves the decision a little open. Lead with what you will do "
