@@ -43,3 +43,19 @@ def test_two_hedges_on_the_position_lead_in_a_long_plan() -> None:
             "would ask what they expected instead. Perhaps I would also ask a colleague who saw the work to add "
             "their view, because a second voice makes the facts harder to dismiss before the bonus is decided.")
     assert _kinds(Q_FEEDBACK, plan)[0] == "hedging"
+
+
+def test_a_plan_that_says_the_same_thing_again_is_hard_to_follow() -> None:
+    plan = ("I would start the report on the first day so that I finish it early. I would book two hours every "
+            "morning for the report and tell my boss when each part is ready, because extra requests arrive "
+            "without warning. I would make sure I start the report early and finish it early.")
+    assert _kinds(DEADLINE_Q, plan)[0] == "structure"
+
+
+def test_one_long_sentence_carrying_most_of_a_longer_plan_is_hard_to_follow() -> None:
+    plan = ("I would ask my manager for a meeting. I would bring my notes. I would be calm. I would explain what "
+            "happened, and I would show the emails that prove the work was done on time and that the client was "
+            "happy with it, and I would ask what I could have done differently and what they would need to see "
+            "from me before the review so that the bonus is judged on the facts and not on one bad week. "
+            "Then I would follow up in writing.")
+    assert _kinds(Q_FEEDBACK, plan)[0] == "structure"

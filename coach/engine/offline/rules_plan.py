@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from coach.engine.offline.lexicon import words_re
+from coach.engine.offline.lexicon import STOPWORDS, words_re
 from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.text import WORD_RE, stem
 
 #: Words a plan needs to show judgement: a position, a step or two, and why.
 PLAN_FLOOR = 50
@@ -158,11 +159,12 @@ def _steps(low: str) -> dict[str, set[bool]]:
 
 
 def rule_plan_structure(c: Reading) -> Finding | None:
-    """A plan that is hard to follow: it changes position mid-way, or runs as one long sentence.
+    """A plan that is hard to follow: it changes position, runs as one long sentence, or repeats itself.
 
     A recruiter wants one line they can repeat: what you would do. A plan that says
     "I would go" and then "I would not go" has no position; a 50-word sentence that
-    carries the whole plan buries it.
+    carries most of the plan buries it, however long the rest; a sentence that only
+    says again what came before goes round in circles.
     """
     if not c.q.situational or not c.text.sentences:
         return None
@@ -175,10 +177,28 @@ def rule_plan_structure(c: Reading) -> Finding | None:
                       verb=flipped[0], plan=True)
     lengths = [c.text.sentence_words(se) for se in c.text.sentences]
     longest = max(lengths)
-    if longest >= RUN_ON_WORDS and longest * 2 > c.text.n_words and c.text.n_words < 80:
+    if longest >= RUN_ON_WORDS and longest * 2 > c.text.n_words:
         at = c.text.sentences[lengths.index(longest)]
         return c.find("structure", 0.55, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest,
-                      plan=True)
+                      whole=len(lengths) == 1, plan=True)
+    again = _restated(c)
+    if again is not None:
+        return c.find("structure", 0.55, c.text.verbatim(*again), "the plan says the same thing again",
+                      mode="again", plan=True)
+    return None
+
+
+#: A sentence whose content words were nearly all said before restates the plan instead of adding to it.
+RESTATED_SHARE = 0.7
+
+
+def _restated(c: Reading) -> tuple[int, int] | None:
+    seen: set[str] = set()
+    for s, e in c.text.sentences:
+        words = {stem(w) for w in WORD_RE.findall(c.text.lower[s:e]) if len(w) > 2 and w not in STOPWORDS}
+        if len(words) >= 3 and len(words & seen) >= RESTATED_SHARE * len(words):
+            return s, e
+        seen |= words
     return None
 
 
