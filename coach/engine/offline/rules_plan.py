@@ -102,7 +102,8 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
     rate = 100 * len(hits) / n
     positions = sum(1 for h in hits if POSITION_HEDGES.fullmatch(h.group()))
     if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE or positions >= 2):
-        chances = list(_CHANCES.finditer(c.text.lower))
+        # The scenario's chances are the note only when there is no hedge or chain of conditions to name.
+        chances = [] if hits or len(conditions) >= 2 else list(_CHANCES.finditer(c.text.lower))
         if not hits and not chances and len(conditions) < 2:
             return None
         # A single hedge, or conditions stacked on the plan: a note for the plan's next draft.
