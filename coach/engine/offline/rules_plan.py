@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from coach.engine.offline.lexicon import words_re
+from coach.engine.offline.lexicon import STOPWORDS, words_re
 from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.text import WORD_RE, stem
 
 #: Words a plan needs to show judgement: a position, a step or two, and why.
 PLAN_FLOOR = 50
@@ -24,8 +25,9 @@ PLAN_FLOOR = 50
 EXAMPLE_FROM = 40
 
 #: Tentative commitment in a plan: attempts, maybes and conditions instead of a decision.
+#: "I might" hedges the candidate's step; "tasks might come up" weighs the scenario, so it is no hedge.
 PLAN_HEDGES = words_re(
-    r"maybe", r"probably", r"perhaps", r"might", r"possibly", r"hopefully", r"I think", r"I guess",
+    r"maybe", r"probably", r"perhaps", r"(?:I|we) might", r"possibly", r"hopefully", r"I think", r"I guess",
     r"I suppose", r"not sure", r"try to", r"try and", r"attempt to", r"depending", r"it depends", r"depends on",
     r"if possible", r"for the most part", r"kind of", r"sort of", r"I feel like", r"I may", r"I hope",
     r"if I can", r"see if", r"I don't know", r"somewhat", r"I could", r"I'd consider", r"I would consider",
@@ -72,6 +74,10 @@ INSULTS = words_re(r"sissy", r"idiots?", r"stupid", r"lazy", r"selfish", r"incom
 _PEOPLE = re.compile(r"\b(?:he|she|they|them|him|her|manager|boss|colleague|co-?worker|supervisor|someone|people|girl|guy)\b")
 
 
+#: "Tasks might come up": the scenario's chances, not the candidate's doubt; a soft note at most.
+_CHANCES = re.compile(r"(?<!\bi )(?<!\bwe )\bmight\b")
+
+
 def _hedges(c: Reading) -> list[re.Match]:
     return list(PLAN_HEDGES.finditer(c.text.lower))
 
@@ -94,13 +100,16 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
     conditions = list(PLAN_CONDITIONS.finditer(c.text.lower))
     n = c.text.n_words or 1
     rate = 100 * len(hits) / n
-    if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE):
-        if not hits and len(conditions) < 2:
+    positions = sum(1 for h in hits if POSITION_HEDGES.fullmatch(h.group()))
+    if len(hits) < 2 or not (len(hits) >= HEDGES_FIRM or rate >= HEDGE_RATE or positions >= 2):
+        # The scenario's chances are the note only when there is no hedge or chain of conditions to name.
+        chances = [] if hits or len(conditions) >= 2 else list(_CHANCES.finditer(c.text.lower))
+        if not hits and not chances and len(conditions) < 2:
             return None
         # A single hedge, or conditions stacked on the plan: a note for the plan's next draft.
-        hits = sorted(hits + conditions, key=lambda m: m.start())
+        hits = sorted(hits + conditions + chances, key=lambda m: m.start())
         severity = SOFT_HEDGING
-    elif sum(1 for h in hits if POSITION_HEDGES.fullmatch(h.group())) >= 2:
+    elif positions >= 2:
         # Two hedges on the position itself ("probably… for the most part"): the plan reads
         # as undecided, and saying it firmly is the change, even before its length.
         severity = 0.72 + min(0.18, 0.04 * len(hits))
@@ -112,8 +121,11 @@ def rule_plan_hedging(c: Reading) -> Finding | None:
     seen: dict[str, str] = {}
     for h in hits:
         seen.setdefault(h.group(), c.text.said(h))
+    # Only the scenario's chances ("tasks might come up"): the note is to answer them, not to firm up.
+    chance = severity == SOFT_HEDGING and all(_CHANCES.fullmatch(h.group()) for h in hits)
     return c.find("hedging", severity, c.text.sentence_quote(hits[0].start()), f"{len(hits)} hedges in a plan",
-                  phrases=list(seen.values()), count=len(hits), plan=True, soft=severity == SOFT_HEDGING)
+                  phrases=list(seen.values()), count=len(hits), plan=True, soft=severity == SOFT_HEDGING,
+                  mode="chance" if chance else "")
 
 
 def rule_plan_hostile(c: Reading) -> Finding | None:
@@ -148,11 +160,12 @@ def _steps(low: str) -> dict[str, set[bool]]:
 
 
 def rule_plan_structure(c: Reading) -> Finding | None:
-    """A plan that is hard to follow: it changes position mid-way, or runs as one long sentence.
+    """A plan that is hard to follow: it changes position, runs as one long sentence, or repeats itself.
 
     A recruiter wants one line they can repeat: what you would do. A plan that says
     "I would go" and then "I would not go" has no position; a 50-word sentence that
-    carries the whole plan buries it.
+    carries most of the plan buries it, however long the rest; a sentence that only
+    says again what came before goes round in circles.
     """
     if not c.q.situational or not c.text.sentences:
         return None
@@ -165,10 +178,28 @@ def rule_plan_structure(c: Reading) -> Finding | None:
                       verb=flipped[0], plan=True)
     lengths = [c.text.sentence_words(se) for se in c.text.sentences]
     longest = max(lengths)
-    if longest >= RUN_ON_WORDS and longest * 2 > c.text.n_words and c.text.n_words < 80:
+    if longest >= RUN_ON_WORDS and longest * 2 > c.text.n_words:
         at = c.text.sentences[lengths.index(longest)]
         return c.find("structure", 0.55, c.text.verbatim(*at), f"sentence of {longest} words", longest=longest,
-                      plan=True)
+                      whole=len(lengths) == 1, plan=True)
+    again = _restated(c)
+    if again is not None:
+        return c.find("structure", 0.55, c.text.verbatim(*again), "the plan says the same thing again",
+                      mode="again", plan=True)
+    return None
+
+
+#: A sentence whose content words were nearly all said before restates the plan instead of adding to it.
+RESTATED_SHARE = 0.7
+
+
+def _restated(c: Reading) -> tuple[int, int] | None:
+    seen: set[str] = set()
+    for s, e in c.text.sentences:
+        words = {stem(w) for w in WORD_RE.findall(c.text.lower[s:e]) if len(w) > 2 and w not in STOPWORDS}
+        if len(words) >= 3 and len(words & seen) >= RESTATED_SHARE * len(words):
+            return s, e
+        seen |= words
     return None
 
 
@@ -191,9 +222,15 @@ def rule_plan_example(c: Reading) -> Finding | None:
 #: "what would you do and why?".
 PLAN_REASONS = words_re(
     r"because", r"since", r"so that", r"so (?:I|we|it|they|that|there|the|my|everyone|nobody|no one|he|she)",
-    r"in order to", r"that way", r"this way", r"otherwise", r"as (?:it|this|that|I|we|they|my|the|he|she)",
-    r"reasons?", r"which (?:would|will|could|means)", r"(?:it|this|that) (?:would|will|could|should|means)",
-    r"(?:would|will|could) (?:help|allow|show|give|make|mean|benefit|keep|avoid|let)", r"benefits?",
+    r"in order to", r"that way", r"this way",
+    # "Otherwise the client…" says what goes wrong; "otherwise, if…" or "but not otherwise" is one more branch.
+    r"otherwise,? (?!if\b|i\b|i'd\b|i'll\b)", r"as (?:it|this|that|I|we|they|my|the|he|she)",
+    # The candidate's own reason ("the reason is…", "for that reason"), not the other person's reasons.
+    r"(?:the|my|one|main|first|second|this|that|a good) reasons? (?:is|are|being|why|that|I)",
+    r"reasons? (?:for|being|is) (?:this|that|it|my|doing)", r"for (?:this|that|these|those|the same|two|a few|several) reasons?",
+    r"which (?:would|will|could|means)", r"(?:it|this|that) (?:would|will|could|should|means)",
+    # What a step would lead to ("that would let us…"); "I would let her know" is just another step.
+    r"(?<!i )(?:would|will|could) (?:help|allow|show|give|make|mean|benefit|keep|avoid|let)", r"benefits?",
     r"important", r"(?:to|will|would) (?:make sure|ensure|avoid|show|keep|prevent|protect)", r"therefore",
     r"fair(?:ness|ly)?", r"(?:should|ought to) be", r"(?:I|we) (?:feel|think|believe|know)", r"(?:I'd|I would|I will|I'll) (?:rather|prefer)",
     r"for (?:the|my|our|their) (?:sake|benefit|good)", r"the best", r"better",

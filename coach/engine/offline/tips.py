@@ -316,6 +316,10 @@ def _too_long(f, q: str, ctx) -> tuple[str, str]:
 def _hedging(f, q: str, ctx) -> tuple[str, str]:
     phrases = f.facts.get("phrases") or []
     shown = " and ".join(f"“{p}”" for p in phrases[:2]) or "the hedges"
+    if f.facts.get("mode") == "chance":
+        return ("Say what you'd do if it happens",
+                f"You name what {shown} happen, which shows you see the risk. Make sure the plan says what you'd "
+                "do if it does: one line is enough, and it turns a worry into a decision.")
     if f.facts.get("soft"):
         return ("Commit to what you'd do",
                 f"Saying {shown} leaves the decision a little open. Lead with what you will do "
@@ -404,9 +408,15 @@ def _structure(f, q: str, ctx) -> tuple[str, str]:
                 f"The plan says you would {f.facts.get('verb', 'do it')} and then that you would not "
                 f"(“{_short(f.evidence, 10)}”). Pick one, say it in the first sentence, then give the reason "
                 "and the one condition that would change your mind.")
-    if f.facts.get("plan"):
+    if f.facts.get("mode") == "again":
         return (KINDS["structure"].title,
-                f"The whole plan runs as one {longest}-word sentence, so the decision gets lost. Open with what "
+                f"“{_short(f.evidence, 10)}” says again what the plan already said, so it reads as going round in "
+                "circles. Say each step once, in order, and use the space for the reason or what you'd do if it "
+                "didn't work.")
+    if f.facts.get("plan"):
+        share = "The whole plan runs" if f.facts.get("whole", True) else "Most of the plan runs"
+        return (KINDS["structure"].title,
+                f"{share} as one {longest}-word sentence, so the decision gets lost. Open with what "
                 "you would do in one short sentence, then the reason, then what you'd do if it didn't work.")
     return (KINDS["structure"].title,
             f"One sentence here runs to {longest} words, which is hard to follow out loud. Open with a one-line "
