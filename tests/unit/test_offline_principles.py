@@ -354,3 +354,16 @@ def test_habits_then_one_occasion_that_stops_leads_with_its_ending():
 def test_two_hedges_on_the_position_lead_a_short_plan():
     answer = "I would probably agree to the new date for the most part. I like a challenge and I would tell my lead so."
     assert _kinds(SCENARIO, answer)[0] == "hedging"
+
+
+def test_a_problem_the_team_handled_without_the_candidate_leads_with_ownership():
+    question = "Describe a time when a project at work was thrown off course. How did you handle it?"
+    answer = ("Last autumn I was on the events crew at our student union when the band for the spring ball cancelled "
+              "three days before the night. I had just put up the posters and I was worried about refunds. "
+              "We handled it by calling every local act on the list and asking the venue for more time. "
+              "In the end a jazz trio from the music school agreed to play and the ball went ahead as planned.")
+    feedback = analyze(ReviewRequest(items=(AnswerItem(question_id="q", question=question, answer=answer),)))
+    assert feedback.pointers[0].kind == "ownership"
+    assert "We handled" in feedback.pointers[0].tip
+    mine = answer.replace("We handled it by calling", "I handled it by calling")
+    assert _kinds(question, mine)[0] != "ownership"

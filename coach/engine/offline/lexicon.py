@@ -263,6 +263,12 @@ VAGUE_OUTCOME = words_re(
 #: The team as the one acting. Not "everyone": "I made sure everyone was heard" names whom
 #: the candidate acted for, not someone acting in their place.
 WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together")
+#: The turning point of a story, told as the team's: "we handled it", "together we solved it",
+#: "we persevered". Who handled the problem is what the question asks about.
+_HANDLED = (r"(?:\w+ly )?(?:handled|resolved|solved|fixed|diffused|defused|dealt with|overcame|persevered|"
+            r"figured (?:it |this |that )?out|worked through|got through|pulled through|sorted (?:it |this |that )?out|calmed)")
+WE_HANDLED = words_re(r"(?:we|we all|together we|the team|my team|the group|our team) " + _HANDLED)
+I_HANDLED = words_re(r"I " + _HANDLED)
 I_RE = words_re(r"I", r"I'm", r"I've", r"I'd", r"I'll", r"my", r"me", r"myself")
 I_THINK_RE = words_re(r"I think", r"I guess", r"I feel", r"I believe", r"I mean", r"I'm not sure", r"I would say", r"I'd say")
 PASSIVE_RE = re.compile(

@@ -230,7 +230,7 @@ def rule_ownership(c: Reading) -> Finding | None:
     we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
     passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
     if not (we_heavy or passive_heavy):
-        return absent
+        return absent or _team_handled(c)
     if we_heavy:
         severity = 0.5 + min(0.3, 0.05 * (we - me))
         best = max(c.text.sentences, key=lambda se: len(L.WE_RE.findall(c.text.lower, se[0], se[1])))
@@ -247,3 +247,18 @@ def rule_ownership(c: Reading) -> Finding | None:
     if absent is not None and absent.severity > severity:
         return absent
     return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")
+
+
+def _team_handled(c: Reading) -> Finding | None:
+    """The problem is handled by 'we' ("we handled it", "we persevered") and never by 'I'.
+
+    The question asks how the candidate handled it: when the turning point belongs to the
+    team, their own part is the gap an interviewer notices first, before the ending.
+    """
+    if not c.q.story:
+        return None
+    m = L.WE_HANDLED.search(c.text.lower)
+    if m is None or L.I_HANDLED.search(c.text.lower):
+        return None
+    return c.find("ownership", 0.78, c.text.sentence_quote(m.start()), "the team handled it",
+                  phrase=c.text.said(m), mode="handled")

@@ -268,6 +268,11 @@ def _ownership(f, q: str, ctx) -> tuple[str, str]:
                 f"In “{_short(f.evidence)}” others act, or things just get done, and you never appear. Tell it with "
                 "you in it — “I checked…, I found…, I changed…” — and give it room: three or four sentences on what "
                 "you did and how it ended.")
+    if f.facts.get("mode") == "handled":
+        return ("Say what you did when it was solved",
+                f"The turning point, “{f.facts.get('phrase') or _short(f.evidence, 6)}”, belongs to the whole group, so the "
+                "interviewer can't tell what you did. Keep “we” for the setting, then say your own move at that "
+                "moment — “I suggested…, I took on…, I talked to…” — and what it changed.")
     if f.facts.get("mode") == "we":
         we, me = f.facts.get("we", 0), max(0, f.facts.get("me", 0))
         return (KINDS["ownership"].title,
