@@ -367,3 +367,15 @@ def test_a_problem_the_team_handled_without_the_candidate_leads_with_ownership()
     assert "We handled" in feedback.pointers[0].tip
     mine = answer.replace("We handled it by calling", "I handled it by calling")
     assert _kinds(question, mine)[0] != "ownership"
+
+
+def test_how_often_is_a_habit_and_this_semester_is_an_occasion():
+    question = "Describe an occasion where you had to manage several deadlines at once. How did you cope?"
+    habits = ("In my degree I have had deadlines landing together all the time, so there have been many times when "
+              "three essays were due on the same Friday. In these instances I wrote a list, started with the longest piece "
+              "and kept my evenings for the rest, and I finished each one a day or two before it was due.")
+    assert _kinds(question, habits)[0] == "no-example"
+    occasion = ("This semester I took on the treasurer role for my hiking club and led the planning for our spring "
+                "trip, booking the minibus, collecting dues and keeping every receipt, which is a lot to carry next "
+                "to a full course load.")
+    assert "no-example" not in _kinds("Share a story where you took the initiative.", occasion)

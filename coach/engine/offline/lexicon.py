@@ -81,6 +81,7 @@ TIME_MARKERS = words_re(
     r"while (?:working|I was|interning|studying)",
     r"at the time",
     r"that (?:year|semester|summer|week|day)",
+    r"this (?:past )?(?:semester|summer|spring|fall|autumn|winter|term|quarter)",
     r"for example,? (?:when|last|at|in)",
     r"there was a time",
     r"an instance",
@@ -130,7 +131,9 @@ PRESENT_HABIT_VERBS = frozenset("make get go take give keep let put see ask tell
 HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
 #: Habit words that need no "I": "whenever it happens", "every time a customer…".
 HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day",
-                       r"oftentimes", r"often times", r"in (?:these|those|such) (?:cases|situations)",
+                       r"oftentimes", r"often times", r"in (?:these|those|such) (?:cases|situations|instances)",
+                       # How often, not when: "all the time", "there have been many times".
+                       r"all the time", r"most of the time", r"there (?:have|has) been (?:many |several |a few |some )?times",
                        r"in cases like (?:this|these)", r"I would have to", r"I would often")
 #: Where a general answer turns to one occasion: "For example, in my fraternity…", "I had this
 #: one employee who…", "Specifically, I had a goal of…".
