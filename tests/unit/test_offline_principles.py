@@ -379,3 +379,18 @@ def test_how_often_is_a_habit_and_this_semester_is_an_occasion():
                 "trip, booking the minibus, collecting dues and keeping every receipt, which is a lot to carry next "
                 "to a full course load.")
     assert "no-example" not in _kinds("Share a story where you took the initiative.", occasion)
+
+
+def test_a_change_verb_is_an_ending_when_things_change_not_when_the_candidate_acts():
+    question = "Tell me about a time your plans were interrupted. How did you adjust?"
+    acted = ("Last spring I was revising for my chemistry final in the library when my younger brother called to say "
+             "his bike had broken on the way home from school. I packed up my notes, walked across town to meet him "
+             "and pushed the bike home with him while he told me about his day. That evening I stopped what I was "
+             "doing again to help him patch the tyre.")
+    assert _kinds(question, acted)[0] == "no-result"
+    changed = ("Last spring our choir lost its venue two weeks before the winter concert. I phoned every church and "
+               "hall near campus, found a community centre that was free on the same night and rewrote the seating "
+               "plan for the new room. Moving the concert there boosted our ticket sales, because the centre shared "
+               "it with their members.")
+    kinds = _kinds(question, changed)
+    assert kinds[0] == "vague-impact" and "no-result" not in kinds

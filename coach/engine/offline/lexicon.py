@@ -164,6 +164,7 @@ OUTCOME_MARKERS = words_re(
     r"now (?:I|we|the|it|they)",
     r"successful(?:ly)?", r"succeeded", r"worked out", r"went (?:well|smoothly|great|fine)",
     r"paid off", r"improved", r"increased", r"reduced", r"decreased", r"saved", r"grew", r"doubled",
+    r"elevated", r"boosted", r"enhanced", r"strengthened",
     r"tripled", r"promoted", r"praised", r"thanked", r"appreciated", r"positive feedback",
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
     r"turned out", r"(?<!how )(?<!what )it worked", r"no longer", r"got better", r"made a difference", r"was okay",
@@ -193,6 +194,10 @@ ACTION_NOT_ENDING = re.compile(
     r"(?:\s+[\w']+){0,4}?\s+by\s+(?:\w+ly\s+)?\w+ing\b"
     r"|(?:(?:i|we|they|he|she) )?reali[sz]ed\b"
 )
+#: Change verbs among the outcome markers: an ending when things change ("complaints dropped",
+#: "the calls stopped"), an action when the candidate does them ("I stopped what I was doing").
+CHANGE_VERB = re.compile(r"dropped|fell|rose|stopped")
+DONE_BY_SPEAKER = re.compile(r"\b(?:i|we) $")
 #: A comparative naming a thing ("a better option", "the lower level class"), not saying
 #: that something changed ("it got faster", "calls were shorter"). Matched before the marker.
 ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|my|our|their|his|her|this|that|some|any)\s+$")

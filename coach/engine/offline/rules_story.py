@@ -98,6 +98,9 @@ def endings(c: Reading) -> list:
     for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
         if L.ACTION_NOT_ENDING.match(low, m.start()):
             continue
+        if L.CHANGE_VERB.fullmatch(m.group()) and (L.DONE_BY_SPEAKER.search(low, max(0, m.start() - 4), m.start())
+                                                  or low.startswith((" off", " by"), m.end())):
+            continue  # "I stopped what I was doing", "dropped off at practice": an action, not a change
         if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
             continue
         s = c.text.sentence_at(m.start())[0]
