@@ -394,3 +394,17 @@ def test_a_change_verb_is_an_ending_when_things_change_not_when_the_candidate_ac
                "it with their members.")
     kinds = _kinds(question, changed)
     assert kinds[0] == "vague-impact" and "no-result" not in kinds
+
+
+def test_weighing_the_pros_and_cons_without_naming_them_asks_for_what_was_weighed():
+    question = "Tell me about a time you had to make a hard choice. How did you reach your decision?"
+    answer = ("Two years ago I was offered a place on a summer research project, but I had already promised my "
+              "uncle I would help run his shop while he recovered from an operation. I weighed the pros and cons "
+              "over a weekend. In the end I turned the project down and worked in the shop all summer, and "
+              "he was back on his feet by September.")
+    feedback = analyze(ReviewRequest(items=(AnswerItem(question_id="q", question=question, answer=answer),)))
+    assert feedback.pointers[0].kind == "too-short"
+    assert "weighed the pros and cons" in feedback.pointers[0].tip
+    shown = answer.replace("I weighed the pros and cons over a weekend.",
+                           "The project would help my applications, but the shop had nobody else that summer.")
+    assert _kinds(question, shown)[0] != "too-short"

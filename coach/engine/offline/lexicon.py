@@ -232,6 +232,14 @@ CHECKABLE_OUTCOME = words_re(
     r"got into",
 )
 
+#: Saying a step of thinking happened without what was in it: "I weighed the pros and cons",
+#: "I considered my options", "I thought it through". The deliberation is named, not shown.
+DELIBERATION_NAMED = words_re(
+    r"(?:weigh(?:ed|ing)?|evaluated|considered|compared|went over) (?:all |both )?(?:of )?(?:my |the |our |all the |both )?"
+    r"(?:pros and cons|options|outcomes|choices|consequences|possibilities|alternatives)",
+    r"(?:a |my )?(?:list of )?pros and cons(?: list)?", r"thought (?:it|things|everything) (?:through|over)",
+)
+
 #: Questions about a mistake, a failure, a setback or criticism: what they test is what the
 #: candidate took from it, so the story's real ending is the lesson or the change made.
 LESSON_Q = words_re(

@@ -289,6 +289,11 @@ def _too_short(f, q: str, ctx) -> tuple[str, str]:
         return ("Give the plan room to show your judgement",
                 f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
                 "what you'd do if that didn't work, and why that's the right call for everyone involved.")
+    if f.facts.get("named"):
+        return ("Show what you weighed",
+                f"You say “{f.facts.get('phrase') or _short(f.evidence, 6)}”, but not what was on each side, and that "
+                "thinking is what the question wants to see. Name the two or three things you weighed, which one "
+                "tipped it, and why.")
     if f.facts.get("thin"):
         return ("Give the story its detail",
                 f"At {n} words the story is all there but told in outline. Spend a sentence each on what you weighed, "
