@@ -408,3 +408,20 @@ def test_weighing_the_pros_and_cons_without_naming_them_asks_for_what_was_weighe
     shown = answer.replace("I weighed the pros and cons over a weekend.",
                            "The project would help my applications, but the shop had nobody else that summer.")
     assert _kinds(question, shown)[0] != "too-short"
+
+
+def test_words_that_frame_the_story_are_not_its_ending():
+    # The question's own words restated to introduce the example.
+    question = "Can you give a specific example of a time you resolved a disagreement in a team?"
+    answer = ("I deal with disagreements by talking about them early, before they grow, and by keeping the "
+              "conversation on the work rather than on the people, because once it gets personal nobody listens. "
+              "One time I resolved a disagreement was when two teammates both wanted to present our final slides "
+              "for a marketing class. So I talked to each of them after the lecture, and then went back to sort it out.")
+    assert _kinds(question, answer)[0] == "no-result"
+    # "Ultimately, I decided…" announces the last step; it does not say what came of it.
+    question = "Tell me about a time you had to make a quick decision without your manager. What did you do?"
+    answer = ("Last summer I was running the front desk of a climbing gym alone when a school group arrived an hour "
+              "early and the instructors were still on their break. I could not reach my manager, and the booking "
+              "notes did not say what to do. Ultimately, I decided to let the group start on the easy wall with "
+              "two staff watching, and I moved the safety talk forward so they would not wait.")
+    assert _kinds(question, answer)[0] == "no-result"

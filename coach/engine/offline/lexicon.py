@@ -193,6 +193,8 @@ ACTION_NOT_ENDING = re.compile(
     r"(?:(?:i|we|they|he|she) )?(?:(?:was|were) able to )?(?:resolved?|solved?|fixed|fix|handled?|managed?|dealt with|deal with|found a (?:solution|way))\b"
     r"(?:\s+[\w']+){0,4}?\s+by\s+(?:\w+ly\s+)?\w+ing\b"
     r"|(?:(?:i|we|they|he|she) )?reali[sz]ed\b"
+    # "Ultimately, I decided to…" is the choice made, not what came of it.
+    r"|(?:ultimately|in the end|at the end|eventually|finally),? (?:i|we) (?:\w+ly )?(?:decided|chose|made (?:the|a|my) (?:decision|choice))\b"
 )
 #: Change verbs among the outcome markers: an ending when things change ("complaints dropped",
 #: "the calls stopped"), an action when the candidate does them ("I stopped what I was doing").

@@ -7,6 +7,8 @@ calibrated against the other rules (see `rules`).
 
 from __future__ import annotations
 
+import re
+
 import coach.engine.offline.lexicon as L
 from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
 from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, WORD_RE, generic_mode, i_events, past_verbs
@@ -81,6 +83,10 @@ def _example_turn(c: Reading):
     return m
 
 
+#: An outcome marker with the two words after it, to see whether it only repeats the question.
+ECHO_RE = re.compile(r"[\w']+(?:\s+[\w']+){2}")
+
+
 def endings(c: Reading) -> list:
     """Outcome markers in the last two thirds that say what changed, in order.
 
@@ -94,6 +100,7 @@ def endings(c: Reading) -> list:
     if cached is not None:
         return cached  # read once per answer: the ending and its scale rules both ask
     low = c.text.lower
+    q_low = c.q.text.lower()
     out = []
     for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
         if L.ACTION_NOT_ENDING.match(low, m.start()):
@@ -103,6 +110,9 @@ def endings(c: Reading) -> list:
             continue  # "I stopped what I was doing", "dropped off at practice": an action, not a change
         if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
             continue
+        echo = ECHO_RE.match(low, m.start() + m.group().rfind(" ") + 1)
+        if echo and echo.group() in q_low:
+            continue  # "one time I resolved a conflict was…": the question's words naming the story
         s = c.text.sentence_at(m.start())[0]
         if L.NOT_YET.search(low, max(s, m.start() - 80), m.start()):
             continue
