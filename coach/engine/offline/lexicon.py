@@ -239,8 +239,10 @@ CHECKABLE_OUTCOME = words_re(
 DELIBERATION_NAMED = words_re(
     r"(?:weigh(?:ed|ing)?|evaluated|considered|compared|went over) (?:all |both )?(?:of )?(?:my |the |our |all the |both )?"
     r"(?:pros and cons|options|outcomes|choices|consequences|possibilities|alternatives)",
-    r"(?:a |my )?(?:list of )?pros and cons(?: list)?", r"thought (?:it|things|everything) (?:through|over)",
+    r"pros and cons", r"thought (?:it|things|everything) (?:through|over)",
 )
+#: Substrings every DELIBERATION_NAMED match contains: a quick check before the pattern runs.
+DELIBERATION_HINTS = ("pros and cons", "weigh", "evaluated", "considered", "compared", "went over", "thought")
 
 #: Questions about a mistake, a failure, a setback or criticism: what they test is what the
 #: candidate took from it, so the story's real ending is the lesson or the change made.
@@ -281,12 +283,11 @@ VAGUE_OUTCOME = words_re(
 #: The team as the one acting. Not "everyone": "I made sure everyone was heard" names whom
 #: the candidate acted for, not someone acting in their place.
 WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together")
-#: The turning point of a story, told as the team's: "we handled it", "together we solved it",
-#: "we persevered". Who handled the problem is what the question asks about.
-_HANDLED = (r"(?:\w+ly )?(?:handled|resolved|solved|fixed|diffused|defused|dealt with|overcame|persevered|"
-            r"figured (?:it |this |that )?out|worked through|got through|pulled through|sorted (?:it |this |that )?out|calmed)")
-WE_HANDLED = words_re(r"(?:we|we all|together we|the team|my team|the group|our team) " + _HANDLED)
-I_HANDLED = words_re(r"I " + _HANDLED)
+#: The turning point of a story ("we handled it", "together we solved it", "we persevered"), and
+#: who is its subject: the verbs are rare, so they are found first and the subject read before them.
+HANDLED = re.compile(r"\b(?:handled|resolved|solved|fixed|diffused|defused|dealt with|overcame|persevered|"
+                     r"figured (?:it |this |that )?out|worked through|got through|pulled through|sorted (?:it |this |that )?out|calmed)\b")
+HANDLED_BY = re.compile(r"\b(we|we all|together we|the team|my team|the group|our team|i)(?: \w+ly)? $")
 I_RE = words_re(r"I", r"I'm", r"I've", r"I'd", r"I'll", r"my", r"me", r"myself")
 I_THINK_RE = words_re(r"I think", r"I guess", r"I feel", r"I believe", r"I mean", r"I'm not sure", r"I would say", r"I'd say")
 PASSIVE_RE = re.compile(

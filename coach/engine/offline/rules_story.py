@@ -243,7 +243,7 @@ def rule_ownership(c: Reading) -> Finding | None:
     we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
     passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
     if not (we_heavy or passive_heavy):
-        return absent or _team_handled(c)
+        return absent or (_team_handled(c) if we else None)
     if we_heavy:
         severity = 0.5 + min(0.3, 0.05 * (we - me))
         best = max(c.text.sentences, key=lambda se: len(L.WE_RE.findall(c.text.lower, se[0], se[1])))
@@ -270,8 +270,16 @@ def _team_handled(c: Reading) -> Finding | None:
     """
     if not c.q.story:
         return None
-    m = L.WE_HANDLED.search(c.text.lower)
-    if m is None or L.I_HANDLED.search(c.text.lower):
+    low = c.text.lower
+    team = None
+    for m in L.HANDLED.finditer(low):
+        by = L.HANDLED_BY.search(low, max(0, m.start() - 24), m.start())
+        if by is None:
+            continue
+        if by.group(1) == "i":
+            return None  # the candidate handles it somewhere: their part is there to see
+        team = team or (by.start(), m.end())
+    if team is None:
         return None
-    return c.find("ownership", 0.78, c.text.sentence_quote(m.start()), "the team handled it",
-                  phrase=c.text.said(m), mode="handled")
+    return c.find("ownership", 0.78, c.text.sentence_quote(team[0]), "the team handled it",
+                  phrase=c.text.clean[team[0]:team[1]], mode="handled")

@@ -29,7 +29,9 @@ def rule_too_short(c: Reading) -> Finding | None:
     # a fit answer 30.
     floor = 45 if c.q.story else 30 if c.q.fit else 40
     if n >= floor:
-        named = L.DELIBERATION_NAMED.search(c.text.lower) if c.q.story and n < NAMED_ROOM else None
+        named = None
+        if c.q.story and n < NAMED_ROOM and any(h in c.text.lower for h in L.DELIBERATION_HINTS):
+            named = L.DELIBERATION_NAMED.search(c.text.lower)
         if named:
             # "I weighed the pros and cons" with nothing on either side: the thinking the question
             # asks to see is named, not shown; more of it leads over the ending's scale.
