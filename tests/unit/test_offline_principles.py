@@ -425,3 +425,12 @@ def test_words_that_frame_the_story_are_not_its_ending():
               "notes did not say what to do. Ultimately, I decided to let the group start on the easy wall with "
               "two staff watching, and I moved the safety talk forward so they would not wait.")
     assert _kinds(question, answer)[0] == "no-result"
+
+
+def test_dropped_by_half_is_a_measured_change_not_an_errand():
+    question = "Tell me about a time you improved a process at work."
+    answer = ("Last year at the call centre our team kept losing track of callbacks. I set up a shared sheet where "
+              "each agent logged the callback and the time it was due, and I checked it every morning. Complaints "
+              "about missed callbacks dropped by half over the next month.")
+    kinds = _kinds(question, answer)
+    assert "vague-impact" not in kinds and "no-result" not in kinds

@@ -200,6 +200,8 @@ ACTION_NOT_ENDING = re.compile(
 #: "the calls stopped"), an action when the candidate does them ("I stopped what I was doing").
 CHANGE_VERB = re.compile(r"dropped|fell|rose|stopped")
 DONE_BY_SPEAKER = re.compile(r"\b(?:i|we) $")
+#: "dropped off", "dropped by the office": a visit or an errand ("dropped by half" is a change).
+PHRASAL_AFTER = re.compile(r" (?:off|by (?:the|my|his|her|their|our|to|for))\b")
 #: A comparative naming a thing ("a better option", "the lower level class"), not saying
 #: that something changed ("it got faster", "calls were shorter"). Matched before the marker.
 ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|my|our|their|his|her|this|that|some|any)\s+$")

@@ -106,7 +106,7 @@ def endings(c: Reading) -> list:
         if L.ACTION_NOT_ENDING.match(low, m.start()):
             continue
         if L.CHANGE_VERB.fullmatch(m.group()) and (L.DONE_BY_SPEAKER.search(low, max(0, m.start() - 4), m.start())
-                                                  or low.startswith((" off", " by"), m.end())):
+                                                  or L.PHRASAL_AFTER.match(low, m.end())):
             continue  # "I stopped what I was doing", "dropped off at practice": an action, not a change
         if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
             continue
