@@ -434,3 +434,11 @@ def test_dropped_by_half_is_a_measured_change_not_an_errand():
               "about missed callbacks dropped by half over the next month.")
     kinds = _kinds(question, answer)
     assert "vague-impact" not in kinds and "no-result" not in kinds
+
+
+def test_together_we_solved_it_after_the_candidates_own_steps_is_not_ownership():
+    question = "Describe a time when a project at work was thrown off course. How did you handle it?"
+    answer = ("Last autumn our events crew lost the band for the spring ball three days before the night. I phoned "
+              "the music school, I asked two of their trios to send recordings, and I booked the one the committee "
+              "liked best. Together we solved the posters problem with new flyers, and the ball went ahead as planned.")
+    assert "ownership" not in _kinds(question, answer)

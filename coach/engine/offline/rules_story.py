@@ -262,8 +262,13 @@ def rule_ownership(c: Reading) -> Finding | None:
     return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")
 
 
+#: Most things the candidate may do themselves in a story whose turning point is the team's
+#: before their own part counts as told.
+TEAM_HANDLED_OWN_STEPS = 2
+
+
 def _team_handled(c: Reading) -> Finding | None:
-    """The problem is handled by 'we' ("we handled it", "we persevered") and never by 'I'.
+    """The problem is handled by 'we' ("we handled it", "we persevered"), never by 'I', and the candidate barely acts.
 
     The question asks how the candidate handled it: when the turning point belongs to the
     team, their own part is the gap an interviewer notices first, before the ending.
@@ -279,7 +284,7 @@ def _team_handled(c: Reading) -> Finding | None:
         if by.group(1) == "i":
             return None  # the candidate handles it somewhere: their part is there to see
         team = team or (by.start(), m.end())
-    if team is None:
-        return None
+    if team is None or i_events(c.text) > TEAM_HANDLED_OWN_STEPS:
+        return None  # "I proposed a rota…, and together we solved it": their part is told
     return c.find("ownership", 0.78, c.text.sentence_quote(team[0]), "the team handled it",
                   phrase=c.text.clean[team[0]:team[1]], mode="handled")
