@@ -442,3 +442,12 @@ def test_together_we_solved_it_after_the_candidates_own_steps_is_not_ownership()
               "the music school, I asked two of their trios to send recordings, and I booked the one the committee "
               "liked best. Together we solved the posters problem with new flyers, and the ball went ahead as planned.")
     assert "ownership" not in _kinds(question, answer)
+
+
+def test_pros_and_cons_that_are_then_listed_are_shown_not_just_named():
+    question = "Tell me about a time you had to make a hard choice. How did you reach your decision?"
+    answer = ("Two years ago I was offered a place on a summer research project, but I had already promised my uncle "
+              "I would help run his shop while he recovered from an operation. I weighed the pros and cons: the "
+              "project would help my applications, but the shop had nobody else that summer. In the end I turned "
+              "the project down and worked in the shop all summer, which meant he kept all his regular customers.")
+    assert "too-short" not in _kinds(question, answer)

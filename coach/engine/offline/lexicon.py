@@ -198,7 +198,7 @@ ACTION_NOT_ENDING = re.compile(
 )
 #: Change verbs among the outcome markers: an ending when things change ("complaints dropped",
 #: "the calls stopped"), an action when the candidate does them ("I stopped what I was doing").
-CHANGE_VERB = re.compile(r"dropped|fell|rose|stopped")
+CHANGE_VERB = re.compile(r"dropped|fell|stopped")
 DONE_BY_SPEAKER = re.compile(r"\b(?:i|we) $")
 #: "dropped off", "dropped by the office": a visit or an errand ("dropped by half" is a change).
 PHRASAL_AFTER = re.compile(r" (?:off|by (?:the|my|his|her|their|our|to|for))\b")
@@ -243,6 +243,8 @@ DELIBERATION_NAMED = words_re(
     r"(?:pros and cons|options|outcomes|choices|consequences|possibilities|alternatives)",
     r"pros and cons", r"thought (?:it|things|everything) (?:through|over)",
 )
+#: What follows a named deliberation when it goes on to show it: a list, the two sides, a measure.
+DELIBERATION_SHOWN = re.compile(r":|\b(?:such as|like|including|namely|versus|vs|against|on one hand|on the one hand|the pros were|the cons were)\b")
 #: Substrings every DELIBERATION_NAMED match contains: a quick check before the pattern runs.
 DELIBERATION_HINTS = ("pros and cons", "weigh", "evaluated", "considered", "compared", "went over", "thought")
 

@@ -32,6 +32,8 @@ def rule_too_short(c: Reading) -> Finding | None:
         named = None
         if c.q.story and n < NAMED_ROOM and any(h in c.text.lower for h in L.DELIBERATION_HINTS):
             named = L.DELIBERATION_NAMED.search(c.text.lower)
+        if named and L.DELIBERATION_SHOWN.search(c.text.lower, named.end(), c.text.sentence_at(named.start())[1]):
+            named = None  # "I weighed the pros and cons: the pay against the commute…" shows them
         if named:
             # "I weighed the pros and cons" with nothing on either side: the thinking the question
             # asks to see is named, not shown; more of it leads over the ending's scale.
