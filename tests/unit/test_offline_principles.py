@@ -451,3 +451,12 @@ def test_pros_and_cons_that_are_then_listed_are_shown_not_just_named():
               "project would help my applications, but the shop had nobody else that summer. In the end I turned "
               "the project down and worked in the shop all summer, which meant he kept all his regular customers.")
     assert "too-short" not in _kinds(question, answer)
+
+
+def test_a_lesson_in_the_questions_words_is_still_an_ending():
+    question = "Tell me about a mistake you made at work and what you learned from it."
+    answer = ("In my first month at the bakery I mixed up two cake orders for the same afternoon, and one family got "
+              "a birthday cake with the wrong name on it. I called them, apologised, and remade the cake before their "
+              "party started. I learned from it that I should read every order back to the customer before I write "
+              "it down.")
+    assert "no-result" not in _kinds(question, answer)

@@ -85,6 +85,8 @@ def _example_turn(c: Reading):
 
 #: An outcome marker with the two words after it, to see whether it only repeats the question.
 ECHO_RE = re.compile(r"[\w']+(?:\s+[\w']+){2}")
+#: "…was when", "…is the time": the words before name the story about to be told.
+NAMING = re.compile(r"[^.!?]{0,40}?\b(?:was|is) (?:when|the time|at|during|with|in)\b")
 
 
 def endings(c: Reading) -> list:
@@ -111,8 +113,8 @@ def endings(c: Reading) -> list:
         if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
             continue
         echo = ECHO_RE.match(low, m.start() + m.group().rfind(" ") + 1)
-        if echo and echo.group() in q_low:
-            continue  # "one time I resolved a conflict was…": the question's words naming the story
+        if echo and echo.group() in q_low and NAMING.match(low, echo.end()):
+            continue  # "one time I resolved a conflict was when…": the question's words naming the story
         s = c.text.sentence_at(m.start())[0]
         if L.NOT_YET.search(low, max(s, m.start() - 80), m.start()):
             continue
