@@ -289,4 +289,4 @@ def _team_handled(c: Reading) -> Finding | None:
     if team is None or i_events(c.text) > TEAM_HANDLED_OWN_STEPS:
         return None  # "I proposed a rota…, and together we solved it": their part is told
     return c.find("ownership", 0.78, c.text.sentence_quote(team[0]), "the team handled it",
-                  phrase=c.text.clean[team[0]:team[1]], mode="handled")
+                  phrase=" ".join(c.text.clean[team[0]:team[1] + 40].split()[:3]).rstrip(",.;:!?"), mode="handled")

@@ -270,7 +270,7 @@ def _ownership(f, q: str, ctx) -> tuple[str, str]:
                 "you did and how it ended.")
     if f.facts.get("mode") == "handled":
         return ("Say what you did when it was solved",
-                f"The turning point, “{f.facts.get('phrase') or _short(f.evidence, 6)}”, belongs to the whole group, so the "
+                f"The turning point, “{f.facts.get('phrase') or _short(f.evidence, 3)}…”, belongs to the whole group, so the "
                 "interviewer can't tell what you did. Keep “we” for the setting, then say your own move at that "
                 "moment — “I suggested…, I took on…, I talked to…” — and what it changed.")
     if f.facts.get("mode") == "we":
