@@ -354,3 +354,109 @@ def test_habits_then_one_occasion_that_stops_leads_with_its_ending():
 def test_two_hedges_on_the_position_lead_a_short_plan():
     answer = "I would probably agree to the new date for the most part. I like a challenge and I would tell my lead so."
     assert _kinds(SCENARIO, answer)[0] == "hedging"
+
+
+def test_a_problem_the_team_handled_without_the_candidate_leads_with_ownership():
+    question = "Describe a time when a project at work was thrown off course. How did you handle it?"
+    answer = ("Last autumn I was on the events crew at our student union when the band for the spring ball cancelled "
+              "three days before the night. I had just put up the posters and I was worried about refunds. "
+              "We handled it by calling every local act on the list and asking the venue for more time. "
+              "In the end a jazz trio from the music school agreed to play and the ball went ahead as planned.")
+    feedback = analyze(ReviewRequest(items=(AnswerItem(question_id="q", question=question, answer=answer),)))
+    assert feedback.pointers[0].kind == "ownership"
+    assert "We handled" in feedback.pointers[0].tip
+    mine = answer.replace("We handled it by calling", "I handled it by calling")
+    assert _kinds(question, mine)[0] != "ownership"
+
+
+def test_how_often_is_a_habit_and_this_semester_is_an_occasion():
+    question = "Describe an occasion where you had to manage several deadlines at once. How did you cope?"
+    habits = ("In my degree I have had deadlines landing together all the time, so there have been many times when "
+              "three essays were due on the same Friday. In these instances I wrote a list, started with the longest piece "
+              "and kept my evenings for the rest, and I finished each one a day or two before it was due.")
+    assert _kinds(question, habits)[0] == "no-example"
+    occasion = ("This semester I took on the treasurer role for my hiking club and led the planning for our spring "
+                "trip, booking the minibus, collecting dues and keeping every receipt, which is a lot to carry next "
+                "to a full course load.")
+    assert "no-example" not in _kinds("Share a story where you took the initiative.", occasion)
+
+
+def test_a_change_verb_is_an_ending_when_things_change_not_when_the_candidate_acts():
+    question = "Tell me about a time your plans were interrupted. How did you adjust?"
+    acted = ("Last spring I was revising for my chemistry final in the library when my younger brother called to say "
+             "his bike had broken on the way home from school. I packed up my notes, walked across town to meet him "
+             "and pushed the bike home with him while he told me about his day. That evening I stopped what I was "
+             "doing again to help him patch the tyre.")
+    assert _kinds(question, acted)[0] == "no-result"
+    changed = ("Last spring our choir lost its venue two weeks before the winter concert. I phoned every church and "
+               "hall near campus, found a community centre that was free on the same night and rewrote the seating "
+               "plan for the new room. Moving the concert there boosted our ticket sales, because the centre shared "
+               "it with their members.")
+    kinds = _kinds(question, changed)
+    assert kinds[0] == "vague-impact" and "no-result" not in kinds
+
+
+def test_weighing_the_pros_and_cons_without_naming_them_asks_for_what_was_weighed():
+    question = "Tell me about a time you had to make a hard choice. How did you reach your decision?"
+    answer = ("Two years ago I was offered a place on a summer research project, but I had already promised my "
+              "uncle I would help run his shop while he recovered from an operation. I weighed the pros and cons "
+              "over a weekend. In the end I turned the project down and worked in the shop all summer, and "
+              "he was back on his feet by September.")
+    feedback = analyze(ReviewRequest(items=(AnswerItem(question_id="q", question=question, answer=answer),)))
+    assert feedback.pointers[0].kind == "too-short"
+    assert "weighed the pros and cons" in feedback.pointers[0].tip
+    shown = answer.replace("I weighed the pros and cons over a weekend.",
+                           "The project would help my applications, but the shop had nobody else that summer.")
+    assert _kinds(question, shown)[0] != "too-short"
+
+
+def test_words_that_frame_the_story_are_not_its_ending():
+    # The question's own words restated to introduce the example.
+    question = "Can you give a specific example of a time you resolved a disagreement in a team?"
+    answer = ("I deal with disagreements by talking about them early, before they grow, and by keeping the "
+              "conversation on the work rather than on the people, because once it gets personal nobody listens. "
+              "One time I resolved a disagreement was when two teammates both wanted to present our final slides "
+              "for a marketing class. So I talked to each of them after the lecture, and then went back to sort it out.")
+    assert _kinds(question, answer)[0] == "no-result"
+    # "Ultimately, I decided…" announces the last step; it does not say what came of it.
+    question = "Tell me about a time you had to make a quick decision without your manager. What did you do?"
+    answer = ("Last summer I was running the front desk of a climbing gym alone when a school group arrived an hour "
+              "early and the instructors were still on their break. I could not reach my manager, and the booking "
+              "notes did not say what to do. Ultimately, I decided to let the group start on the easy wall with "
+              "two staff watching, and I moved the safety talk forward so they would not wait.")
+    assert _kinds(question, answer)[0] == "no-result"
+
+
+def test_dropped_by_half_is_a_measured_change_not_an_errand():
+    question = "Tell me about a time you improved a process at work."
+    answer = ("Last year at the call centre our team kept losing track of callbacks. I set up a shared sheet where "
+              "each agent logged the callback and the time it was due, and I checked it every morning. Complaints "
+              "about missed callbacks dropped by half over the next month.")
+    kinds = _kinds(question, answer)
+    assert "vague-impact" not in kinds and "no-result" not in kinds
+
+
+def test_together_we_solved_it_after_the_candidates_own_steps_is_not_ownership():
+    question = "Describe a time when a project at work was thrown off course. How did you handle it?"
+    answer = ("Last autumn our events crew lost the band for the spring ball three days before the night. I phoned "
+              "the music school, I asked two of their trios to send recordings, and I booked the one the committee "
+              "liked best. Together we solved the posters problem with new flyers, and the ball went ahead as planned.")
+    assert "ownership" not in _kinds(question, answer)
+
+
+def test_pros_and_cons_that_are_then_listed_are_shown_not_just_named():
+    question = "Tell me about a time you had to make a hard choice. How did you reach your decision?"
+    answer = ("Two years ago I was offered a place on a summer research project, but I had already promised my uncle "
+              "I would help run his shop while he recovered from an operation. I weighed the pros and cons: the "
+              "project would help my applications, but the shop had nobody else that summer. In the end I turned "
+              "the project down and worked in the shop all summer, which meant he kept all his regular customers.")
+    assert "too-short" not in _kinds(question, answer)
+
+
+def test_a_lesson_in_the_questions_words_is_still_an_ending():
+    question = "Tell me about a mistake you made at work and what you learned from it."
+    answer = ("In my first month at the bakery I mixed up two cake orders for the same afternoon, and one family got "
+              "a birthday cake with the wrong name on it. I called them, apologised, and remade the cake before their "
+              "party started. I learned from it that I should read every order back to the customer before I write "
+              "it down.")
+    assert "no-result" not in _kinds(question, answer)

@@ -81,6 +81,7 @@ TIME_MARKERS = words_re(
     r"while (?:working|I was|interning|studying)",
     r"at the time",
     r"that (?:year|semester|summer|week|day)",
+    r"this (?:past )?(?:semester|summer|spring|fall|autumn|winter|term|quarter)",
     r"for example,? (?:when|last|at|in)",
     r"there was a time",
     r"an instance",
@@ -130,7 +131,9 @@ PRESENT_HABIT_VERBS = frozenset("make get go take give keep let put see ask tell
 HABIT_MODALS = frozenset("would will can could should must might 'll 'd".split())
 #: Habit words that need no "I": "whenever it happens", "every time a customer…".
 HABIT_WORDS = words_re(r"whenever", r"every time", r"each time", r"any time", r"on a daily basis", r"every day",
-                       r"oftentimes", r"often times", r"in (?:these|those|such) (?:cases|situations)",
+                       r"oftentimes", r"often times", r"in (?:these|those|such) (?:cases|situations|instances)",
+                       # How often, not when: "all the time", "there have been many times".
+                       r"all the time", r"most of the time", r"there (?:have|has) been (?:many |several |a few |some )?times",
                        r"in cases like (?:this|these)", r"I would have to", r"I would often")
 #: Where a general answer turns to one occasion: "For example, in my fraternity…", "I had this
 #: one employee who…", "Specifically, I had a goal of…".
@@ -161,6 +164,7 @@ OUTCOME_MARKERS = words_re(
     r"now (?:I|we|the|it|they)",
     r"successful(?:ly)?", r"succeeded", r"worked out", r"went (?:well|smoothly|great|fine)",
     r"paid off", r"improved", r"increased", r"reduced", r"decreased", r"saved", r"grew", r"doubled",
+    r"elevated", r"boosted", r"enhanced", r"strengthened",
     r"tripled", r"promoted", r"praised", r"thanked", r"appreciated", r"positive feedback",
     r"on time", r"ahead of schedule", r"(?:was|were|felt) (?:happy|pleased|satisfied|relieved|grateful)",
     r"turned out", r"(?<!how )(?<!what )it worked", r"no longer", r"got better", r"made a difference", r"was okay",
@@ -189,7 +193,15 @@ ACTION_NOT_ENDING = re.compile(
     r"(?:(?:i|we|they|he|she) )?(?:(?:was|were) able to )?(?:resolved?|solved?|fixed|fix|handled?|managed?|dealt with|deal with|found a (?:solution|way))\b"
     r"(?:\s+[\w']+){0,4}?\s+by\s+(?:\w+ly\s+)?\w+ing\b"
     r"|(?:(?:i|we|they|he|she) )?reali[sz]ed\b"
+    # "Ultimately, I decided to…" is the choice made, not what came of it.
+    r"|(?:ultimately|in the end|at the end|eventually|finally),? (?:i|we) (?:\w+ly )?(?:decided|chose|made (?:the|a|my) (?:decision|choice))\b"
 )
+#: Change verbs among the outcome markers: an ending when things change ("complaints dropped",
+#: "the calls stopped"), an action when the candidate does them ("I stopped what I was doing").
+CHANGE_VERB = re.compile(r"dropped|fell|stopped")
+DONE_BY_SPEAKER = re.compile(r"\b(?:i|we) $")
+#: "dropped off", "dropped by the office": a visit or an errand ("dropped by half" is a change).
+PHRASAL_AFTER = re.compile(r" (?:off|by (?:the|my|his|her|their|our|to|for))\b")
 #: A comparative naming a thing ("a better option", "the lower level class"), not saying
 #: that something changed ("it got faster", "calls were shorter"). Matched before the marker.
 ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|my|our|their|his|her|this|that|some|any)\s+$")
@@ -223,6 +235,18 @@ CHECKABLE_OUTCOME = words_re(
     r"(?:was|were|got) (?:hired|accepted|admitted|selected|chosen|elected|awarded|approved|allowed)",
     r"got into",
 )
+
+#: Saying a step of thinking happened without what was in it: "I weighed the pros and cons",
+#: "I considered my options", "I thought it through". The deliberation is named, not shown.
+DELIBERATION_NAMED = words_re(
+    r"(?:weigh(?:ed|ing)?|evaluated|considered|compared|went over) (?:all |both )?(?:of )?(?:my |the |our |all the |both )?"
+    r"(?:pros and cons|options|outcomes|choices|consequences|possibilities|alternatives)",
+    r"pros and cons", r"thought (?:it|things|everything) (?:through|over)",
+)
+#: What follows a named deliberation when it goes on to show it: a list, the two sides, a measure.
+DELIBERATION_SHOWN = re.compile(r":|\b(?:such as|like|including|namely|versus|vs|against|on one hand|on the one hand|the pros were|the cons were)\b")
+#: Substrings every DELIBERATION_NAMED match contains: a quick check before the pattern runs.
+DELIBERATION_HINTS = ("pros and cons", "weigh", "evaluated", "considered", "compared", "went over", "thought")
 
 #: Questions about a mistake, a failure, a setback or criticism: what they test is what the
 #: candidate took from it, so the story's real ending is the lesson or the change made.
@@ -263,6 +287,11 @@ VAGUE_OUTCOME = words_re(
 #: The team as the one acting. Not "everyone": "I made sure everyone was heard" names whom
 #: the candidate acted for, not someone acting in their place.
 WE_RE = words_re(r"we", r"we're", r"we've", r"we'd", r"our", r"ours", r"us", r"the team", r"my team", r"the group", r"our group", r"together")
+#: The turning point of a story ("we handled it", "together we solved it", "we persevered"), and
+#: who is its subject: the verbs are rare, so they are found first and the subject read before them.
+HANDLED = re.compile(r"\b(?:handled|resolved|solved|fixed|diffused|defused|dealt with|overcame|persevered|"
+                     r"figured (?:it |this |that )?out|worked through|got through|pulled through|sorted (?:it |this |that )?out|calmed)\b")
+HANDLED_BY = re.compile(r"\b(we|we all|together we|the team|my team|the group|our team|i)(?: \w+ly)? $")
 I_RE = words_re(r"I", r"I'm", r"I've", r"I'd", r"I'll", r"my", r"me", r"myself")
 I_THINK_RE = words_re(r"I think", r"I guess", r"I feel", r"I believe", r"I mean", r"I'm not sure", r"I would say", r"I'd say")
 PASSIVE_RE = re.compile(

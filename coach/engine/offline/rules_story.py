@@ -7,6 +7,8 @@ calibrated against the other rules (see `rules`).
 
 from __future__ import annotations
 
+import re
+
 import coach.engine.offline.lexicon as L
 from coach.engine.offline.reading import SHORT_LEADS_BELOW, Finding, Reading
 from coach.engine.offline.text import FIGURE_RE, NUMBER_RE, WORD_RE, generic_mode, i_events, past_verbs
@@ -81,6 +83,12 @@ def _example_turn(c: Reading):
     return m
 
 
+#: An outcome marker with the two words after it, to see whether it only repeats the question.
+ECHO_RE = re.compile(r"[\w']+(?:\s+[\w']+){2}")
+#: "…was when", "…is the time": the words before name the story about to be told.
+NAMING = re.compile(r"[^.!?]{0,40}?\b(?:was|is) (?:when|the time|at|during|with|in)\b")
+
+
 def endings(c: Reading) -> list:
     """Outcome markers in the last two thirds that say what changed, in order.
 
@@ -94,12 +102,19 @@ def endings(c: Reading) -> list:
     if cached is not None:
         return cached  # read once per answer: the ending and its scale rules both ask
     low = c.text.lower
+    q_low = c.q.text.lower()
     out = []
     for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
         if L.ACTION_NOT_ENDING.match(low, m.start()):
             continue
+        if L.CHANGE_VERB.fullmatch(m.group()) and (L.DONE_BY_SPEAKER.search(low, max(0, m.start() - 4), m.start())
+                                                  or L.PHRASAL_AFTER.match(low, m.end())):
+            continue  # "I stopped what I was doing", "dropped off at practice": an action, not a change
         if L.COMPARATIVE.fullmatch(m.group()) and L.ATTRIBUTIVE.search(low, max(0, m.start() - 8), m.start()):
             continue
+        echo = ECHO_RE.match(low, m.start() + m.group().rfind(" ") + 1)
+        if echo and echo.group() in q_low and NAMING.match(low, echo.end()):
+            continue  # "one time I resolved a conflict was when…": the question's words naming the story
         s = c.text.sentence_at(m.start())[0]
         if L.NOT_YET.search(low, max(s, m.start() - 80), m.start()):
             continue
@@ -230,7 +245,7 @@ def rule_ownership(c: Reading) -> Finding | None:
     we_heavy = we >= 3 and we >= 1.5 * max(me, 1)
     passive_heavy = len(passive) >= 2 and me <= 3 + len(passive)
     if not (we_heavy or passive_heavy):
-        return absent
+        return absent or (_team_handled(c) if we else None)
     if we_heavy:
         severity = 0.5 + min(0.3, 0.05 * (we - me))
         best = max(c.text.sentences, key=lambda se: len(L.WE_RE.findall(c.text.lower, se[0], se[1])))
@@ -247,3 +262,31 @@ def rule_ownership(c: Reading) -> Finding | None:
     if absent is not None and absent.severity > severity:
         return absent
     return c.find("ownership", severity, evidence, "we/passive over I", we=we, me=me, passive=len(passive), mode="we" if we_heavy else "passive")
+
+
+#: Most things the candidate may do themselves in a story whose turning point is the team's
+#: before their own part counts as told.
+TEAM_HANDLED_OWN_STEPS = 2
+
+
+def _team_handled(c: Reading) -> Finding | None:
+    """The problem is handled by 'we' ("we handled it", "we persevered"), never by 'I', and the candidate barely acts.
+
+    The question asks how the candidate handled it: when the turning point belongs to the
+    team, their own part is the gap an interviewer notices first, before the ending.
+    """
+    if not c.q.story:
+        return None
+    low = c.text.lower
+    team = None
+    for m in L.HANDLED.finditer(low):
+        by = L.HANDLED_BY.search(low, max(0, m.start() - 24), m.start())
+        if by is None:
+            continue
+        if by.group(1) == "i":
+            return None  # the candidate handles it somewhere: their part is there to see
+        team = team or (by.start(), m.end())
+    if team is None or i_events(c.text) > TEAM_HANDLED_OWN_STEPS:
+        return None  # "I proposed a rota…, and together we solved it": their part is told
+    return c.find("ownership", 0.78, c.text.sentence_quote(team[0]), "the team handled it",
+                  phrase=" ".join(c.text.clean[team[0]:team[1] + 40].split()[:3]).rstrip(",.;:!?"), mode="handled")

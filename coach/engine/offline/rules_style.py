@@ -15,6 +15,9 @@ from coach.engine.offline.text import concepts, first_action_pos, stem
 
 #: Under this many words a story has room for more of its detail (a note, below the rest).
 THIN_STORY = 70
+#: Under this many words, naming a deliberation ("I weighed the pros and cons") leaves no room
+#: for what was weighed.
+NAMED_ROOM = 120
 
 
 def rule_too_short(c: Reading) -> Finding | None:
@@ -26,6 +29,16 @@ def rule_too_short(c: Reading) -> Finding | None:
     # a fit answer 30.
     floor = 45 if c.q.story else 30 if c.q.fit else 40
     if n >= floor:
+        named = None
+        if c.q.story and n < NAMED_ROOM and any(h in c.text.lower for h in L.DELIBERATION_HINTS):
+            named = L.DELIBERATION_NAMED.search(c.text.lower)
+        if named and L.DELIBERATION_SHOWN.search(c.text.lower, named.end(), c.text.sentence_at(named.start())[1]):
+            named = None  # "I weighed the pros and cons: the pay against the commute…" shows them
+        if named:
+            # "I weighed the pros and cons" with nothing on either side: the thinking the question
+            # asks to see is named, not shown; more of it leads over the ending's scale.
+            return c.find("too-short", 0.55, c.text.sentence_quote(named.start()), "deliberation named, not shown",
+                          words=n, floor=floor, phrase=c.text.said(named), named=True)
         if c.q.story and n < THIN_STORY:
             # A whole story in four or five sentences: a note that there is room for the detail
             # (what you weighed, what you did, how it ended), never the lead.

@@ -268,6 +268,11 @@ def _ownership(f, q: str, ctx) -> tuple[str, str]:
                 f"In “{_short(f.evidence)}” others act, or things just get done, and you never appear. Tell it with "
                 "you in it — “I checked…, I found…, I changed…” — and give it room: three or four sentences on what "
                 "you did and how it ended.")
+    if f.facts.get("mode") == "handled":
+        return ("Say what you did when it was solved",
+                f"The turning point, “{f.facts.get('phrase') or _short(f.evidence, 3)}…”, belongs to the whole group, so the "
+                "interviewer can't tell what you did. Keep “we” for the setting, then say your own move at that "
+                "moment — “I suggested…, I took on…, I talked to…” — and what it changed.")
     if f.facts.get("mode") == "we":
         we, me = f.facts.get("we", 0), max(0, f.facts.get("me", 0))
         return (KINDS["ownership"].title,
@@ -284,6 +289,11 @@ def _too_short(f, q: str, ctx) -> tuple[str, str]:
         return ("Give the plan room to show your judgement",
                 f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
                 "what you'd do if that didn't work, and why that's the right call for everyone involved.")
+    if f.facts.get("named"):
+        return ("Show what you weighed",
+                f"You say “{f.facts.get('phrase') or _short(f.evidence, 6)}”, but not what was on each side, and that "
+                "thinking is what the question wants to see. Name the two or three things you weighed, which one "
+                "tipped it, and why.")
     if f.facts.get("thin"):
         return ("Give the story its detail",
                 f"At {n} words the story is all there but told in outline. Spend a sentence each on what you weighed, "
