@@ -460,3 +460,13 @@ def test_a_lesson_in_the_questions_words_is_still_an_ending():
               "party started. I learned from it that I should read every order back to the customer before I write "
               "it down.")
     assert "no-result" not in _kinds(question, answer)
+
+
+def test_meeting_people_or_getting_somewhere_is_a_step_not_an_ending():
+    question = "Tell me about a time you helped to resolve a conflict between team members."
+    answer = ("Last spring two designers on my team kept arguing over who owned the style guide, and the reviews "
+              "were stalling. I met each of them on their own to hear what bothered them, and then I booked a room "
+              "for the three of us. When we got there, I asked each of them to say what they needed from the other.")
+    assert _kinds(question, answer)[0] == "no-result"
+    ended = answer + " We met the next deadline, and they now share the guide with one owner per section."
+    assert "no-result" not in _kinds(question, ended)

@@ -195,6 +195,10 @@ ACTION_NOT_ENDING = re.compile(
     r"|(?:(?:i|we|they|he|she) )?reali[sz]ed\b"
     # "Ultimately, I decided to…" is the choice made, not what came of it.
     r"|(?:ultimately|in the end|at the end|eventually|finally),? (?:i|we) (?:\w+ly )?(?:decided|chose|made (?:the|a|my) (?:decision|choice))\b"
+    # Meeting people and getting somewhere are steps of the story: "I met each of them",
+    # "when we got there" ("we met the deadline", "I got the job" still end it).
+    r"|(?:i|we|they|he|she) met (?:with|up|each|every|him|her|them|us|someone|some|one|two|three|a (?:friend|colleague|coworker|client|customer|man|woman|girl|guy))\b"
+    r"|(?:i|we|they|he|she) got (?:there|here|home|back|to|together|up|ready|started|in|into|on|off|out|through to|hold of|a call|a text|an email|the call|the email)\b"
 )
 #: Change verbs among the outcome markers: an ending when things change ("complaints dropped",
 #: "the calls stopped"), an action when the candidate does them ("I stopped what I was doing").
