@@ -59,3 +59,18 @@ def test_one_long_sentence_carrying_most_of_a_longer_plan_is_hard_to_follow() ->
             "from me before the review so that the bonus is judged on the facts and not on one bad week. "
             "Then I would follow up in writing.")
     assert _kinds(Q_FEEDBACK, plan)[0] == "structure"
+
+
+def test_a_plan_just_over_the_floor_gets_a_note_that_it_is_brief_but_never_a_length_lead() -> None:
+    from coach.engine import AnswerItem, ReviewRequest
+    from coach.engine.offline import analyze
+
+    question = ("Your team lead moves your launch date up by a week, and a colleague says the new date is impossible. "
+                "What would you do and why?")
+    answer = ("I would sit down with my lead the same day and ask which parts of the launch matter most for the new "
+              "date. Then I would agree with my colleague which of those we can finish in time, because a smaller "
+              "launch that works is better for the customers than a full one that slips again.")
+    pointers = analyze(ReviewRequest(items=(AnswerItem("q", question, answer),))).pointers
+    kinds = [p.kind for p in pointers]
+    assert kinds[0] != "too-short" and "too-short" in kinds
+    assert "brief" in pointers[kinds.index("too-short")].tip

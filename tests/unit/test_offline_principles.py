@@ -54,7 +54,8 @@ def test_a_solid_plan_is_backed_by_a_time_it_worked():
               "because that keeps the promise to the customer without burning the team out, and I would write "
               "the plan down so everyone agrees.")
     kinds = _kinds(SCENARIO, answer)
-    assert kinds[0] == "no-example" and "too-short" not in kinds
+    # At 56 words its brevity may be the second note, never the lead.
+    assert kinds[0] == "no-example" and kinds[1:] in ([], ["too-short"])
 
 
 # 2. A non-answer is a non-answer.

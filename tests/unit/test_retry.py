@@ -307,3 +307,15 @@ def test_a_backend_that_cannot_be_made_gives_the_offline_verdict_saying_so() -> 
     verdict = run(go())
     assert verdict.backend == "offline" and "no server" in verdict.notice
     assert "no-result" in verdict.kinds("resolved")
+
+
+def test_a_retry_grown_past_the_length_floor_is_no_longer_too_short() -> None:
+    short = "Last spring our build was slow. I split the tests into parallel jobs."
+    grown = ("Last spring our build was slow and the release kept slipping every week. I found that the tests ran"
+             " one after another, so I split them into parallel jobs and moved the slow ones to a nightly run."
+             " As a result, we cut the build from 40 to 12 minutes and shipped the release on time.")
+    assert 45 <= len(grown.split()) < 70  # past the floor, still brief: the length note, not too short
+    verdict = compare(QUESTION, short, grown)
+    lines = {line.kind: line for line in verdict.lines}
+    assert lines["too-short"].status == "resolved", lines["too-short"]
+    assert "words, up from" in lines["too-short"].says

@@ -78,13 +78,20 @@ class TakeReview:
         return list(dict.fromkeys(kinds))
 
     def present(self) -> dict[str, str]:
-        """Every kind this take has (all reported findings, however many, and the headline): its evidence."""
+        """Every kind this take has (all reported findings, however many, and the headline): its evidence.
+
+        A length note on an answer that clears the floor ("all there but told in outline")
+        is not the answer still being too short: a retry that grew past the floor fixed that.
+        """
         found: dict[str, str] = {}
+        thin = {f.kind for f in self.findings if f.facts.get("thin")}
+        thin -= {f.kind for f in self.findings if not f.facts.get("thin") and f.severity >= REPORT_THRESHOLD}
         for f in self.findings:
-            if f.severity >= REPORT_THRESHOLD:
+            if f.severity >= REPORT_THRESHOLD and f.kind not in thin:
                 found.setdefault(f.kind, f.evidence)
         for p in self.feedback.pointers:
-            found.setdefault(p.kind, p.evidence)
+            if p.kind not in thin:
+                found.setdefault(p.kind, p.evidence)
         return found
 
 

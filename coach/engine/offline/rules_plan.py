@@ -19,6 +19,8 @@ from coach.engine.offline.text import WORD_RE, stem
 
 #: Words a plan needs to show judgement: a position, a step or two, and why.
 PLAN_FLOOR = 50
+#: Under this many words a plan that clears the floor still gets a note that its reasoning has room to grow.
+THIN_PLAN = 65
 
 #: From this many words a plan is clear enough that one time it worked is worth asking for:
 #: below `PLAN_FLOOR` that is the second note, after its length.
@@ -85,8 +87,12 @@ def _hedges(c: Reading) -> list[re.Match]:
 def rule_plan_short(c: Reading) -> Finding | None:
     """A plan under `PLAN_FLOOR` words: too little to show a position, the steps and the reason."""
     n = c.text.n_words
-    if not c.q.situational or n >= PLAN_FLOOR:
+    if not c.q.situational or n >= THIN_PLAN:
         return None
+    if n >= PLAN_FLOOR:
+        # Long enough to judge, still short for the reasoning: a note after the lead, never the lead.
+        return c.find("too-short", 0.31, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n,
+                      floor=THIN_PLAN, plan=True, thin=True)
     severity = 0.62 + 0.3 * (1 - n / PLAN_FLOOR)
     return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n,
                   floor=PLAN_FLOOR, plan=True)

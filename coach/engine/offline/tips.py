@@ -285,6 +285,10 @@ def _ownership(f, q: str, ctx) -> tuple[str, str]:
 
 def _too_short(f, q: str, ctx) -> tuple[str, str]:
     n = f.facts.get("words", 0)
+    if f.facts.get("plan") and f.facts.get("thin"):
+        return ("Give the plan a little more room",
+                f"At {n} words the plan is there, but brief. One more sentence on what you'd do if the first step "
+                "didn't work, or on what you'd expect to happen, shows the judgement behind it.")
     if f.facts.get("plan"):
         return ("Give the plan room to show your judgement",
                 f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
