@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,6 +33,7 @@ from coach.domain.numbering import answer_label, questions_answered
 from coach.real import RealInterviewError
 from coach.services.provenance import OFFLINE_LABEL, made_by, who
 from coach.services.review import ReviewService, answer_notes
+from coach.services.setup import backend_needs
 from coach.tui.messages import ReviewFinished, ReviewProgress, SessionLoaded
 from coach.tui.screens import WorkerErrorsToApp
 from coach.tui.widgets.keybar import KeyBar
@@ -54,31 +54,6 @@ def header_line(session: Session) -> Content:
     return plain(f"Debrief · {title} · {session.role} · {when} · {answered} of {total} answered")
 
 
-OPENAI_NEEDS = "set COACH_OPENAI_API_KEY (or OPENAI_API_KEY), or openai.base_url for a local server"
-
-
-def not_usable(name: str, settings: Any, env: Mapping[str, str]) -> str | None:
-    """What to set before ``name`` can run, or None when it can (a re-run that can only fail is not offered).
-
-    Only the openai backend needs something: an API key (from the places the
-    backend reads one) or a base_url of a server that may need none.
-    """
-    if name != "openai":
-        return None
-    opts = getattr(settings, "openai", None)
-    if getattr(opts, "base_url", None) or env.get("OPENAI_BASE_URL"):
-        return None
-    if env.get("COACH_OPENAI_API_KEY") or env.get("OPENAI_API_KEY"):
-        return None
-    named = getattr(opts, "api_key_env", None)
-    if named and env.get(named):
-        return None
-    key_file = getattr(opts, "api_key_file", None)
-    if key_file and os.path.isfile(key_file):
-        return None
-    return OPENAI_NEEDS
-
-
 class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
     """Choose a backend for a re-run (names come from the registry, nothing imported).
 
@@ -97,7 +72,7 @@ class BackendPicker(WorkerErrorsToApp, ModalScreen[str | None]):
 
         options = []
         for name in sorted(available_backends()):
-            needs = not_usable(name, self.ctx.settings, os.environ)
+            needs = backend_needs(name, self.ctx.settings, os.environ)
             label = name + ("  (in use)" if name == self.current else "") + (f": {needs}" if needs else "")
             options.append(Option(plain(label), id=name, disabled=needs is not None))
         with Vertical(id="picker-box"):
