@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.widgets import DataTable, Input, Select, TextArea
 
 from coach import paths
@@ -27,7 +26,7 @@ from coach.tui.screens.home import HomeScreen, StartButton
 from coach.tui.screens.outreach import OutreachScreen
 from coach.tui.screens.replay import ReplayScreen
 from coach.tui.widgets.keybar import KeyBar
-from tests.helpers.history import BASE, ctx_for, persist, session
+from tests.helpers.history import BASE, ScreenApp, ctx_for, persist, session
 from tests.helpers.tui import make_app, screen_text, settle
 
 
@@ -35,15 +34,6 @@ from tests.helpers.tui import make_app, screen_text, settle
 def utc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-
-
-class ScreenApp(App[None]):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self._first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._first)
 
 
 def real_session(sid: str = "20260320T093000000-real", company: str = "Acme Robotics") -> Session:

@@ -19,18 +19,7 @@ from coach.tui.screens.history import (
     filter_summaries,
 )
 from coach.tui.screens.replay import ReplayScreen
-from tests.helpers.history import ctx_for, persist, session
-
-
-class ScreenApp(App[None]):
-    """A bare app that shows one screen: the screens don't need CoachApp."""
-
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self._first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._first)
+from tests.helpers.history import ScreenApp, ctx_for, persist, session
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ otherwise; the rules and the ranking judge an answer against this.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from coach.engine import AnswerItem
 from coach.engine.offline.lexicon import STOPWORDS, words_re
@@ -78,6 +79,11 @@ class QuestionInfo:
     story: bool
     situational: bool
     stems: frozenset[str]
+
+    @cached_property
+    def lower(self) -> str:
+        """The question lower-cased, once per answer (several rules match their patterns on it)."""
+        return self.text.lower()
 
     @classmethod
     def read(cls, item: AnswerItem) -> QuestionInfo:

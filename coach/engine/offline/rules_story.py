@@ -102,7 +102,7 @@ def endings(c: Reading) -> list:
     if cached is not None:
         return cached  # read once per answer: the ending and its scale rules both ask
     low = c.text.lower
-    q_low = c.q.text.lower()
+    q_low = c.q.lower
     out = []
     for m in L.OUTCOME_MARKERS.finditer(low, len(c.text.clean) // 3):
         if L.ACTION_NOT_ENDING.match(low, m.start()):
@@ -171,7 +171,7 @@ def _no_lesson(c: Reading, s: int, e: int) -> Finding | None:
     A soft note (under a vague ending's): it leads only when the story is otherwise
     complete, where "say what you took from it" is the next step a recruiter would name.
     """
-    if not L.LESSON_Q.search(c.q.text.lower()) or L.LESSON_SAID.search(c.text.lower):
+    if not L.LESSON_Q.search(c.q.lower) or L.LESSON_SAID.search(c.text.lower):
         return None
     return c.find("no-result", 0.36, c.text.verbatim(s, e), "no lesson after a mistake", lesson=True)
 

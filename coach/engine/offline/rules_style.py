@@ -83,7 +83,7 @@ def rule_off_topic(c: Reading) -> Finding | None:
     answer_stems = {stem(t) for t in c.text.tokens if len(t) > 2}
     if c.q.stems & answer_stems:
         return None
-    if concepts(c.q.text.lower()) & concepts(c.text.lower[:6000]):
+    if concepts(c.q.lower) & concepts(c.text.lower[:6000]):
         return None
     s, e = c.text.sentences[0] if c.text.sentences else (0, len(c.text.clean))
     # General advice that misses the question's words is first of all general: the missing
@@ -133,7 +133,7 @@ def rule_negative(c: Reading) -> Finding | None:
     description where nobody asked for it ("why are you leaving?", "a project
     you're proud of").
     """
-    invited = bool(L.INVITES_DIFFICULT_Q.search(c.q.text.lower()))
+    invited = bool(L.INVITES_DIFFICULT_Q.search(c.q.lower))
     hits = [m for m in L.JUDGEMENT_WORDS.finditer(c.text.lower) if _about_others(c, m)]
     verdicts = len(hits)
     if not invited:
