@@ -533,13 +533,10 @@ async def test_t_on_a_session_without_a_debrief_says_so(store: Store) -> None:
 async def test_a_retry_submitted_from_history_shows_its_verdict_in_the_row(isolated_env: dict[str, Path]) -> None:
     """History → t → pick → retry typed and submitted → compared → back: the row says so."""
     from coach.domain.models import Answer, Feedback, Pointer
-    from coach.services.review import ReviewService
     from coach.store.codec import short_verdict
     from coach.tui.screens.retry import RetryScreen
     from tests.helpers.tui import make_app, settle, type_answer
 
-    if not hasattr(ReviewService, "retry_verdict"):
-        pytest.skip("the review service has no retry_verdict yet")
     story = ("Last year our nightly build took 40 minutes and the team kept waiting on it. I profiled the"
              " pipeline myself and split the integration tests into four groups on three more build agents.")
     store = Store(isolated_env["data"])

@@ -182,12 +182,9 @@ async def test_t_on_a_session_held_elsewhere_says_so_and_stays(isolated_env: dic
 
 
 async def test_a_retry_submitted_from_replay_is_replayed_next(isolated_env: dict[str, Path]) -> None:
-    from coach.services.review import ReviewService
     from coach.tui.screens.retry import RetryScreen
     from tests.helpers.tui import make_app, settle, type_answer
 
-    if not hasattr(ReviewService, "retry_verdict"):
-        pytest.skip("the review service has no retry_verdict yet")
     store = Store(isolated_env["data"])
     persist(store, retried_session(SID))
     app, clock = make_app("replay", session_ref=SID)

@@ -23,7 +23,6 @@ from coach.tui.screens.stronger import StrongerScreen
 from coach.tui.widgets.answer_editor import AnswerEditor
 from tests.helpers.tui import make_app, screen_text, settle, type_answer
 
-needs_stronger = pytest.mark.skipif(not hasattr(ReviewService, "stronger"), reason="the review service has no stronger yet")
 
 QUESTION = "Tell me about a time you improved a process. What happened?"
 NO_OUTCOME = (
@@ -161,7 +160,6 @@ async def test_a_failed_save_says_so_on_screen(monkeypatch: pytest.MonkeyPatch) 
         assert isinstance(app.screen, RetryScreen)
 
 
-@needs_stronger
 async def test_stronger_is_labelled_with_placeholders_saved_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
     app, _ = make_app()
     async with app.run_test(size=(100, 40)) as pilot:

@@ -18,7 +18,6 @@ import pytest
 from coach.banks import LoadedBanks, read_bank_file
 from coach.config import load_settings
 from coach.domain.models import Answer, Session
-from coach.services.review import ReviewService
 from coach.store import Store
 from coach.tui.app import CoachApp, LaunchOptions
 from coach.tui.context import AppContext
@@ -195,7 +194,6 @@ def test_retry_verdict(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-@pytest.mark.skipif(not hasattr(ReviewService, "stronger"), reason="the review service has no stronger yet")
 def test_stronger(snap_compare, tmp_path: Path) -> None:
     """The example for the first pointer's answer: label, provenance, [placeholders] styled."""
     app, _ = make_snap_app(tmp_path)
