@@ -181,3 +181,62 @@ def test_no_ownership_probe_after_an_answer_told_in_the_first_person() -> None:
     # told in "we", the probe still comes
     assert choose_follow_up(story(OWNERSHIP), CANDIDATES, "second") == (
         "What did you personally do, as opposed to the team?")
+
+
+# --- a follow-up's answer, judged as the reply to one probe ---------------------------------------
+
+from coach.engine import ReviewRequest  # noqa: E402
+from coach.engine.offline import analyze  # noqa: E402
+
+MEASURE_PROBE = _PROBES["vague-impact"][1]
+TIME_PROBE = _PROBES["no-example"][1]
+
+
+def _round(*items: AnswerItem) -> ReviewRequest:
+    return ReviewRequest(items=items, round="second")
+
+
+def _follow(answer: str, probe: str = MEASURE_PROBE) -> AnswerItem:
+    return AnswerItem("q1.follow-up", probe, answer, type="behavioral", follow_up_of="q1")
+
+
+def test_a_one_sentence_reply_that_gives_what_the_probe_asked_is_not_too_short() -> None:
+    reply = _follow("I got a B+ on the exam and we finished inventory a day early.")
+    kinds = [f.kind for f in answer_findings(reply)]
+    assert "too-short" not in kinds
+    fb = analyze(_round(AnswerItem("q1", STORY_Q, VAGUE, type="behavioral"), reply))
+    assert all(p.question_id != "q1.follow-up" for p in fb.pointers), [(p.kind, p.question_id) for p in fb.pointers]
+
+
+def test_a_probe_for_a_time_wants_a_short_story_not_a_sentence() -> None:
+    (f,) = [f for f in answer_findings(_follow("Yes, that happened at my old job a few times.", TIME_PROBE))
+            if f.kind == "too-short"]
+    assert f.facts["follow_up"] and f.facts["floor"] == 30
+    story = _follow("Last March a customer's order went to the wrong town. I called the courier, had it re-sent "
+                    "overnight at our cost and phoned her to say when it would land.", TIME_PROBE)
+    assert "too-short" not in [g.kind for g in answer_findings(story)]
+
+
+def test_a_thin_follow_up_reply_is_worded_as_one() -> None:
+    reply = _follow("It helped.")
+    fb = analyze(_round(reply))
+    (p,) = [p for p in fb.pointers if p.kind == "too-short"]
+    assert p.title == "Answer the follow-up in full" and "follow-up" in p.tip
+
+
+def test_notes_that_a_complete_story_has_room_for_detail_do_not_make_a_pattern() -> None:
+    # Four complete 45-70 word stories each carry the soft "room for detail" note; one longer
+    # story ends only with "it went really well". The pattern bonus is for weaknesses, so four
+    # soft notes do not outrank the one vague ending.
+    complete = ("Last spring our checkout queue ran past twenty minutes on Saturdays. I moved two staff to a "
+                "second till at noon and put a sign at the door. By the next month the wait was down to six "
+                "minutes and complaints fell from nine to two.")
+    items = [AnswerItem(f"q{i}", STORY_Q, complete, type="behavioral") for i in range(4)]
+    items.append(AnswerItem("q9", STORY_Q, VAGUE + " My supervisor said it was a good idea and I was glad I "
+                            "had spoken up about it, because the whole shift noticed the difference.", type="behavioral"))
+    thin = [f for f in answer_findings(items[0]) if f.kind == "too-short"]
+    assert thin and thin[0].facts.get("thin")
+    assert "too-short" not in [f.kind for f in answer_findings(items[-1])]
+    fb = analyze(_round(*items))
+    assert fb.pointers[0].kind == "vague-impact" and fb.pointers[0].question_id == "q9", [
+        (p.kind, p.question_id) for p in fb.pointers]

@@ -142,6 +142,9 @@ EXAMPLE_TURN = words_re(
     r"one (?:day|year|semester|summer|evening|morning|week|night|season)", r"this one time",
     r"I had (?:this|one|a) (?:one )?(?:\w+ )?(?:who|that|where|when)", r"I had this one", r"recently when", r"like (?:the )?time",
 )
+#: A follow-up that asks for one occasion ("Can you think of a particular time…?") wants a short story.
+FOLLOW_UP_ASKS_TIME = words_re(r"a (?:particular |specific |real )?time", r"an? (?:\w+ )?example", r"tell me about a",
+                               r"an occasion", r"an instance", r"when did you last")
 #: "I don't have experience with X", "I have never led a team": the candidate says the story doesn't exist.
 NO_EXPERIENCE = words_re(
     r"I (?:don't|do not|didn't|did not) (?:really )?(?:have|get|got) (?:any |much |an |a |the )?(?:real |direct |professional |prior |formal |work )?(?:experience|chance|opportunity)",

@@ -62,13 +62,13 @@ def rank_kinds(per_answer: PerAnswer, round: str | None) -> list[tuple[float, Fi
     best: dict[str, Finding] = {}
     seen: dict[str, int] = {}
     for _r, found in per_answer:
-        for kind in {f.kind for f in found if f.severity >= REPORT_THRESHOLD}:
+        for kind in {f.kind for f in found if _weakness(f)}:
             seen[kind] = seen.get(kind, 0) + 1
         for f in found:
             if f.severity >= REPORT_THRESHOLD and (f.kind not in best or _weighted(f, round) > _weighted(best[f.kind], round)):
                 best[f.kind] = f
     scored = [
-        (min(1.5, _weighted(f, round) + REPEAT_BONUS * (seen[k] - 1)), f) for k, f in best.items()
+        (min(1.5, _weighted(f, round) + REPEAT_BONUS * max(0, seen.get(k, 0) - 1)), f) for k, f in best.items()
     ]
     order = {k: i for i, k in enumerate(best)}
     scored.sort(key=lambda sf: (-sf[0], order[sf[1].kind]))
@@ -101,8 +101,14 @@ def choose(per_answer: PerAnswer, round: str | None) -> list[Finding]:
     return picks
 
 
+def _weakness(f: Finding) -> bool:
+    """Whether a finding counts toward a pattern: reported, and not a soft "room for more detail"
+    note on an answer that is complete (those never lead, so three of them are not a habit)."""
+    return f.severity >= REPORT_THRESHOLD and not f.facts.get("thin")
+
+
 def _answers_with(per_answer: PerAnswer, kind: str) -> int:
-    return sum(1 for _r, fs in per_answer if any(f.kind == kind and f.severity >= REPORT_THRESHOLD for f in fs))
+    return sum(1 for _r, fs in per_answer if any(f.kind == kind and _weakness(f) for f in fs))
 
 
 def _worst_answer_top(per_answer, round) -> Finding | None:

@@ -15,6 +15,11 @@ from coach.engine.offline.text import concepts, first_action_pos, stem
 
 #: Under this many words a story has room for more of its detail (a note, below the rest).
 THIN_STORY = 70
+#: A follow-up is the interviewer asking for one missing piece (the outcome, a measure, your
+#: own part): a sentence that gives it is a complete answer. One that asks for a time wants
+#: a short story.
+FOLLOW_UP_FLOOR = 10
+FOLLOW_UP_STORY_FLOOR = 30
 #: Under this many words, naming a deliberation ("I weighed the pros and cons") leaves no room
 #: for what was weighed.
 NAMED_ROOM = 120
@@ -25,6 +30,8 @@ def rule_too_short(c: Reading) -> Finding | None:
     n = c.text.n_words
     if c.q.closing:
         return None
+    if c.item.follow_up_of:
+        return _follow_up_short(c)
     # A story needs about 45 words; an approach or process ("walk me through how you…") 40;
     # a fit answer 30.
     floor = 45 if c.q.story else 30 if c.q.fit else 40
@@ -52,6 +59,18 @@ def rule_too_short(c: Reading) -> Finding | None:
         # or ending is the next note).
         severity = max(severity, 0.66)
     return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n, floor=floor)
+
+
+def _follow_up_short(c: Reading) -> Finding | None:
+    """A follow-up answer judged as one: too short only for what the follow-up asked."""
+    n = c.text.n_words
+    floor = FOLLOW_UP_STORY_FLOOR if L.FOLLOW_UP_ASKS_TIME.search(c.q.lower) else FOLLOW_UP_FLOOR
+    if n >= floor:
+        return None
+    # Below a main answer's: a thin reply to a probe is a note unless little else is wrong.
+    severity = 0.4 + 0.3 * (1 - n / floor)
+    return c.find("too-short", severity, c.text.verbatim(0, len(c.text.clean)), f"{n} words", words=n, floor=floor,
+                  follow_up=True)
 
 
 def rule_too_long(c: Reading) -> Finding | None:

@@ -293,6 +293,11 @@ def _too_short(f, q: str, ctx) -> tuple[str, str]:
         return ("Give the plan room to show your judgement",
                 f"At {n} words the interviewer sees a decision but not how you'd get there. Say what you'd do first, "
                 "what you'd do if that didn't work, and why that's the right call for everyone involved.")
+    if f.facts.get("follow_up"):
+        return ("Answer the follow-up in full",
+                f"A follow-up asks for the one thing the first answer left out, and at {n} words this reply still "
+                "leaves the interviewer guessing. Give them that piece itself in a sentence or two: the occasion, "
+                "the number, or what you did yourself.")
     if f.facts.get("named"):
         return ("Show what you weighed",
                 f"You say “{f.facts.get('phrase') or _short(f.evidence, 6)}”, but not what was on each side, and that "
