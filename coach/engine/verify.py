@@ -26,6 +26,13 @@ _WS = re.compile(r"\s+")
 #: Wrappers models like to put around a quote; they are not the candidate's words.
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019`\u00ab\u00bb"
 _ELLIPSES = ("...", "\u2026")
+#: Controls and invisible format characters: a model never copies them into a
+#: quote, so matching ignores them (the span returned still holds them).
+_INVISIBLE = frozenset(
+    [chr(c) for c in range(0x20) if not chr(c).isspace()]
+    + [chr(c) for c in range(0x7F, 0xA0) if not chr(c).isspace()]
+    + list("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 MAX_POINTERS = 2
 
 
@@ -51,12 +58,12 @@ def _clean_quote(evidence: str) -> str:
 
 
 def find_span(answer: str, evidence: str) -> str | None:
-    """The exact text of ``answer`` that ``evidence`` quotes, ignoring whitespace differences.
+    """The exact text of ``answer`` that ``evidence`` quotes, ignoring whitespace and controls.
 
     Returns the original characters (line breaks and all) so what we show is
     really what the candidate typed; None when the quote is not there.
     """
-    quote = _clean_quote(evidence)
+    quote = "".join(ch for ch in _clean_quote(evidence) if ch not in _INVISIBLE)
     if not quote:
         return None
     # Map every character of the normalised answer back to its original index.
@@ -64,6 +71,8 @@ def find_span(answer: str, evidence: str) -> str | None:
     index: list[int] = []
     pending_space = False
     for i, ch in enumerate(answer):
+        if ch in _INVISIBLE:
+            continue
         if ch.isspace():
             pending_space = bool(norm_chars)
             continue

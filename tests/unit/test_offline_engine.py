@@ -119,6 +119,22 @@ def test_control_characters_are_stripped_and_evidence_is_verbatim():
         assert "\x1b" not in p.evidence and "\x00" not in p.evidence
 
 
+def test_a_control_sequence_inside_the_quoted_span_still_leaves_a_whole_word_quote():
+    # A short answer is quoted whole; a pasted OSC title sequence sits inside it,
+    # and a NUL splits a word. The quote is the longest clean run, never empty.
+    answer = ("Last year I led a team of four at the shop. \x1b]0;pwned\x07 We rebuilt the rota toge\x00ther "
+              "and I trained two new people on the till. It went really well in the end.")
+    fb = one(answer, "Tell me about a time you led a team.")
+    assert fb.pointers
+    for p in fb.pointers:
+        assert p.evidence and p.evidence in answer
+        assert not any(c in p.evidence for c in "\x1b\x07\x00")
+        at = answer.index(p.evidence)
+        before, after = answer[at - 1 : at], answer[at + len(p.evidence) : at + len(p.evidence) + 1]
+        assert not (before.isalnum() or after.isalnum()), p.evidence
+        assert not p.evidence.startswith("ther") and not p.evidence.endswith("toge")
+
+
 def test_huge_answer_finishes_and_quotes_verbatim():
     answer = ("I think maybe we kind of did it. " * 40_000)[:1_000_000]
     fb = one(answer)

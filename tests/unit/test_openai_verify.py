@@ -31,6 +31,15 @@ def test_span_matches_html_escaped_quote_from_the_prompt() -> None:
     assert find_span(A2, "people person &amp; I &lt;always&gt; listen") == "people person & I <always> listen"
 
 
+def test_span_matches_a_quote_that_left_out_control_characters() -> None:
+    # A model never copies ESC or a zero-width space into its quote; the span
+    # returned is still exactly what the candidate typed.
+    answer = "We shipped it. \x1b]0;x\x07 Sales rose\u200b by 12% in a month."
+    assert find_span(answer, "Sales rose by 12% in a month.") == "Sales rose\u200b by 12% in a month."
+    assert find_span(answer, "it. ]0;x Sales") == "it. \x1b]0;x\x07 Sales"
+    assert find_span(answer, "\x1b\x07") is None
+
+
 def test_span_is_case_sensitive_and_rejects_paraphrase() -> None:
     assert find_span(A1, "i rewrote the rollout plan") is None
     assert find_span(A1, "I rewrote the plan") is None

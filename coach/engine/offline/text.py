@@ -131,10 +131,30 @@ class Text:
         quote = _cut(self.clean[start:end])
         if not quote or quote in self.original:
             return quote
-        # A control character sat inside the span: quote the longest clean run.
-        best = max(re.split(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]", quote), key=len)
-        best = best.strip()
+        # Control characters sat inside the span: quote its longest run between
+        # them, trimmed to whole words, so the quote is verbatim and control-free.
+        at = self.clean.find(quote, start)
+        if at < 0:
+            return ""
+        index, clean = self._original_index, self.clean
+        end = at + len(quote)
+        cuts = [k for k in range(at + 1, end) if index[k] - index[k - 1] > 1]
+        best = ""
+        for lo, hi in zip([at, *cuts], [*cuts, end]):
+            piece = clean[lo:hi]
+            if lo > at and clean[lo - 1].isalnum() and piece[:1].isalnum():
+                piece = piece.partition(" ")[2]  # a control split this word
+            if hi < end and piece[-1:].isalnum() and clean[hi].isalnum():
+                piece = piece.rpartition(" ")[0]
+            piece = piece.strip()
+            if len(piece) > len(best):
+                best = piece
         return best if best in self.original else ""
+
+    @cached_property
+    def _original_index(self) -> list[int]:
+        """Where each character of ``clean`` sits in ``original`` (controls were dropped)."""
+        return [i for i, ch in enumerate(self.original[: ANALYSIS_CHARS * 2]) if ord(ch) not in _CONTROL_TABLE]
 
     def said(self, m: re.Match) -> str:
         """The words of a match on ``lower`` as the candidate typed them."""
