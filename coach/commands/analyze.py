@@ -67,7 +67,10 @@ def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str
     try:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise LineError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+        if "\ufffd" in raw[: exc.pos + 1]:  # stdin is read with errors="replace"
+            raise LineError(f"not UTF-8 text (an invalid byte by column {exc.colno})") from None
+        msg = exc.msg.removesuffix(" at")  # the decoder's "Invalid control character at"
+        raise LineError(f"not JSON: {msg} at column {exc.colno}") from None
     except RecursionError:  # the decoder recurses per level: say so, and go on with the next line
         raise LineError("JSON nested too deeply to read") from None
     if not isinstance(obj, dict):

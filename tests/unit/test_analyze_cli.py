@@ -147,3 +147,15 @@ def test_empty_input_gives_no_output_and_exit_zero():
 def test_help_documents_empty_lines():
     proc = subprocess.run([sys.executable, "-m", "coach", "analyze", "--help"], capture_output=True, text=True, timeout=60)
     assert '"error": "empty line"' in " ".join(proc.stdout.split())
+
+
+def test_a_bad_line_is_named_plainly():
+    # Invalid bytes reach the parser as U+FFFD (stdin is read with errors="replace"):
+    # the error says the line is not UTF-8, not a puzzling "Expecting value".
+    from coach.commands.analyze import LineError, parse_line
+
+    with pytest.raises(LineError, match=r"^not UTF-8 text"):
+        parse_line("\ufffd\ufffd{}", {})
+    with pytest.raises(LineError) as raw_tab:
+        parse_line('{"question": "a\tb"}', {})
+    assert str(raw_tab.value) == "not JSON: Invalid control character at column 16"
