@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 EXIT_USAGE = 2
+#: What a script can use instead of the screen it asked for.
+_INSTEAD = {"history": "`coach history --json` lists sessions", "replay": "`coach export` prints a session"}
 
 
 def launch(args: Any, start: str = "home", session_ref: str | None = None, *,
@@ -23,6 +25,12 @@ def launch(args: Any, start: str = "home", session_ref: str | None = None, *,
     """
     # coach.flags, not coach.config: config imports pydantic, which the app
     # loads after its first frame (see coach.tui.context.glance).
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Drawn into a pipe the app is escape codes nobody sees, waiting for keys nobody can press.
+        hint = _INSTEAD.get(start)
+        print("coach: the app needs a terminal (stdin and stdout are not both one; over SSH use `ssh -t`)"
+              + (f"; {hint}" if hint else ""), file=sys.stderr)
+        return EXIT_USAGE
     from coach.flags import flags_from_args
     from coach.services.jobs import JobError, read_job_file
 

@@ -168,3 +168,15 @@ def test_config_does_not_import_textual() -> None:
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("argv, hint", [((), None), (("history",), "coach history --json"), (("practice",), None)])
+def test_the_app_without_a_terminal_says_so_and_exits(argv: tuple[str, ...], hint: str | None,
+                                                      isolated_env: dict[str, Path]) -> None:
+    # stdin and stdout are pipes here (as in `ssh host coach` without -t): no escape
+    # codes into the pipe, no app waiting for keys, one line and status 2.
+    r = subprocess.run([sys.executable, "-m", "coach", *argv], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "needs a terminal" in r.stderr and "ssh -t" in r.stderr
+    assert (hint in r.stderr) if hint else "--json" not in r.stderr
