@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Any, TextIO
 
 from coach import config as cfg
+from coach.domain.text import visible
 
 KEY_ENV_VARS = ("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")
 
@@ -31,7 +33,7 @@ def _path(out: TextIO) -> int:
     """The config files, lowest precedence first, and whether each exists."""
     for kind, path in cfg.config_files():
         state = "exists" if path.is_file() else "not present"
-        print(f"{kind}\t{path}\t({state})", file=out)
+        print(visible(f"{kind}\t{path}\t({state})", multiline=True), file=out)
     return 0
 
 
@@ -40,11 +42,14 @@ def _set(key: str, value: str) -> int:
     try:
         stored = cfg.set_user_value(key, value)
     except cfg.ConfigError as exc:
-        print(f"coach config: {exc}", file=sys.stderr)
+        print(visible(f"coach config: {exc}"), file=sys.stderr)
         return 1
     shown = "(unset)" if stored is None else _toml_literal(key, stored)
-    print(f"{key} = {shown}  (in {cfg.config_files()[-1][1]})")
+    print(f"{visible(key)} = {shown}  (in {visible(str(cfg.config_files()[-1][1]))})")
     return 0
+
+
+_TOML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _toml_literal(key: str, value: Any) -> str:
@@ -55,6 +60,8 @@ def _toml_literal(key: str, value: Any) -> str:
         return repr(value)
     text = cfg.mask_value(key, value)
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    # Controls as TOML escapes: the line stays valid TOML and never acts on the terminal.
+    escaped = _TOML_UNSAFE.sub(lambda m: "\\u%04x" % ord(m.group()), escaped)
     return f'"{escaped}"'
 
 
@@ -75,16 +82,16 @@ def show_lines(settings: cfg.Settings) -> list[str]:
         origin = sources[key]
         if value is None:
             extra = f"; using {settings.data_path()}" if key == "data_dir" else ""
-            lines.append(f"# {name} is not set  ({origin}{extra})")
+            lines.append(visible(f"# {name} is not set  ({origin}{extra})"))
         else:
-            lines.append(f"{name} = {_toml_literal(key, value)}  # {origin}")
+            lines.append(f"{name} = {_toml_literal(key, value)}  # {visible(origin)}")
     for key in cfg.TABLE_KEYS:
         table: dict[str, Any] = cfg.get_value(settings, key)
         lines += ["", f"[{key}]", f"# {cfg.describe(key)}"]
         if not table:
             lines.append(f"# none changed  ({sources[key]})")
         for ident, keys in table.items():
-            lines.append(f"{_toml_literal(key, ident)} = {_toml_literal(key, keys)}  # {sources[key]}")
+            lines.append(f"{_toml_literal(key, ident)} = {_toml_literal(key, keys)}  # {visible(sources[key])}")
     return lines
 
 
@@ -106,5 +113,5 @@ def _show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=out)
     problems = cfg.settings_problems(settings)
     for problem in problems:
-        print(f"coach config: {problem}", file=err)
+        print(visible(f"coach config: {problem}"), file=err)
     return 1 if problems else 0

@@ -180,3 +180,23 @@ def test_the_app_without_a_terminal_says_so_and_exits(argv: tuple[str, ...], hin
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.count("\n") == 1 and "needs a terminal" in r.stderr and "ssh -t" in r.stderr
     assert (hint in r.stderr) if hint else "--json" not in r.stderr
+
+
+def test_config_show_and_set_never_print_a_live_control_character(isolated_env: dict[str, Path]) -> None:
+    # A value from the file (or typed into `config set`) is shown as a TOML escape,
+    # so the line is still TOML that reads back to the same value.
+    import tomllib
+
+    config = paths.user_config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('"back\\u001bnd" = 1\nbackend = "open\\u001b]0;x\\u0007ai\\u202e"\n', encoding="utf-8")
+    show = coach("config", "show")
+    assert show.returncode == 1  # the unknown key is a problem
+    for text in (show.stdout, show.stderr):
+        assert not any(c in text for c in "\x1b\x07\u202e"), text
+    line = next(ln for ln in show.stdout.splitlines() if ln.startswith("backend = "))
+    assert tomllib.loads(line.split("  #")[0])["backend"] == "open\x1b]0;x\x07ai\u202e"
+    assert "back\u241bnd" in show.stderr  # the key named, made visible
+    config.unlink()
+    set_ = coach("config", "set", "role", "x\x1b[2Jy")
+    assert set_.returncode == 0 and "\x1b" not in set_.stdout and 'role = "x\\u001b[2Jy"' in set_.stdout
