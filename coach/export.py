@@ -83,6 +83,36 @@ def render(session: Session, fmt: Format = "md") -> str:
     raise ValueError(f"unknown export format {fmt!r} (use md or json)")
 
 
+def target_problem(path: Path, data_dir: Path) -> str | None:
+    """Why a file the user named (an export, a feedback request) must not be written there.
+
+    Writing replaces the file atomically, so a typo must never land on what
+    coach keeps (the sessions, their index, the settings and banks) or swap a
+    FIFO or device for a regular file. Any other regular file is replaced as asked.
+    """
+    import stat
+
+    from coach import paths
+    from coach.fsutil import file_kind
+    from coach.store import INDEX_FILE, LOCK_FILE, SESSIONS_DIR
+
+    target = Path(os.path.abspath(path.expanduser()))
+    resolved = target.resolve()
+    root = Path(data_dir).expanduser().resolve()
+    kept = [root / SESSIONS_DIR, root / INDEX_FILE, root / LOCK_FILE, paths.user_config_dir().resolve()]
+    for place in kept:
+        if resolved == place or resolved.is_relative_to(place):
+            what = "your settings and banks" if place == kept[-1] else "your saved sessions"
+            return f"{path} is where coach keeps {what}; choose another file"
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return None  # nothing there yet (or unreadable: the write will say)
+    if not stat.S_ISREG(mode):
+        return f"{path} is a {file_kind(mode)}, not a regular file"
+    return None
+
+
 def save_export(session: Session, data_dir: Path, fmt: Format = "md") -> Path:
     """Write the export into ``<data_dir>/exports/<id>.<fmt>`` (0600, atomic).
 

@@ -1,8 +1,9 @@
 """`coach export SESSION [--format md|json] [-o FILE]`: a debrief to send on.
 
 Never imports Textual: loading the session and rendering it are plain
-functions. Errors (unknown session, unreadable file, unwritable output) are
-one line on stderr and exit status 1.
+functions. Errors (unknown session, unreadable file, unwritable output, an output
+that is one of coach's own files or not a regular file) are one line on
+stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ EXIT_FAIL = 1
 def run(args: argparse.Namespace) -> int:
     from coach.config import settings_from_args
     from coach.domain.text import visible
-    from coach.export import render
+    from coach.export import render, target_problem
     from coach.store import Store, StoreError
 
     store = Store.from_settings(settings_from_args(args))
@@ -31,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
+    problem = target_problem(Path(args.output), store.root)
+    if problem:
+        print(visible(f"coach export: {problem}"), file=sys.stderr)
+        return EXIT_FAIL
     return _write(Path(args.output), text)
 
 

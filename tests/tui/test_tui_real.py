@@ -137,6 +137,15 @@ async def test_phone_rejection_debrief_then_feedback_request(store, written, tmp
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
         assert "Saved to" in str(request.query_one("#notice", Static).render())
 
+        # A path typed over the saved session is refused; the session is untouched.
+        session_file = next(store.sessions_dir.glob(f"{saved.id}*"))
+        before = session_file.read_bytes()
+        request.query_one("#save-path", Input).value = str(session_file)
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert "Not saved" in str(request.query_one("#notice", Static).render())
+        assert session_file.read_bytes() == before
+
         await pilot.press("ctrl+o")
         await pilot.pause()
         expected = base64.b64encode(draft.text.encode("utf-8")).decode("ascii")

@@ -275,3 +275,29 @@ def test_untrusted_attempt_text_verdict_and_example_stay_inert() -> None:
     assert "sk-abcdefghijklmnopqrstuv" not in md and "[redacted]" in md
     assert "> \\- list?" in md and "[x]\\(http://evil)" in md  # no link
     assert "(openai · m)" in md
+
+
+def test_cli_export_never_replaces_a_saved_session_a_setting_or_a_fifo(
+    saved: Session, isolated_env: dict[str, Path], tmp_path: Path
+) -> None:
+    session_file = next((isolated_env["data"] / "sessions").glob(f"{saved.id}*"))
+    before = session_file.read_bytes()
+    config = isolated_env["config"] / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('round = "final"\n', encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "innocent.md"
+    link.symlink_to(session_file)
+    for target, says in ((session_file, "saved sessions"), (isolated_env["data"] / "sessions" / "new.md", "saved sessions"),
+                         (link, "saved sessions"), (config, "settings"), (fifo, "FIFO"), (tmp_path, "directory")):
+        result = _coach("export", saved.id, "-o", str(target), data=isolated_env["data"])
+        assert result.returncode == 1 and result.stdout == "", target
+        assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr, result.stderr
+    assert session_file.read_bytes() == before and config.read_text() == 'round = "final"\n'
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and link.is_symlink()
+    # An ordinary file elsewhere is replaced, as -o asks.
+    plain = tmp_path / "debrief.md"
+    plain.write_text("old", encoding="utf-8")
+    assert _coach("export", saved.id, "-o", str(plain), data=isolated_env["data"]).returncode == 0
+    assert plain.read_text(encoding="utf-8").startswith("# Interview debrief")

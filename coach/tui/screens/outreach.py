@@ -211,6 +211,12 @@ class OutreachScreen(WorkerErrorsToApp, Screen[None]):
         if not path.parent.is_dir():
             self._say(f"{path.parent}: no such folder; choose another place to save.")
             return
+        from coach.export import target_problem
+
+        problem = target_problem(path, self.ctx.settings.data_path())
+        if problem:
+            self._say(f"Not saved: {problem}.")
+            return
         text = self.text if self.text.endswith("\n") else self.text + "\n"
         try:
             await asyncio.to_thread(atomic_write_text, path, text)
