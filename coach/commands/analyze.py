@@ -62,10 +62,28 @@ class LineError(ValueError):
     """A line that cannot be analyzed; the message says what is wrong with it."""
 
 
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are JavaScript, not JSON: echoed back they would break a strict reader."""
+    raise LineError(f"{name} is not a JSON value")
+
+
+def _has_infinity(obj: Any, depth: int = 0) -> bool:
+    """Whether a float overflowed to infinity while parsing (only its id is echoed, but be strict)."""
+    if isinstance(obj, float):
+        return obj in (float("inf"), float("-inf"))
+    if depth > 64:
+        return False
+    if isinstance(obj, dict):
+        return any(_has_infinity(v, depth + 1) for v in obj.values())
+    if isinstance(obj, list):
+        return any(_has_infinity(v, depth + 1) for v in obj)
+    return False
+
+
 def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str, Any]]:
     """(id, fields) for one input line, or LineError naming the problem."""
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         if "\ufffd" in raw[: exc.pos + 1]:  # stdin is read with errors="replace"
             raise LineError(f"not UTF-8 text (an invalid byte by column {exc.colno})") from None
@@ -73,6 +91,10 @@ def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str
         raise LineError(f"not JSON: {msg} at column {exc.colno}") from None
     except RecursionError:  # the decoder recurses per level: say so, and go on with the next line
         raise LineError("JSON nested too deeply to read") from None
+    except ValueError as exc:  # int() refuses a number of thousands of digits; NaN/Infinity (below)
+        raise LineError(f"not JSON: {exc}" if isinstance(exc, LineError) else "not JSON: a number too long to read") from None
+    if _has_infinity(obj):
+        raise LineError("not JSON: a number too large to write back (1e400 is infinity)")
     if not isinstance(obj, dict):
         raise LineError(f"expected a JSON object, got {type(obj).__name__}")
     ident = obj.get("id")
@@ -402,7 +424,8 @@ def run(args) -> int:
         return _usage(f"cannot read job file {exc}")
     defaults = {"round": getattr(args, "round", None), "role": getattr(args, "role", None), "job": job}
     # Line-buffered iteration over stdin; invalid UTF-8 becomes U+FFFD rather than a crash.
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
+    # newline="\n": a lone CR is JSON whitespace inside a line, not a line end of its own.
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", newline="\n", closefd=False)
     # UTF-8 out whatever the locale says: the contract is JSON Lines in UTF-8.
     sys.stdout.flush()
     stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)

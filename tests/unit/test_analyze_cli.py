@@ -159,3 +159,24 @@ def test_a_bad_line_is_named_plainly():
     with pytest.raises(LineError) as raw_tab:
         parse_line('{"question": "a\tb"}', {})
     assert str(raw_tab.value) == "not JSON: Invalid control character at column 16"
+
+
+def test_numbers_json_cannot_hold_are_bad_lines_and_the_run_goes_on():
+    huge = '{"id": ' + "9" * 5000 + ', "question": "q", "answer": "a"}'
+    lines = [huge, '{"id": NaN, "question": "q", "answer": "a"}', '{"id": 1e400, "question": "q", "answer": "a"}',
+             json.dumps({"question": STORY_Q, "answer": "I fixed the rota."})]
+    proc = run_analyze(lines)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]  # strict: no NaN/Infinity written
+    assert [o.get("line") for o in out] == [1, 2, 3, None] and "pointers" in out[3]
+    assert all("not JSON" in o["error"] for o in out[:3])
+
+
+def test_a_lone_carriage_return_is_whitespace_not_a_line_end():
+    proc = subprocess.run(
+        [sys.executable, "-m", "coach", "analyze"],
+        input=b'{"question": "q",\r"answer": "a"}\n' + json.dumps({"question": STORY_Q, "answer": "b"}).encode() + b"\r\n",
+        capture_output=True, timeout=60,
+    )
+    out = proc.stdout.decode().splitlines()
+    assert proc.returncode == 0 and len(out) == 2 and all("pointers" in json.loads(o) for o in out)
