@@ -31,7 +31,6 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -39,10 +38,10 @@ from coach import paths
 from coach.config_layers import MAX_CONFIG_BYTES, SECTION_NAMES, RawLayer, env_var_for, flatten, read_layers
 from coach.config_layers import config_files  # noqa: F401  (re-exported)
 from coach.domain.rounds import DEFAULT_ROUND, ROUNDS
+from coach.domain.urls import MASK, mask_url, url_problem
 from coach.flags import flags_from_args  # noqa: F401  (re-exported)
 from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 
-MASK = "********"
 #: The longest any openai wait may be: a finite bound, so a typo'd 1e308 cannot hang a review.
 MAX_WAIT_S = 600.0
 
@@ -83,8 +82,9 @@ class OpenAISettings(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^https?://[^/\s]+", v):
-            raise ValueError("must be an http:// or https:// URL")
+        problem = url_problem(v) if v is not None else None
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("api_key_env")
@@ -136,6 +136,16 @@ class Settings(BaseModel):
 
     _problems: list[str] = PrivateAttr(default_factory=list)
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    _refused: frozenset[str] = PrivateAttr(default_factory=frozenset)
+
+    @property
+    def refused_keys(self) -> frozenset[str]:
+        """Dotted keys given a value that was refused (so a lower layer's or the default is in use).
+
+        For most keys the default is a fine stand-in; a backend reads this
+        where it is not (an unusable server URL must not become the cloud one).
+        """
+        return self._refused
 
     @field_validator("data_dir")
     @classmethod
@@ -279,6 +289,7 @@ class _Layer:
         self.values: dict[str, Any] = {}
         self.origins: dict[str, str] = {}
         self.problems: list[str] = []
+        self.refused: set[str] = set()
 
     def offer(self, key: str, raw: Any, where: str, origin: str) -> None:
         """Validate one value; keep it, or record a one-line problem naming ``where``."""
@@ -292,6 +303,7 @@ class _Layer:
             value = _CHECKERS[key].validate(raw)
         except ValidationError as exc:
             self.problems.append(f"{where}: bad value for '{key}': {_first_error(exc)}")
+            self.refused.add(key)
             return
         self.values[key] = value
         self.origins[key] = origin
@@ -327,10 +339,12 @@ def load_settings(flags: Mapping[str, Any] | None = None, env: Mapping[str, str]
     merged: dict[str, Any] = {}
     sources = {key: "default" for key in KEYS}
     problems: list[str] = []
+    refused: set[str] = set()
     for layer in layers:
         merged.update(layer.values)
         sources.update(layer.origins)
         problems.extend(layer.problems)
+        refused |= layer.refused
     try:
         settings = Settings.model_validate(_nest(merged))
     except ValidationError as exc:  # each value passed alone; only a cross-field rule could fail
@@ -338,6 +352,7 @@ def load_settings(flags: Mapping[str, Any] | None = None, env: Mapping[str, str]
         settings = Settings()
     settings._problems = problems
     settings._sources = sources
+    settings._refused = frozenset(refused)
     return settings
 
 
@@ -371,7 +386,6 @@ def describe(key: str) -> str:
 # ------------------------------------------------------------------ masking
 
 _KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,}|[A-Za-z0-9_\-]{32,})\b")
-_SECRET_QUERY = re.compile(r"key|token|secret|password|sig", re.IGNORECASE)
 
 
 def mask_value(key: str, value: Any) -> str:
@@ -386,26 +400,8 @@ def mask_value(key: str, value: Any) -> str:
         return MASK
     text = str(value)
     if "://" in text:
-        text = _mask_url(text)
+        text = mask_url(text)
     return _KEYLIKE.sub(MASK, text)
-
-
-def _mask_url(url: str) -> str:
-    """Hide ``user:password@`` and secret query values in a URL."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return MASK
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{MASK}@{host}" if ":" in userinfo else f"{MASK}@{host}"
-    query = parts.query
-    if query:
-        pairs = [(k, MASK if _SECRET_QUERY.search(k) else v) for k, v in parse_qsl(query, keep_blank_values=True)]
-        query = urlencode(pairs, safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 # -------------------------------------------------------------- writing

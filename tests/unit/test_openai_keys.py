@@ -125,3 +125,34 @@ def test_importing_the_backend_does_not_import_openai() -> None:
     code = "import sys, coach.engine.openai; print('openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:99999/v1", "http://127.0.0.1:9/v1\t", "ftp://x", "http://"])
+def test_an_unusable_base_url_is_the_backends_problem_not_an_exception(url: str) -> None:
+    # OPENAI_BASE_URL is not validated by the settings; the backend says what is wrong
+    # and falls back to the offline rules instead of raising inside the HTTP client.
+    opts, key = resolve({"OPENAI_BASE_URL": url, "OPENAI_API_KEY": SECRET})
+    assert opts.url_problem and opts.url_problem.startswith("OPENAI_BASE_URL ")
+    backend = OpenAIBackend(opts, key)
+    request = ReviewRequest(items=(AnswerItem(question_id="q", question="Tell me about a time.", answer="I fixed it."),))
+    import asyncio
+
+    fb = asyncio.run(backend.review(request))
+    assert fb.backend == "offline" and "OPENAI_BASE_URL" in (fb.notice or "")
+
+
+def test_a_refused_base_url_never_becomes_the_official_server() -> None:
+    # A typo in the configured URL (refused by the settings) must not send the answers,
+    # and a key, to api.openai.com in its place.
+    from coach.config import load_settings
+
+    settings = load_settings(env={"COACH_OPENAI_BASE_URL": "http://127.0.0.1:99999/v1", "COACH_BACKEND": "openai"})
+    assert "openai.base_url" in settings.refused_keys
+    opts, _ = Options.from_settings(settings, {"OPENAI_API_KEY": SECRET})
+    assert opts.url_problem and "not sending anything" in opts.url_problem
+
+
+def test_a_password_in_the_base_url_is_masked_wherever_it_is_shown() -> None:
+    opts, key = resolve({}, base_url="http://bob:hunter2@127.0.0.1:9/v1")
+    assert opts.shown_url == "http://bob:********@127.0.0.1:9/v1" and opts.url_problem is None
+    assert "hunter2" not in repr(OpenAIBackend(opts, key))

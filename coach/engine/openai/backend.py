@@ -91,7 +91,7 @@ class OpenAIBackend(Backend):
 
     def __repr__(self) -> str:
         o = self.options
-        return f"OpenAIBackend(model={o.model!r}, base_url={o.base_url!r}, key={self._key!r})"
+        return f"OpenAIBackend(model={o.model!r}, base_url={o.shown_url!r}, key={self._key!r})"
 
     @classmethod
     def from_settings(cls, settings: Any) -> OpenAIBackend:
@@ -105,6 +105,11 @@ class OpenAIBackend(Backend):
     @property
     def key_source(self) -> str:
         return self._key.source
+
+    @property
+    def _problem(self) -> str | None:
+        """Why no request can be sent at all (a URL that won't parse, no usable key), or None."""
+        return self.options.url_problem or self._key.problem
 
     def redact(self, text: str) -> str:
         """``text`` without this backend's key (or anything key-shaped) in it."""
@@ -150,15 +155,15 @@ class OpenAIBackend(Backend):
     async def review(self, request: ReviewRequest, progress: ProgressFn | None = None) -> Feedback:
         """Pointers from the model, or the offline rules' with a notice; never raises (but honours cancel)."""
         report = progress or (lambda p: None)
-        if self._key.problem:
-            return self._fallback(request, self._key.problem, report)
+        if self._problem:
+            return self._fallback(request, self._problem, report)
         if not any(item.answer.strip() for item in request.items):
             return self._fallback(request, "there were no answers to send", report)
         try:
             async with asyncio.timeout(self.options.timeout_s):
                 return await self._review(request, report)
         except TimeoutError:
-            why = f"{self.options.base_url} did not finish within {self.options.timeout_s:g} s"
+            why = f"{self.options.shown_url} did not finish within {self.options.timeout_s:g} s"
             return self._fallback(request, why, report)
         except LLMFailure as failure:
             return self._fallback(request, str(failure), report)
@@ -172,7 +177,7 @@ class OpenAIBackend(Backend):
         schema = response_schema(model)
         # Templates are files and the offline hints run rules over every answer: off the loop.
         messages = await asyncio.to_thread(P.review_messages, request, reply_shape(ids))
-        report(Progress(stage="connecting", extra={"model": self.model, "base_url": self.options.base_url}))
+        report(Progress(stage="connecting", extra={"model": self.model, "base_url": self.options.shown_url}))
         await self._check_context(messages)
         text = await self._complete_structured(messages, schema, report)
         draft, text = await self._parse_or_repair(text, model, messages, report)
@@ -325,11 +330,11 @@ class OpenAIBackend(Backend):
                     " at once share it): start it with a larger -c, fewer slots (-np), or without --kv-unified"
                 ) from exc
             raise LLMFailure(
-                f"the reply from {self.options.base_url} was cut off after {chars} characters"
-                f" ({describe_connection_error(exc, self.options.base_url)})"
+                f"the reply from {self.options.shown_url} was cut off after {chars} characters"
+                f" ({describe_connection_error(exc, self.options.shown_url)})"
             ) from exc
         if finish is None:
-            raise LLMFailure(f"the reply from {self.options.base_url} ended early after {chars} characters")
+            raise LLMFailure(f"the reply from {self.options.shown_url} ended early after {chars} characters")
         if finish == "length":
             raise LLMFailure(f"the reply was too long and was cut at {MAX_TOKENS} tokens")
         return "".join(parts)
@@ -346,7 +351,7 @@ class OpenAIBackend(Backend):
                 overflow = _context_overflow(exc)
                 if overflow is not None:
                     raise LLMFailure(overflow) from exc
-                failure = describe_api_error(exc, model=self.model, base_url=self.options.base_url, key=self._key)
+                failure = describe_api_error(exc, model=self.model, base_url=self.options.shown_url, key=self._key)
                 if _is_schema_rejection(exc):
                     failure.schema_rejected = True
                     raise failure from exc
@@ -386,21 +391,21 @@ class OpenAIBackend(Backend):
         the server, never the key; the caller keeps its own text. Same key
         rules, timeouts and safe retries as `review`.
         """
-        if self._key.problem:
-            raise LLMFailure(self._key.problem)
+        if self._problem:
+            raise LLMFailure(self._problem)
         try:
             async with asyncio.timeout(self.options.timeout_s):
                 return await self._complete_text(system, prompt, max_tokens)
         except TimeoutError:
             raise LLMFailure(
-                f"{self.options.base_url} did not finish within {self.options.timeout_s:g} s"
+                f"{self.options.shown_url} did not finish within {self.options.timeout_s:g} s"
             ) from None
         except LLMFailure as failure:
             failure.args = (self.redact(str(failure)),)
             raise
         except Exception as exc:  # e.g. a reply body of the wrong shape: still one plain line
             raise LLMFailure(
-                f"the reply from {self.options.base_url} could not be used ({type(exc).__name__})"
+                f"the reply from {self.options.shown_url} could not be used ({type(exc).__name__})"
             ) from exc
 
     async def _complete_text(self, system: str, prompt: str, max_tokens: int) -> str:
@@ -416,7 +421,7 @@ class OpenAIBackend(Backend):
         )
         choice = completion.choices[0] if getattr(completion, "choices", None) else None
         if choice is None:
-            raise LLMFailure(f"the reply from {self.options.base_url} had no message in it")
+            raise LLMFailure(f"the reply from {self.options.shown_url} had no message in it")
         text = ((choice.message.content if choice.message else None) or "").strip()
         if choice.finish_reason == "length":
             raise LLMFailure(f"the reply was too long and was cut at {max_tokens} tokens")
@@ -428,7 +433,7 @@ class OpenAIBackend(Backend):
 
     async def follow_up(self, item: AnswerItem, round: str | None = None) -> str | None:
         """One probing follow-up question about this answer, or None if anything goes wrong."""
-        if self._key.problem or not item.answer.strip():
+        if self._problem or not item.answer.strip():
             return None
         try:
             async with asyncio.timeout(min(self.options.timeout_s, 20.0)):

@@ -32,11 +32,11 @@ async def _diagnose_models(backend: OpenAIBackend) -> tuple[list[tuple[str, str]
     except openai.APIError as exc:
         status = getattr(exc, "status_code", None)
         if status == 404:  # some servers have no model list; chat may still work
-            return [("warn", f"{o.base_url} has no model list (HTTP 404); cannot check the model name")], True
-        failure = describe_api_error(exc, model=o.model, base_url=o.base_url, key=backend._key)
+            return [("warn", f"{o.shown_url} has no model list (HTTP 404); cannot check the model name")], True
+        failure = describe_api_error(exc, model=o.model, base_url=o.shown_url, key=backend._key)
         return [("fail", str(failure))], status not in (None, 401, 403)
     ids = [m.id for m in page.data]
-    results = [("ok", f"reachable: {o.base_url} answers")]
+    results = [("ok", f"reachable: {o.shown_url} answers")]
     if o.model in ids:
         results.append(("ok", f"model {o.model!r} is listed"))
     else:
@@ -68,7 +68,7 @@ async def _diagnose_structured(backend: OpenAIBackend) -> list[tuple[str, str]]:
         except openai.APIError as exc:
             if label == "JSON schema" and _is_schema_rejection(exc):
                 continue
-            failure = describe_api_error(exc, model=o.model, base_url=o.base_url, key=backend._key)
+            failure = describe_api_error(exc, model=o.model, base_url=o.shown_url, key=backend._key)
             return [("fail", f"structured output: {failure}")]
         if label == "JSON schema":
             return [("ok", "structured output: JSON schema accepted")]
@@ -79,9 +79,9 @@ async def _diagnose_structured(backend: OpenAIBackend) -> list[tuple[str, str]]:
 async def diagnose(backend: OpenAIBackend) -> list[tuple[str, str]]:
     """Checks for `coach doctor`: key, reachability, model, structured output (levels ok/warn/fail)."""
     o = backend.options
-    results = [("info", f"server {o.base_url}, model {o.model!r}, key from {backend.key_source}")]
-    if backend._key.problem:
-        return [*results, ("fail", backend._key.problem)]
+    results = [("info", f"server {o.shown_url}, model {o.model!r}, key from {backend.key_source}")]
+    if backend._problem:
+        return [*results, ("fail", backend._problem)]
     await backend.ready()
     found, go_on = await _diagnose_models(backend)
     results += found

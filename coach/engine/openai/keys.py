@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from coach.domain.text import visible
+from coach.domain.urls import mask_url, url_problem
 from coach.fsutil import read_regular_file
 
 OFFICIAL_BASE_URL = "https://api.openai.com/v1"
@@ -44,6 +46,8 @@ class ApiKey:
 
 def is_official(base_url: str) -> bool:
     """True for OpenAI's own API, the only place OPENAI_API_KEY may go by default."""
+    if url_problem(base_url):
+        return False  # reported as the backend's problem; never a reason to send a key
     parts = urlsplit(base_url)
     return parts.scheme == "https" and (parts.hostname or "").lower() == "api.openai.com"
 
@@ -129,6 +133,25 @@ class Options:
     timeout_s: float
     connect_timeout_s: float
     max_retries: int
+    #: The base URL the settings gave was refused: never stand in the official server for it.
+    refused_url: bool = False
+
+    @property
+    def shown_url(self) -> str:
+        """The base URL as every message shows it: a password in it is masked."""
+        return mask_url(self.base_url)
+
+    @property
+    def url_problem(self) -> str | None:
+        """Why the base URL cannot be used (it may come straight from OPENAI_BASE_URL), or None."""
+        if self.refused_url:
+            return ("openai.base_url is not a usable URL (see `coach config show`); not sending"
+                    " anything to another server in its place")
+        problem = url_problem(self.base_url)
+        if problem is None:
+            return None
+        where = "OPENAI_BASE_URL" if self.base_url_from_openai_env else "openai.base_url"
+        return f"{where} {problem}: {visible(self.shown_url)}"
 
     @classmethod
     def from_settings(cls, settings: Any, env: Mapping[str, str]) -> tuple[Options, ApiKey]:
@@ -141,5 +164,6 @@ class Options:
             timeout_s=bounded_seconds(getattr(opts, "timeout_s", None), 60.0),
             connect_timeout_s=bounded_seconds(getattr(opts, "connect_timeout_s", None), 5.0),
             max_retries=int(getattr(opts, "max_retries", 2) if opts is not None else 2),
+            refused_url="openai.base_url" in getattr(settings, "refused_keys", ()),
         )
         return options, resolve_api_key(opts, base_url, from_env, env)
