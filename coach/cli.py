@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from coach import __version__
 from coach.domain.rounds import ROUNDS
@@ -52,6 +53,12 @@ class _Parser(argparse.ArgumentParser):
                 action.help = lazy()
                 action.lazy_help = None  # type: ignore[attr-defined]
         return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error, its echo of what was typed made visible (an argument may hold ESC)."""
+        from coach.domain.text import visible
+
+        super().error(visible(message))
 
 
 def _add_backend(p: argparse.ArgumentParser, default: str = "your configured backend") -> None:

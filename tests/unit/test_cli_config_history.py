@@ -200,3 +200,8 @@ def test_config_show_and_set_never_print_a_live_control_character(isolated_env: 
     config.unlink()
     set_ = coach("config", "set", "role", "x\x1b[2Jy")
     assert set_.returncode == 0 and "\x1b" not in set_.stdout and 'role = "x\\u001b[2Jy"' in set_.stdout
+
+
+def test_a_usage_error_echoes_what_was_typed_made_visible() -> None:
+    r = coach("history", "--json", "\x1b]0;X\x07")
+    assert r.returncode == 2 and "\x1b" not in r.stderr and "\x07" not in r.stderr and "\u241b]0;X" in r.stderr
