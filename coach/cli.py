@@ -179,6 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         what = f"`coach {args.command}`" if args.command else "the app"
         print(f"coach: {what} is not available yet in this version.", file=sys.stderr)
         return EXIT_USAGE
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        if sys.stderr is not None:
+            print("coach: standard output is closed; nothing to write to", file=sys.stderr)
+        return EXIT_FAIL
     module = importlib.import_module(module_name)
     try:
         return int(module.run(args) or 0)
@@ -188,6 +192,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output went to a closed pipe (e.g. `| head`); nothing more to say.
         sys.stderr.close()
         return EXIT_FAIL
+    except OSError as exc:
+        if not _output_failed(exc):
+            raise
+        # A full disk or a failing device under stdout: one line, not three tracebacks.
+        _silence_stdout()
+        print(f"coach: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAIL
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether ``exc`` came from writing stdout (its traceback ends in a write or flush of it)."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG) and getattr(exc, "filename", None) is None
+
+
+def _silence_stdout() -> None:
+    """Drop what is still buffered for stdout so the flush at exit does not fail again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

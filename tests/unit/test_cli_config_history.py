@@ -205,3 +205,21 @@ def test_config_show_and_set_never_print_a_live_control_character(isolated_env: 
 def test_a_usage_error_echoes_what_was_typed_made_visible() -> None:
     r = coach("history", "--json", "\x1b]0;X\x07")
     assert r.returncode == 2 and "\x1b" not in r.stderr and "\x07" not in r.stderr and "\u241b]0;X" in r.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [("config", "show"), ("banks", "list"), ("analyze",)])
+def test_a_full_disk_under_stdout_is_one_line_not_a_traceback(argv: tuple[str, ...]) -> None:
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "coach", *argv], stdout=full, stderr=subprocess.PIPE, text=True,
+                           input=json.dumps({"question": "Tell me about a time.", "answer": "I fixed it."}) + "\n",
+                           timeout=60)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == ["coach: cannot write the output: No space left on device"]
+
+
+def test_a_closed_stdout_is_one_line() -> None:
+    r = subprocess.run([sys.executable, "-c", "import os, sys; os.close(1); sys.stdout = None;"
+                        " from coach.cli import main; raise SystemExit(main(['config', 'show']))"],
+                       stderr=subprocess.PIPE, text=True, timeout=60)
+    assert r.returncode == 1 and r.stderr.strip() == "coach: standard output is closed; nothing to write to"
