@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -55,7 +56,8 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 #: More requests at once than this only queue on the server; a typo like --jobs 400 should not open 400.
 MAX_JOBS = 16
 _OPTIONAL_STR = ("round", "role", "job", "type")
-_MAX_ID_DEPTH = 32  # an id is echoed back; a line's answer may be any size, its id need not nest
+_MAX_ID_DEPTH = 32
+_UNDECODED = re.compile("[\udc80-\udcff]")  # an id is echoed back; a line's answer may be any size, its id need not nest
 
 
 class LineError(ValueError):
@@ -82,11 +84,12 @@ def _has_infinity(obj: Any, depth: int = 0) -> bool:
 
 def parse_line(raw: str, defaults: dict[str, str | None]) -> tuple[Any, dict[str, Any]]:
     """(id, fields) for one input line, or LineError naming the problem."""
+    bad = _UNDECODED.search(raw)
+    if bad:  # stdin is read with errors="surrogateescape": an invalid byte, even inside a string
+        raise LineError(f"not UTF-8 text (an invalid byte at column {bad.start() + 1})")
     try:
         obj = json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        if "\ufffd" in raw[: exc.pos + 1]:  # stdin is read with errors="replace"
-            raise LineError(f"not UTF-8 text (an invalid byte by column {exc.colno})") from None
         msg = exc.msg.removesuffix(" at")  # the decoder's "Invalid control character at"
         raise LineError(f"not JSON: {msg} at column {exc.colno}") from None
     except RecursionError:  # the decoder recurses per level: say so, and go on with the next line
@@ -423,9 +426,10 @@ def run(args) -> int:
     except JobError as exc:
         return _usage(f"cannot read job file {exc}")
     defaults = {"round": getattr(args, "round", None), "role": getattr(args, "role", None), "job": job}
-    # Line-buffered iteration over stdin; invalid UTF-8 becomes U+FFFD rather than a crash.
+    # Line-buffered iteration over stdin; an invalid byte becomes a lone surrogate that
+    # parse_line reports (rather than a crash, or a silent U+FFFD in a quoted answer).
     # newline="\n": a lone CR is JSON whitespace inside a line, not a line end of its own.
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", newline="\n", closefd=False)
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="surrogateescape", newline="\n", closefd=False)
     # UTF-8 out whatever the locale says: the contract is JSON Lines in UTF-8.
     sys.stdout.flush()
     stdout = open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)

@@ -150,12 +150,16 @@ def test_help_documents_empty_lines():
 
 
 def test_a_bad_line_is_named_plainly():
-    # Invalid bytes reach the parser as U+FFFD (stdin is read with errors="replace"):
-    # the error says the line is not UTF-8, not a puzzling "Expecting value".
+    # Invalid bytes reach the parser as lone surrogates (stdin is read with
+    # errors="surrogateescape"): the error says the line is not UTF-8, even when the
+    # byte sits inside a string, where it would otherwise become a silent U+FFFD.
     from coach.commands.analyze import LineError, parse_line
 
     with pytest.raises(LineError, match=r"^not UTF-8 text"):
-        parse_line("\ufffd\ufffd{}", {})
+        parse_line("\udcff\udcfe{}", {})
+    with pytest.raises(LineError, match=r"^not UTF-8 text \(an invalid byte at column 23\)"):
+        parse_line('{"answer": "At the caf\udce9 I led the team."}', {})
+    assert parse_line('{"question": "q", "answer": "a real \ufffd is text"}', {})[1]["answer"] == "a real \ufffd is text"
     with pytest.raises(LineError) as raw_tab:
         parse_line('{"question": "a\tb"}', {})
     assert str(raw_tab.value) == "not JSON: Invalid control character at column 16"
