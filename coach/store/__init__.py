@@ -72,6 +72,8 @@ __all__ = (
 )
 
 SESSIONS_DIR = "sessions"
+#: How long adding feedback waits for another process's short save of the same session.
+FEEDBACK_WAIT_S = 5.0
 INDEX_FILE = "index.json"
 LOCK_FILE = "index.lock"
 _FRESH_EMPTY_S = 5.0  # an empty file younger than this is an id being claimed right now
@@ -300,10 +302,33 @@ class Store:
         self.index.forget(path)
 
     def add_feedback(self, ref: str | os.PathLike[str], feedback: Feedback) -> Session:
-        """Append ``feedback`` to the session on disk (older feedback is kept) and save."""
-        session = self.load(ref)
-        session.feedback.append(feedback)
-        self.save(session)
+        """Append ``feedback`` to the session on disk (older feedback is kept) and save.
+
+        The read-append-write runs under the session's lease, so two processes
+        adding feedback at once both keep theirs; one waits up to
+        ``FEEDBACK_WAIT_S`` for the other (a save takes milliseconds), and a
+        session held open in the app still refuses with LeaseHeld.
+        """
+        import time
+
+        session_id = self.load(ref).id
+        own = session_id in self._leases
+        deadline = time.monotonic() + FEEDBACK_WAIT_S
+        while not own:
+            try:
+                self.lease(session_id)
+                break
+            except LeaseHeld:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        try:
+            session = self.load(ref)  # again, under the lease: what another process just added stays
+            session.feedback.append(feedback)
+            self.save(session)
+        finally:
+            if not own:
+                self.release(session_id)
         return session
 
     # ----------------------------------------------------------- listing

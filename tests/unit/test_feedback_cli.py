@@ -149,3 +149,21 @@ def test_real_session_with_nothing_to_review_is_one_line_exit_1(isolated_env, ca
     assert main(["feedback", session.id]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and session.id in err[0] and "nothing to review" in err[0]
+
+
+def test_feedback_run_in_parallel_keeps_every_debrief(isolated_env):
+    # Each process reads, appends and saves; without the session's lease around
+    # that, the last writer would drop what the others added.
+    import os
+    import subprocess
+    import sys
+
+    store, session = make_session(isolated_env["data"])
+    env = dict(os.environ, COACH_DATA_DIR=str(isolated_env["data"]))
+    procs = [subprocess.Popen([sys.executable, "-m", "coach", "feedback", session.id, "--again"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+             for _ in range(4)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    assert len(Store(isolated_env["data"]).load(session.id).feedback) == 4
+    assert not list((isolated_env["data"] / "sessions").glob("*.lock"))
