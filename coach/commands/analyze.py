@@ -43,7 +43,7 @@ import json
 import re
 import sys
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -58,6 +58,30 @@ MAX_JOBS = 16
 _OPTIONAL_STR = ("round", "role", "job", "type")
 _MAX_ID_DEPTH = 32
 _UNDECODED = re.compile("[\udc80-\udcff]")  # an id is echoed back; a line's answer may be any size, its id need not nest
+
+
+#: Longest input line read, in characters: far above any answer (the rules read 20,000),
+#: low enough that a stream with no newline (``< /dev/zero``) cannot exhaust memory.
+MAX_LINE_CHARS = 8_000_000
+_CHUNK = 1 << 20
+
+
+class _TooLong(str):
+    """Stands in for a line longer than MAX_LINE_CHARS, which was skipped, not kept."""
+
+
+def bounded_lines(stream: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """The lines of ``stream``; a line over ``limit`` characters is skipped to its newline, as `_TooLong`."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith("\n"):  # (a newline is not counted)
+            yield line
+            continue
+        while line and not line.endswith("\n"):
+            line = stream.readline(_CHUNK)
+        yield _TooLong()
 
 
 class LineError(ValueError):
@@ -272,6 +296,8 @@ def jobs_arg(text: str) -> int:
 def _prepared(number: int, raw: str, defaults: dict[str, str | None]) -> tuple[Any, Any, str | None] | dict[str, Any]:
     """(id, request, previous take or None) for a good line, or the error record for a bad one."""
     try:
+        if isinstance(raw, _TooLong):
+            raise LineError(f"line too long: more than {MAX_LINE_CHARS:,} characters (skipped)")
         if not raw.strip():
             # Reported, not skipped: output lines match input lines one to one.
             raise LineError("empty line")
@@ -444,5 +470,5 @@ def run(args) -> int:
         settings = settings_from_args(args)
     service = ReviewService(settings, name, strict=True)
     with stdout:
-        return _run(service, stdin, stdout, defaults, getattr(args, "jobs", None) or 1,
+        return _run(service, bounded_lines(stdin), stdout, defaults, getattr(args, "jobs", None) or 1,
                     bool(getattr(args, "stronger", False)))

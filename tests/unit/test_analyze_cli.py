@@ -184,3 +184,19 @@ def test_a_lone_carriage_return_is_whitespace_not_a_line_end():
     )
     out = proc.stdout.decode().splitlines()
     assert proc.returncode == 0 and len(out) == 2 and all("pointers" in json.loads(o) for o in out)
+
+
+def test_a_line_over_the_limit_is_skipped_to_its_newline_and_named():
+    import io
+
+    from coach.commands.analyze import _TooLong, bounded_lines
+
+    stream = io.StringIO("a" * 25 + "\n" + "b" * 10 + "\n" + "c" * 11 + "\nlast")
+    lines = list(bounded_lines(stream, limit=10))
+    assert [type(x) is _TooLong for x in lines] == [True, False, True, False]
+    assert lines[1] == "b" * 10 + "\n" and lines[3] == "last"
+    # Through the command: the next line is still answered, at its own position.
+    proc = run_analyze([json.dumps({"question": STORY_Q, "answer": "x" * 8_000_001}),
+                        json.dumps({"question": STORY_Q, "answer": "I fixed the rota."})])
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1 and out[0]["line"] == 1 and "line too long" in out[0]["error"] and "pointers" in out[1]
