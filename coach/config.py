@@ -241,6 +241,9 @@ def unknown_key_message(key: str) -> str:
             f"unknown key '{key}': coach never keeps API keys in config; set OPENAI_API_KEY,"
             " or name a variable with openai.api_key_env or a file with openai.api_key_file"
         )
+    if key in SECTIONS:  # `config set openai x`: the table, not one of its keys
+        inside = ", ".join(k for k in KEYS if k.startswith(key + "."))
+        return f"'{key}' is a table of settings, not one; set one of: {inside}"
     return f"unknown key '{key}'{_suggest(key)}"
 
 

@@ -80,7 +80,8 @@ class _SourceMap:
     """
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        # As TOML counts lines: splitlines() would also break at U+2028, U+0085...
+        self.lines = text.removesuffix("\n").split("\n")
         self.question_starts = [i for i, ln in enumerate(self.lines) if _QUESTIONS_RE.match(ln)]
         self.table_starts = [i for i, ln in enumerate(self.lines) if _TABLE_RE.match(ln)]
 

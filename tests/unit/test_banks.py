@@ -123,6 +123,16 @@ def test_wrong_type_names_the_key_line(tmp_path):
     assert "must be a list, got string 'phone'" in str(problem)
 
 
+def test_line_numbers_count_only_newlines_as_toml_does(tmp_path):
+    # U+2028, U+2029 and U+0085 inside a string are text to TOML, not line ends.
+    text = bank_toml("x", question_toml("x.a", rounds='"phone"'), question_toml("x.ok"))
+    text = text.replace('description = "test bank"', 'description = "one\u2028two\u2029three\x85four"', 1)
+    assert "\u2028" in text
+    path = write(tmp_path / "w.toml", text)
+    problem = _one(check_file(path))
+    assert problem.line == text.split("\n").index('rounds = "phone"') + 1
+
+
 def test_unknown_round_lists_the_valid_rounds(tmp_path):
     text = bank_toml("extra", question_toml("x.y", rounds='["phonee"]'), question_toml("x.ok"))
     path = write(tmp_path / "extra.toml", text)

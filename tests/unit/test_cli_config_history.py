@@ -223,3 +223,9 @@ def test_a_closed_stdout_is_one_line() -> None:
                         " from coach.cli import main; raise SystemExit(main(['config', 'show']))"],
                        stderr=subprocess.PIPE, text=True, timeout=60)
     assert r.returncode == 1 and r.stderr.strip() == "coach: standard output is closed; nothing to write to"
+
+
+def test_config_set_on_a_table_names_its_keys() -> None:
+    r = coach("config", "set", "openai", "x")
+    assert r.returncode == 1 and "did you mean 'openai'" not in r.stderr
+    assert "'openai' is a table" in r.stderr and "openai.model" in r.stderr
