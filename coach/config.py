@@ -302,6 +302,8 @@ class _Layer:
         if key not in FIELDS:
             self.problems.append(f"{where}: {unknown_key_message(key)}")
             return
+        if key == "keys" and isinstance(raw, Mapping):
+            raw = self._good_bindings(raw, where)
         try:
             value = _CHECKERS[key].validate(raw)
         except ValidationError as exc:
@@ -310,6 +312,19 @@ class _Layer:
             return
         self.values[key] = value
         self.origins[key] = origin
+
+    def _good_bindings(self, table: Mapping[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
+        """The [keys] entries that are well formed; each bad one is its own problem, the rest still apply."""
+        good: dict[str, Any] = {}
+        for name, value in table.items():
+            if isinstance(value, Mapping):
+                good.update(self._good_bindings(value, where, prefix=f"{prefix}{name}."))
+                continue
+            try:
+                good.update(check_keymap({f"{prefix}{name}": value}))
+            except ValueError as exc:
+                self.problems.append(f"{where}: bad value for 'keys': {exc}; that entry is left out")
+        return good
 
     @classmethod
     def of(cls, raw: RawLayer) -> _Layer:

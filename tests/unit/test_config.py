@@ -293,3 +293,14 @@ def test_import_is_cheap() -> None:
     code = "import sys, coach.config; print(sorted(m for m in ('textual', 'openai', 'tomli_w') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_one_bad_key_binding_leaves_only_that_entry_out(user_file: Path) -> None:
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    user_file.write_text('[keys]\n"home.history" = "y"\n"Bad Id" = "z"\n"history.open" = 5\nhistory.back = "q"\n',
+                         encoding="utf-8")
+    s = load_settings(env={})
+    assert s.keys == {"home.history": "y", "history.back": "q"}
+    problems = settings_problems(s)
+    assert len(problems) == 2 and all("that entry is left out" in p for p in problems)
+    assert any("'Bad Id'" in p for p in problems) and any("'history.open'" in p for p in problems)
