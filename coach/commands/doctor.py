@@ -124,6 +124,15 @@ def check_data_dir(r: Report, root: Path) -> None:
         return
     mode = stat.S_IMODE(root.stat().st_mode)
     r.add("ok" if os.access(root, os.W_OK) else "fail", f"{root} ({'writable' if os.access(root, os.W_OK) else 'NOT writable'})")
+    from coach.fsutil import file_kind
+    from coach.store import SESSIONS_DIR
+
+    sessions = root / SESSIONS_DIR
+    if sessions.exists() and not sessions.is_dir():  # every save and listing would fail
+        mode_of = sessions.stat().st_mode
+        kind = "file" if stat.S_ISREG(mode_of) else file_kind(mode_of)
+        r.add("fail", f"{sessions} is a {kind}, not the folder of sessions;"
+                      " move it aside so coach can make the folder")
     if mode & 0o077:
         r.add("warn", f"{root} has mode {mode:04o}; others may list your sessions. Fix: chmod 700 {root}")
     else:

@@ -55,6 +55,17 @@ def test_exposed_data_files_warn_with_chmod_fix(isolated_env: dict[str, Path]) -
     assert str(leaked) in text
 
 
+def test_a_file_where_the_sessions_folder_belongs_fails(isolated_env: dict[str, Path]) -> None:
+    data = isolated_env["data"]
+    data.mkdir(parents=True)
+    data.chmod(0o700)
+    (data / "sessions").write_text("", encoding="utf-8")
+    code, text = run()
+    assert code == 1
+    assert any(line.startswith("  FAIL") and "is a special file" not in line and "not the folder of sessions" in line
+               for line in text.splitlines()), text
+
+
 def test_no_color_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     _, text = run()
