@@ -26,16 +26,14 @@ import contextlib
 import difflib
 import os
 import re
-import stat
-import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from coach import paths
-from coach.config_layers import MAX_CONFIG_BYTES, SECTION_NAMES, RawLayer, env_var_for, flatten, read_layers
+from coach.config_layers import SECTION_NAMES, ConfigError, RawLayer, env_var_for, flatten, read_layers
 from coach.config_layers import config_files  # noqa: F401  (re-exported)
 from coach.domain.rounds import DEFAULT_ROUND, ROUNDS
 from coach.domain.urls import MASK, mask_url, url_problem
@@ -44,10 +42,6 @@ from coach.limits import MAX_QUESTIONS, MIN_QUESTIONS
 
 #: The longest any openai wait may be: a finite bound, so a typo'd 1e308 cannot hang a review.
 MAX_WAIT_S = 600.0
-
-
-class ConfigError(Exception):
-    """A config problem, as one line naming the file (or variable) and the key."""
 
 
 class OpenAISettings(BaseModel):
@@ -452,22 +446,6 @@ def _to_toml_value(value: Any) -> Any:
     return str(value) if isinstance(value, Path) else value
 
 
-def _read_user_file(path: Path) -> dict[str, Any]:
-    """The user file as a dict; refuse to touch one we cannot read correctly."""
-    from coach.fsutil import loads_toml, read_regular_file
-
-    try:
-        return loads_toml(read_regular_file(path, limit=MAX_CONFIG_BYTES).decode("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc}); fix or remove it before `config set`") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc}); fix or remove it before `config set`") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc})") from None
-
-
 def _validate_file_data(path: Path, data: Mapping[str, Any]) -> None:
     """Every key in a would-be user file must be known and valid."""
     layer = _Layer("user config")
@@ -483,84 +461,45 @@ def set_user_value(key: str, value: str) -> Any:
     ``value`` is parsed to the key's type; an empty string unsets an optional
     key. The whole resulting file is validated before anything is written, and
     the write is atomic, so a mistake never leaves a broken config behind.
-    Other keys are kept (comments are not: tomli-w cannot keep them).
-    Returns the value as stored (``off`` -> False), None when unset.
+    Only that key's line changes: other keys, comments and a symlinked file
+    are kept (`coach.config_write`). Returns the value as stored (``off`` ->
+    False), None when unset.
     """
+    from coach import config_write
+
     parsed = parse_value(key, value)
     path = paths.user_config_file()
-    with _config_lock(path):
+    with config_write.config_lock(path):
         _set_locked(path, key, parsed)
     return parsed
 
 
 def _set_locked(path: Path, key: str, parsed: Any) -> None:
     """The read-modify-write of `set_user_value`, run while holding the lock."""
-    data = _read_user_file(path)
+    import tomli_w
+
+    from coach import config_write
+    from coach.fsutil import loads_toml
+
+    original = config_write.read_user_text(path)
+    data = loads_toml(original)
     section, _, name = key.rpartition(".")
     table = data.setdefault(section, {}) if section else data
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: '{section}' must be a table like [{section}]")
-    if parsed is None:
+    stored = None if parsed is None else _to_toml_value(parsed)
+    if stored is None:
         table.pop(name, None)
         if section and not table:
             data.pop(section)
     else:
-        table[name] = _to_toml_value(parsed)
-    for key in TABLE_KEYS:  # written back as it reads best: "history.open" = "o"
-        if isinstance(data.get(key), dict):
-            with contextlib.suppress(ValueError):
-                data[key] = check_keymap(data[key])
+        table[name] = stored
     _validate_file_data(path, data)
-    _write_user_file(path, data)
-
-
-@contextlib.contextmanager
-def _config_lock(path: Path) -> Iterator[None]:
-    """Serialise writers of one config file (two terminals running `config set`).
-
-    The lock is a separate file beside the config (flock is released when the
-    process dies, so a crash never leaves it held); readers need no lock
-    because writes are atomic renames.
-    """
-    import fcntl
-
-    from coach.fsutil import CREATE_FLAGS, file_kind
-
-    _ensure_config_dir(path.parent)
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        # Never through a planted symlink (O_NOFOLLOW); a FIFO there must not block us.
-        fd = os.open(lock_path, os.O_RDWR | os.O_NONBLOCK | CREATE_FLAGS, 0o600)
-    except OSError as exc:
-        raise ConfigError(f"{lock_path}: cannot lock ({exc.strerror or exc})") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise ConfigError(f"{lock_path}: cannot lock (is a {file_kind(mode)}, not a regular file)")
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _ensure_config_dir(directory: Path) -> None:
-    """The user config dir, made 0700 if new; ConfigError if it is someone else's or writable by others."""
-    from coach.fsutil import ensure_private_dir
-
-    try:
-        ensure_private_dir(directory, tighten=False)
-    except OSError as exc:
-        raise ConfigError(f"{directory}: cannot use as the config directory ({exc.strerror or exc})") from None
-
-
-def _write_user_file(path: Path, data: Mapping[str, Any]) -> None:
-    import tomli_w
-
-    from coach.fsutil import atomic_write_bytes
-
-    _ensure_config_dir(path.parent)
-    try:
-        atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    text = config_write.edited_text(original, section, name, stored, data)
+    if text is None:  # tomlkit could not edit it in place: write the meaning, plainly
+        for table_key in TABLE_KEYS:  # as it reads best: "history.open" = "o"
+            if isinstance(data.get(table_key), dict):
+                with contextlib.suppress(ValueError):
+                    data[table_key] = check_keymap(data[table_key])
+        text = tomli_w.dumps(data)
+    config_write.write_user_text(path, text)

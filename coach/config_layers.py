@@ -27,6 +27,10 @@ from coach.fsutil import (
     read_regular_file,
 )
 
+class ConfigError(Exception):
+    """A config problem, as one line naming the file (or variable) and the key."""
+
+
 #: The largest config file read; a real one is a few hundred bytes.
 MAX_CONFIG_BYTES = 1024 * 1024
 
