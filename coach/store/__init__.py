@@ -148,12 +148,30 @@ class Store:
         """The one session whose id starts with ``prefix``."""
         matches = sorted(name for name in self._names() if name.startswith(prefix))
         if not matches:
-            raise StoreError(self.sessions_dir, f"no session matches '{prefix}'")
+            return self._by_inner_id(prefix)
         if len(matches) > 1:
             shown = ", ".join(m.removesuffix(SUFFIX) for m in matches[:3])
             more = "" if len(matches) <= 3 else f", … ({len(matches)} in all)"
             raise StoreError(self.sessions_dir, f"'{prefix}' is ambiguous: {shown}{more}")
         return self.sessions_dir / matches[0]
+
+    def _by_inner_id(self, ref: str) -> Path:
+        """The one file whose ``id`` (as History shows it) is ``ref`` or starts with it.
+
+        For a file renamed or copied by hand: its name no longer says its id,
+        but the id is what every listing prints. Only reached on a miss by name.
+        """
+        rows = [row for row in self.list_sessions() if row.error is None]
+        matches = [row for row in rows if row.id == ref] or [row for row in rows if row.id.startswith(ref)]
+        if not matches:
+            raise StoreError(self.sessions_dir, f"no session matches '{ref}'")
+        if len(matches) > 1:
+            names = sorted(row.path.name for row in matches)
+            shown = ", ".join(names[:3]) + ("" if len(names) <= 3 else f", … ({len(names)} in all)")
+            if len({row.id for row in matches}) == 1:
+                raise StoreError(self.sessions_dir, f"'{ref}' is the id of {len(names)} files ({shown}): give the file's path")
+            raise StoreError(self.sessions_dir, f"'{ref}' is ambiguous: {shown}")
+        return matches[0].path
 
     def _names(self, *, clean: bool = False) -> list[str]:
         """Every session file's name (one directory read, no stats); ``clean`` removes old temp litter."""

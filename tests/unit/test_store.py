@@ -305,6 +305,27 @@ def test_ambiguous_and_missing_refs(store: Store) -> None:
         store.load(Path("/nonexistent/x.toml"))
 
 
+def test_a_renamed_file_opens_by_the_id_history_shows(store: Store) -> None:
+    s = store.create("final", "general")
+    renamed = store.sessions_dir / "before-the-onsite.toml"
+    store.path_for(s.id).rename(renamed)
+    assert [row.id for row in store.list_sessions()] == [s.id]
+    fresh = Store(store.root)
+    assert fresh.resolve(s.id) == renamed and fresh.resolve(s.id[:-4]) == renamed
+    fresh.add_feedback(s.id, make_feedback())  # saved where it was found, not to a second file
+    assert files(fresh) == [renamed] and len(fresh.load(renamed).feedback) == 1
+
+
+def test_an_id_held_by_two_copies_names_both_files(store: Store) -> None:
+    s = store.create("final", "general")
+    copy = store.sessions_dir / "backup.toml"
+    copy.write_bytes(store.path_for(s.id).read_bytes())
+    store.path_for(s.id).unlink()
+    (store.sessions_dir / "backup2.toml").write_bytes(copy.read_bytes())
+    with pytest.raises(StoreError, match=rf"'{s.id}' is the id of 2 files \(backup.toml, backup2.toml\): give the file's path"):
+        Store(store.root).resolve(s.id)
+
+
 # --------------------------------------------------------- damaged files
 
 
