@@ -317,6 +317,16 @@ _NUMBER_WORDS = {
 }
 _NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
                       "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "dozen": 12})
+#: Words that claim a size without a digit ("cut the wait by half", "doubled sign-ups"), grouped by the
+#: size they claim: known only when the answer has a word of the same group ("halved" vouches for "half";
+#: a bare "2" does not vouch for "twice": "two weeks" is no doubling).
+_QUANTITY_WORDS = {
+    **dict.fromkeys(("half", "halve", "halved", "halves", "halving"), "50"),
+    **dict.fromkeys(("double", "doubled", "doubles", "doubling", "twice", "twofold"), "2"),
+    **dict.fromkeys(("triple", "tripled", "triples", "tripling", "thrice", "threefold"), "3"),
+    **dict.fromkeys(("quadruple", "quadrupled", "fourfold"), "4"),
+    **dict.fromkeys(("tenfold",), "10"),
+}
 #: Words a smoothed sentence may open with although the answer never says them: joining words, not facts.
 _OPENERS = frozenset(
     "a an the i i'm i've i'd i'll my we our it its this that these those there then next after afterwards"
@@ -375,6 +385,9 @@ def fact_problem(rewrite: str, answer: str) -> str | None:
             known = _number(tok) in numbers
         elif low in _NUMBER_WORDS and low != "zero":
             known = bool(_forms(tok) & forms) or str(_NUMBER_WORDS[low]) in numbers
+        elif low in _QUANTITY_WORDS:
+            figure = _QUANTITY_WORDS[low]
+            known = any(_QUANTITY_WORDS.get(w) == figure for w in forms)
         elif not tok[0].isupper() or low in ("i", "i'm", "i've", "i'd", "i'll"):
             continue
         elif _opens_sentence(outside, m.start()) and not (len(tok) > 1 and tok.isupper()):

@@ -43,6 +43,9 @@ FAITHFUL = (
         ("We had three weeks to move 40 reports to postgres.", "three"),
         ("We had two weeks to move 40 reports to postgres, saving $12,000.", "12,000"),
         ("We had two weeks to move 40 reports to postgres in 2019.", "2019"),
+        ("We had two weeks to move 40 reports to postgres and cut the run time by half.", "half"),
+        ("We had two weeks to move 40 reports to postgres, which doubled how often they ran.", "doubled"),
+        ("Twice we had two weeks to move 40 reports to postgres.", "Twice"),
     ],
 )
 def test_a_rewrite_that_sneaks_in_a_fact_is_caught_and_the_fact_named(rewrite: str, fact: str) -> None:
@@ -59,6 +62,12 @@ def test_case_and_simple_inflections_are_the_same_fact() -> None:
     answer = "I moved the Postgres tables for the teams. Priya's review took two days."
     assert trust.fact_problem("I moved the postgres tables. The Teams needed it, and Priya reviewed it in 2 days.",
                               answer) is None
+
+
+def test_a_size_word_the_answer_says_in_any_form_passes() -> None:
+    answer = "We halved the queue, and the next month sign-ups doubled after I rewrote the form."
+    assert trust.fact_problem("I rewrote the form; we cut the queue in half and sign-ups went up twofold.", answer) is None
+    assert trust.fact_problem("I rewrote the form and sign-ups tripled.", answer) == "adds “tripled”, which the answer never says"
 
 
 def test_facts_inside_placeholders_pass_and_outside_they_do_not() -> None:
