@@ -135,6 +135,20 @@ def test_a_control_sequence_inside_the_quoted_span_still_leaves_a_whole_word_quo
         assert not p.evidence.startswith("ther") and not p.evidence.endswith("toge")
 
 
+def test_a_pasted_colour_or_title_sequence_is_not_read_as_a_result():
+    # Copied out of a coloured terminal: the sequences' parameters ("38;5;196", "0;")
+    # are not figures, so a story with no outcome still hears that it has none.
+    plain = one(STORY_NO_END)
+    pasted = STORY_NO_END.replace("spreadsheet", "\x1b[38;5;196mspreadsheet\x1b[0m").replace(
+        "At my", "\x1b]0;build 42 ok\x07At my"
+    )
+    fb = one(pasted)
+    assert [p.kind for p in fb.pointers] == [p.kind for p in plain.pointers]
+    assert "no-result" in {p.kind for p in fb.pointers}
+    for p in fb.pointers:
+        assert p.evidence in pasted and "38;5" not in p.evidence and "build 42" not in p.evidence
+
+
 def test_huge_answer_finishes_and_quotes_verbatim():
     answer = ("I think maybe we kind of did it. " * 40_000)[:1_000_000]
     fb = one(answer)

@@ -7,8 +7,8 @@ not read: a spoken answer never needs more, and a 1 MB paste must stay cheap.
 Facts several rules ask for (how much of the answer is a story, how its
 clauses are told) are read once per answer and kept on the `Text`.
 
-Evidence rule: rules look at the *cleaned* answer (control characters
-removed); `Text.verbatim` maps a cleaned span back to the original so that
+Evidence rule: rules look at the *cleaned* answer (control characters and
+whole pasted escape sequences removed); `Text.verbatim` maps a cleaned span back to the original so that
 evidence is a slice of what the candidate typed whenever possible (always,
 unless a control character sat inside the quoted span, in which case the
 longest clean run of it is quoted instead).
@@ -40,6 +40,16 @@ _CONTROL_TABLE.update(
 _CONTROL_TABLE.update({cp: None for cp in range(0x202A, 0x202F)})
 _CONTROL_TABLE.update({cp: None for cp in range(0x2066, 0x206A)})
 
+#: A whole terminal escape sequence pasted with an answer (colour "ESC[38;5;196m", a window title
+#: "ESC]0;build ok BEL"): dropped with its parameters, so "38;5;196" is never read as a result.
+#: Bounded bodies keep it linear; an unterminated title stops at the line's end.
+_SEQUENCE_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,8}[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])[^\x07\x1b\x9c\n]{0,256}(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]{0,4}[0-~]"
+)
+_SEQUENCE_START = ("\x1b", "\x9b", "\x90", "\x9d", "\x98", "\x9e", "\x9f")
+
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*|\d[\d,.]*%?")
 NUMBER_RE = re.compile(r"\d")
 #: A figure: digits, or a number spelled out with what it counts ("four minutes",
@@ -55,9 +65,26 @@ FIGURE_RE = re.compile(
 SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")
 
 
+def _has_sequence(text: str) -> bool:
+    return any(c in text for c in _SEQUENCE_START)
+
+
 def strip_controls(text: str) -> str:
-    """The answer without control characters (kept: newline and tab)."""
+    """The answer without escape sequences or control characters (kept: newline and tab)."""
+    if _has_sequence(text):
+        text = _SEQUENCE_RE.sub("", text)
     return text.translate(_CONTROL_TABLE)
+
+
+def kept_positions(text: str) -> list[int]:
+    """Where each character of ``strip_controls(text)`` sits in ``text``."""
+    spans = [m.span() for m in _SEQUENCE_RE.finditer(text)] if _has_sequence(text) else []
+    out: list[int] = []
+    pos = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        out.extend(i for i in range(pos, start) if ord(text[i]) not in _CONTROL_TABLE)
+        pos = end
+    return out
 
 
 def _cut(span: str, limit: int = MAX_EVIDENCE) -> str:
@@ -154,7 +181,7 @@ class Text:
     @cached_property
     def _original_index(self) -> list[int]:
         """Where each character of ``clean`` sits in ``original`` (controls were dropped)."""
-        return [i for i, ch in enumerate(self.original[: ANALYSIS_CHARS * 2]) if ord(ch) not in _CONTROL_TABLE]
+        return kept_positions(self.original[: ANALYSIS_CHARS * 2])
 
     def said(self, m: re.Match) -> str:
         """The words of a match on ``lower`` as the candidate typed them."""
