@@ -71,7 +71,11 @@ class _TooLong(str):
 
 
 def bounded_lines(stream: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
-    """The lines of ``stream``; a line over ``limit`` characters is skipped to its newline, as `_TooLong`."""
+    """The lines of ``stream``; a line over ``limit`` characters is skipped to its newline, as `_TooLong`.
+
+    The `_TooLong` comes as soon as the limit is passed, before the rest is
+    skipped: a stream that never sends a newline is reported at once.
+    """
     while True:
         line = stream.readline(limit + 1)
         if not line:
@@ -79,9 +83,9 @@ def bounded_lines(stream: TextIO, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
         if len(line) <= limit or line.endswith("\n"):  # (a newline is not counted)
             yield line
             continue
+        yield _TooLong()
         while line and not line.endswith("\n"):
             line = stream.readline(_CHUNK)
-        yield _TooLong()
 
 
 class LineError(ValueError):

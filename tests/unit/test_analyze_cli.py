@@ -200,3 +200,20 @@ def test_a_line_over_the_limit_is_skipped_to_its_newline_and_named():
                         json.dumps({"question": STORY_Q, "answer": "I fixed the rota."})])
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert proc.returncode == 1 and out[0]["line"] == 1 and "line too long" in out[0]["error"] and "pointers" in out[1]
+
+
+def test_a_stream_that_never_sends_a_newline_is_reported_at_once():
+    # `coach analyze < /dev/zero`: the line can never end; say so instead of reading in silence.
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.Popen([sys.executable, "-m", "coach", "analyze"], stdin=zero,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            import select
+
+            ready, _, _ = select.select([proc.stdout], [], [], 30)
+            assert ready, "nothing written 30 s into a stream with no newline"
+            first = json.loads(proc.stdout.readline())
+        finally:
+            proc.kill()
+            proc.wait()
+    assert first["line"] == 1 and "line too long" in first["error"]
