@@ -104,10 +104,12 @@ def test_the_offline_example_of_the_answer_passes_its_own_gate() -> None:
 
 
 def test_a_reply_is_cleaned_of_controls_prefaces_and_quotes() -> None:
+    # A pasted colour sequence goes whole (no "[31m" left behind), as does the bidi override.
     text = cleaned_reply("Here is the rewritten example:\n\"We had \x1b[31mtwo weeks.\u202e\"")
-    assert text == "We had [31mtwo weeks."
-    assert trust.rewrite_problem(text, ANSWER, []) is not None
-    assert trust.placeholder_problem(text, []) == "has a broken [placeholder]"
+    assert text == "We had two weeks."
+    broken = cleaned_reply("\"We had [two weeks.\"")
+    assert trust.rewrite_problem(broken, ANSWER, []) is not None
+    assert trust.placeholder_problem(broken, []) == "has a broken [placeholder]"
 
 
 # ------------------------------------------------------------------ the service, against a scripted server
