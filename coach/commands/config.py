@@ -33,6 +33,8 @@ def _path(out: TextIO) -> int:
     """The config files, lowest precedence first, and whether each exists."""
     for kind, path in cfg.config_files():
         state = "exists" if path.is_file() else "not present"
+        if path.is_symlink():  # `config set` writes through to the link's target
+            state += f", a link to {os.path.realpath(path)}"
         print(visible(f"{kind}\t{path}\t({state})", multiline=True), file=out)
     return 0
 

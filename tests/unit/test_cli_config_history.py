@@ -79,6 +79,17 @@ def test_config_path_lists_both_files() -> None:
     assert f"user\t{paths.user_config_file()}\t(not present)" in r.stdout
 
 
+def test_config_path_says_when_the_user_file_is_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "dotfiles" / "coach.toml"
+    target.parent.mkdir()
+    target.write_text('role = "sales"\n')
+    user = paths.user_config_file()
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.symlink_to(target)
+    r = coach("config", "path")
+    assert f"user\t{user}\t(exists, a link to {target})" in r.stdout
+
+
 def test_config_set_round_trip_and_masking() -> None:
     r = coach("config", "set", "openai.base_url", "http://me:pw123456@localhost:8080/v1")
     assert r.returncode == 0, r.stderr
