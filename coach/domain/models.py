@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -45,6 +46,19 @@ def utcnow() -> datetime:
     """Timezone-aware now, truncated to milliseconds (TOML keeps ms precision)."""
     now = datetime.now(timezone.utc)
     return now.replace(microsecond=(now.microsecond // 1000) * 1000)
+
+
+def aware(moment: datetime) -> datetime:
+    """A time with an offset: a hand-edited one without (or a bare date) is taken as local time.
+
+    Every time coach writes has an offset; one that lacks it would make sorting
+    a listing or a round's history fail (naive and aware times do not compare).
+    """
+    return moment if moment.tzinfo else moment.astimezone(timezone.utc)
+
+
+#: A moment in time that always compares with the others (see `aware`).
+Moment = Annotated[datetime, AfterValidator(aware)]
 
 
 class Strict(BaseModel):
@@ -143,7 +157,7 @@ class Feedback(Strict):
     notes: list[AnswerNote] = Field(default_factory=list)
     backend: NonEmpty
     model: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: Moment = Field(default_factory=utcnow)
     notice: str | None = None
 
 
@@ -204,7 +218,7 @@ class Take(Strict):
 
     text: str = ""
     status: AnswerStatus = "pending"
-    shown_at: datetime | None = None
+    shown_at: Moment | None = None
     think_ms: int | None = Field(default=None, ge=0, description="question shown → first key")
     answer_ms: int | None = Field(default=None, ge=0, description="question shown → submit")
     edits: list[Edit] = Field(default_factory=list)
@@ -229,7 +243,7 @@ class RetryVerdict(Strict):
     lines: list[VerdictLine] = Field(default_factory=list)
     backend: NonEmpty
     model: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: Moment = Field(default_factory=utcnow)
     notice: str | None = None
 
     def kinds(self, status: str) -> list[str]:
@@ -248,7 +262,7 @@ class Stronger(Strict):
     placeholders: list[str] = Field(default_factory=list)
     backend: NonEmpty
     model: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: Moment = Field(default_factory=utcnow)
     notice: str | None = None
 
 
@@ -311,8 +325,8 @@ class Session(Strict):
     schema_version: int = SCHEMA_VERSION
     id: NonEmpty
     kind: SessionKind = "practice"
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: Moment = Field(default_factory=utcnow)
+    updated_at: Moment = Field(default_factory=utcnow)
     round: RoundType
     role: NonEmpty
     job: str | None = None

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coach.domain.models import SCHEMA_VERSION, Answer, Session
+from coach.domain.models import SCHEMA_VERSION, Answer, Session, aware
 from coach.fsutil import loads_toml, open_regular_file
 from coach.store.claims import time_from_id
 from coach.store.codec import (
@@ -95,11 +95,6 @@ class PastAnswer:
     created_at: datetime
     answer: Answer
     pointer_titles: tuple[str, ...]
-
-
-def aware(moment: datetime) -> datetime:
-    """Compare-safe time: naive values are taken as local time."""
-    return moment if moment.tzinfo else moment.astimezone(timezone.utc)
 
 
 def summarize(session: Session, path: Path) -> SessionSummary:

@@ -1068,3 +1068,39 @@ def test_a_session_too_big_to_read_back_is_not_saved_and_the_last_save_stays(sto
         store.save(session)
     assert path.read_bytes() == before
     assert store.load(path).answers[0].text == "Because."
+
+
+def test_hand_edited_times_without_an_offset_still_sort_with_the_rest(store: Store) -> None:
+    # A time without an offset, or a bare date, typed into a file by hand: taken as local
+    # time, so listings and the patterns across rounds can still order the sessions.
+    from coach.patterns import recurring_kinds
+
+    for stamp in ("2026-11-02 19:04:12", "2026-11-03", None):
+        s = store.create("final", "general")
+        s.answers.append(answer("gen.q1"))
+        s.feedback.append(make_feedback())
+        path = store.save(s)
+        if stamp:
+            text = path.read_text()
+            line = next(x for x in text.splitlines() if x.startswith("created_at = "))
+            path.write_text(text.replace(line, f"created_at = {stamp}", 1))
+    fresh = Store(store.root)
+    rows = fresh.list_sessions()
+    assert len(rows) == 3 and all(r.error is None and r.created_at.tzinfo for r in rows)
+    loaded = [fresh.load(r.path) for r in rows]
+    assert all(s.created_at.tzinfo is not None for s in loaded)
+    assert sorted(s.created_at for s in loaded)  # naive and aware would not compare
+    recurring_kinds(fresh)
+
+
+def test_an_id_this_store_opened_from_a_copy_keeps_meaning_that_copy(store: Store) -> None:
+    # Opened by path from History, then retried by id: the retry must read and save the copy.
+    s = store.create("final", "general")
+    copy = store.sessions_dir / "backup.toml"
+    copy.write_bytes(store.path_for(s.id).read_bytes())
+    fresh = Store(store.root)
+    fresh.load(copy)
+    assert fresh.resolve(s.id) == copy
+    fresh.add_feedback(s.id, make_feedback())
+    assert len(store_mod.read_session_file(copy).feedback) == 1
+    assert not store_mod.read_session_file(store.path_for(s.id)).feedback
