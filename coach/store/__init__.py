@@ -139,6 +139,9 @@ class Store:
         ref = str(ref).strip()
         if not ref:
             raise StoreError(self.sessions_dir, "no session id given")
+        opened = self._claims.owned(ref)
+        if opened is not None and _is_file(opened):
+            return opened  # the file this store already read for that id (it may be a renamed copy)
         exact = self.path_for(ref)
         if _is_file(exact):
             return exact

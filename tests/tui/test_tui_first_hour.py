@@ -21,7 +21,7 @@ from coach.domain.models import RealInterview, Session
 from coach.store import Store
 from coach.tui.app import CoachApp, LaunchOptions
 from coach.tui.screens.history import ConfirmDelete, HistoryScreen
-from coach.tui.screens.history_rows import columns_for, fit, round_name, row_cells
+from coach.tui.screens.history_rows import columns_for, fit, round_name, row_cells, row_key
 from coach.tui.screens.home import HomeScreen, StartButton
 from coach.tui.screens.outreach import OutreachScreen
 from coach.tui.screens.replay import ReplayScreen
@@ -320,7 +320,7 @@ async def test_history_at_80_columns_cuts_no_word(tmp_path: Path) -> None:
         for row in range(table.row_count):
             summary = screen.shown[row]
             full = row_cells(summary, {**screen.columns, "Kind": 1},
-                             screen.companies.get(summary.id, ""))  # (any Kind: not shortened)
+                             screen.companies.get(row_key(summary), ""))  # (any Kind: not shortened)
             for name, shown in zip(screen.columns, table.get_row_at(row)):
                 assert len(shown) <= screen.columns[name]
                 if shown.endswith("…"):

@@ -43,8 +43,9 @@ async def wait_loaded(pilot, screen: HistoryScreen) -> None:
 
 
 def ids(screen: HistoryScreen) -> list[str]:
+    """The rows' file names, top down (rows are keyed by their file; here each is named by its id)."""
     table = screen.query_one(DataTable)
-    return [str(table.coordinate_to_cell_key((r, 0)).row_key.value) for r in range(table.row_count)]
+    return [Path(str(table.coordinate_to_cell_key((r, 0)).row_key.value)).stem for r in range(table.row_count)]
 
 
 async def test_lists_newest_first_with_columns(store: Store) -> None:
@@ -118,6 +119,23 @@ async def test_delete_asks_and_removes_the_file(store: Store) -> None:
         assert not target.exists()
         assert ids(screen)[0] == "20260316T093000000-cccc" and len(ids(screen)) == 3
         assert "3 of 3 sessions" in str(screen.query_one("#history-status").content)
+
+
+async def test_a_copied_file_is_its_own_row_and_delete_removes_that_copy(store: Store) -> None:
+    # Two files holding one id (a backup copy made by hand): both listed, and the row
+    # chosen is the file acted on; the original is never deleted in the copy's place.
+    original = store.path_for("20260317T093000000-dddd")
+    copy = store.sessions_dir / "zz-backup.toml"
+    copy.write_bytes(original.read_bytes())
+    screen = HistoryScreen(ctx_for(store))
+    async with ScreenApp(screen).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        assert sorted(ids(screen)).count("20260317T093000000-dddd") == 1 and "zz-backup" in ids(screen)
+        row = ids(screen).index("zz-backup")
+        await pilot.press(*["down"] * row, "d", "y")
+        await pilot.pause()
+        assert not copy.exists() and original.exists()
+        assert "zz-backup" not in ids(screen) and len(ids(screen)) == 4
 
 
 async def test_delete_cancel_with_escape_keeps_the_file(store: Store) -> None:

@@ -210,7 +210,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         self._lay_out(event.size.width)
 
     def _cells(self, summary: SessionSummary) -> tuple[str, ...]:
-        return row_cells(summary, self.columns, self.companies.get(summary.id, ""))
+        return row_cells(summary, self.columns, self.companies.get(row_key(summary), ""))
 
     def on_unmount(self) -> None:
         if self._froze_heap:
@@ -274,11 +274,11 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
 
         for summary in [s for s in self.summaries if s.kind == "real" and not s.error]:
             try:
-                session = await asyncio.to_thread(self.store.load, summary.id)
+                session = await asyncio.to_thread(self.store.load, row_key(summary))
             except (StoreError, OSError):
                 continue  # opening it says why
             if session.real is not None and session.real.company:
-                self.companies[summary.id] = session.real.company
+                self.companies[row_key(summary)] = session.real.company
                 self._show_company(summary)
         if self.filters.text.strip():
             self._apply_filters()
@@ -426,7 +426,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             return
         from coach.tui.screens.debrief import DebriefScreen
 
-        self.app.push_screen(DebriefScreen(self.ctx, summary.id))
+        self.app.push_screen(DebriefScreen(self.ctx, row_key(summary)))
 
     def on_screen_resume(self) -> None:
         """Back from a debrief or a replay: the selected row is read again (a retry there changes it)."""
@@ -450,7 +450,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             return
         from coach.tui.screens.replay import ReplayScreen
 
-        self.app.push_screen(ReplayScreen(self.ctx, summary.id))
+        self.app.push_screen(ReplayScreen(self.ctx, row_key(summary)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "ask_feedback":
@@ -467,15 +467,15 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         summary = self._readable_selection()
         if summary is None or summary.kind != "real":
             return
-        self._open_outreach(summary.id)
+        self._open_outreach(row_key(summary))
 
     @work(exclusive=True, group="history-outreach", exit_on_error=False)
-    async def _open_outreach(self, session_id: str) -> None:
+    async def _open_outreach(self, ref: str) -> None:
         from coach.store import StoreError
         from coach.tui.screens.outreach import OutreachScreen
 
         try:
-            session = await asyncio.to_thread(self.store.load, session_id)
+            session = await asyncio.to_thread(self.store.load, ref)
         except (StoreError, OSError) as exc:
             self.notify(str(exc), title="Cannot open it", severity="error")
             return
@@ -484,16 +484,16 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
     def action_export(self) -> None:
         summary = self._readable_selection()
         if summary is not None:
-            self._export(summary.id)
+            self._export(row_key(summary))
 
     @work(exclusive=True, group="history-export", exit_on_error=False)
-    async def _export(self, session_id: str) -> None:
+    async def _export(self, ref: str) -> None:
         from coach.export import save_export
         from coach.store import StoreError
 
         store = self.store
         try:
-            session = await asyncio.to_thread(store.load, session_id)
+            session = await asyncio.to_thread(store.load, ref)
             path = await asyncio.to_thread(save_export, session, Path(store.root))
         except (StoreError, OSError) as exc:
             self.notify(note(str(exc)), title="Export failed", severity="error", markup=False)
@@ -518,8 +518,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         from coach.store import StoreError
 
         try:
-            # An unreadable file may have no trustworthy id: delete it by path.
-            self.store.delete(str(summary.path) if summary.error else summary.id)
+            self.store.delete(row_key(summary))
         except (StoreError, OSError) as exc:
             self.notify(note(str(exc)), title="Delete failed", severity="error", markup=False)
             return
@@ -554,7 +553,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
         from coach.tui.screens.retry_from import PickRetry, retry_pointers
 
         try:
-            session = await asyncio.to_thread(self.store.load, summary.id)
+            session = await asyncio.to_thread(self.store.load, row_key(summary))
         except (StoreError, OSError) as exc:
             self.notify(note(str(exc)), title="Cannot open it", severity="error", markup=False)
             return
@@ -576,6 +575,7 @@ class HistoryScreen(WorkerErrorsToApp, Screen[None]):
             if session is not None:
                 self._refresh_row(summary, session)
 
+        # By id: the lease is the id's, and _pick_retry's load made this store's id mean that file.
         await open_retry(self, self.ctx, summary.id, question_id, pointer, done)
 
     def _refresh_row(self, old: SessionSummary, session: Any) -> None:

@@ -97,9 +97,9 @@ def matches(summary: SessionSummary, filters: Filters, extra: str = "") -> bool:
 def filter_summaries(
     summaries: Iterable[SessionSummary], filters: Filters, companies: Mapping[str, str] | None = None
 ) -> list[SessionSummary]:
-    """The summaries that pass ``filters``; ``companies`` (id -> company) are searched too."""
+    """The summaries that pass ``filters``; ``companies`` (`row_key` -> company) are searched too."""
     companies = companies or {}
-    return [s for s in summaries if matches(s, filters, companies.get(s.id, ""))]
+    return [s for s in summaries if matches(s, filters, companies.get(row_key(s), ""))]
 
 
 def cycle(value: str | None, options: Sequence[str]) -> str | None:
@@ -182,7 +182,12 @@ def retries_text(summary: SessionSummary) -> str:
 
 
 def row_key(summary: SessionSummary) -> str:
-    return summary.id or str(summary.path)
+    """The row's key and every action's session reference: the file itself.
+
+    Not the id: a copied file holds the same id as its original, and a renamed
+    one's name no longer says it, so only the path names the row chosen.
+    """
+    return str(summary.path)
 
 
 def row_cells(summary: SessionSummary, columns: dict[str, int] | None = None,
