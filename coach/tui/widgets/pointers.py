@@ -37,15 +37,33 @@ def find_span(text: str, evidence: str) -> tuple[int, int] | None:
     return start, start + len(evidence)
 
 
+def _context_window(text: str, start: int, end: int, context: int) -> tuple[int, int]:
+    """About ``context`` characters either side of [start, end), cut between words, never inside one.
+
+    "… g guide I wrote" reads as a typo of the candidate's; "… guide I wrote" does not.
+    """
+    lo = max(0, start - context)
+    if lo > 0 and not text[lo - 1].isspace():
+        gap = next((i for i in range(lo, start) if text[i].isspace()), None)
+        lo = start if gap is None else gap + 1
+    hi = min(len(text), end + context)
+    if hi < len(text) and not text[hi].isspace():
+        gap = next((i for i in range(hi - 1, end - 1, -1) if text[i].isspace()), None)
+        hi = end if gap is None else gap
+    return lo, hi
+
+
 def answer_excerpt(text: str, evidence: str, context: int = CONTEXT_CHARS) -> Text:
     """The answer (or a window of it) with ``evidence`` highlighted."""
     span = find_span(text, evidence)
     if span is None:
-        shown = text if len(text) <= 2 * context else text[: 2 * context].rstrip() + " …"
+        shown = text
+        if len(text) > 2 * context:
+            cut = _context_window(text, 0, 0, 2 * context)[1] or 2 * context  # (one huge word: cut it)
+            shown = text[:cut].rstrip() + " …"
         return Text(visible(shown, multiline=True) or "(no answer)", style="italic")
     start, end = span
-    lo = max(0, start - context)
-    hi = min(len(text), end + context)
+    lo, hi = _context_window(text, start, end, context)
     out = Text()
     if lo > 0:
         out.append("… ")
