@@ -370,3 +370,10 @@ def test_a_short_story_where_the_candidate_acts_leads_with_length():
     fb = one(answer, "Tell me about a time you helped a customer with a problem.", type="behavioral")
     assert fb.pointers[0].kind == "too-short"
     assert "ownership" not in [p.kind for p in fb.notes[0].pointers]
+
+
+@pytest.mark.parametrize("question", ["What would you bring from that to this role?",
+                                      "What would you bring to our team?"])
+def test_a_fit_question_worded_with_would_you_is_not_read_as_a_scenario(question):
+    fb = one("My support work taught me what users actually struggle with, and I would bring that.", question)
+    assert all("plan" not in (p.title + p.tip).lower() for p in fb.pointers), [p.title for p in fb.pointers]

@@ -94,7 +94,8 @@ class QuestionInfo:
         closing = qtype == "closing" or bool(CLOSING_Q.search(ql))
         fit = not closing and (qtype == "motivational" or bool(FIT_Q.search(ql)))
         asks_story = bool(STORY_Q.search(ql))
-        situational = qtype == "situational" or (not asks_story and bool(SITUATIONAL_Q.search(ql)))
+        # "What would you bring to this role?" asks about fit, not for a plan in a scenario.
+        situational = qtype == "situational" or (not asks_story and not fit and bool(SITUATIONAL_Q.search(ql)))
         story = not closing and not situational and (qtype == "behavioral" or asks_story)
         stems = frozenset(
             stem(w)
