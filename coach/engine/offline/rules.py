@@ -16,11 +16,12 @@ dense enough to be what the interviewer remembers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from coach.engine import AnswerItem, ReviewRequest
 from coach.engine.offline.job import job_terms
 from coach.engine.offline.lexicon import DECLINE_Q, NON_ANSWER, NON_ANSWER_WORDS
-from coach.engine.offline.reading import Finding, Reading
+from coach.engine.offline.reading import REPORT_THRESHOLD, Finding, Reading
 from coach.engine.offline.rules_plan import (
     rule_plan_example,
     rule_plan_hedging,
@@ -156,11 +157,47 @@ def weigh_unanswered(per_answer: PerAnswer) -> None:
             f.facts["after_strong"] = strong
 
 
+#: Gaps in a main answer that its follow-up's answer can fill (it was asked for the missing piece).
+DRAWN_OUT_KINDS = ("too-short", "no-example", "no-result", "vague-impact", "ownership")
+#: A gap the follow-up filled still counts (the interviewer had to dig for it), just below the same gap left open.
+DRAWN_OUT_WEIGHT = 0.9
+
+
+def weigh_drawn_out(per_answer: PerAnswer) -> None:
+    """Mark, in place, a main answer's gaps that its answered follow-up filled.
+
+    "Tell me more about that" drew out the story: saying "add a specific
+    situation" would ignore what the candidate then said. A gap counts as
+    filled when the rules no longer find it in what the interviewer heard on
+    the question in all (the answer, then the follow-up's). The point that
+    stays is the interviewer's: it had to be asked for, so lead with it.
+    """
+    mains = {r.item.question_id: (r, found) for r, found in per_answer if not r.item.follow_up_of}
+    for r, found in per_answer:
+        main_reading, main = mains.get(r.item.follow_up_of or "", (None, []))
+        if main_reading is None or not main or _unanswered(found) or _unanswered(main):
+            continue
+        gaps = [f for f in main if f.kind in DRAWN_OUT_KINDS and not f.facts.get("plan")]
+        if not gaps:
+            continue
+        heard = replace(main_reading.item, answer=f"{main_reading.item.answer}\n{r.item.answer}")
+        # Told "in outline" (too-short's `thin`) is no longer a story the interviewer must guess at.
+        still = {f.kind for f in apply_rules(Reading.of(heard, main_reading.round, main_reading.role,
+                                                        main_reading.job_terms))
+                 if f.severity >= REPORT_THRESHOLD and not (f.kind == "too-short" and f.facts.get("thin"))}
+        for f in gaps:
+            if f.kind not in still:
+                f.facts.update(drawn_out=True)
+                f.severity = round(f.severity * DRAWN_OUT_WEIGHT, 3)
+        main.sort(key=lambda f: (-f.severity, _ORDER[f.kind]))
+
+
 def per_answer(request: ReviewRequest) -> PerAnswer:
     """Each answer of the request read once, with its findings, weighed in its round."""
     terms = job_terms(request.job)
     found = [(r, apply_rules(r)) for r in (Reading.of(item, request.round, request.role, terms) for item in request.items)]
     weigh_unanswered(found)
+    weigh_drawn_out(found)
     return found
 
 

@@ -460,9 +460,39 @@ _WRITERS = {
 }
 
 
+#: What the follow-up had to draw out, by the gap it filled (see `rules.weigh_drawn_out`).
+_DRAWN_OUT = {
+    "too-short": ("Lead with the story you told when asked",
+                  "the real story only came out when the interviewer asked for more",
+                  "open with that occasion — what happened, what you did and how it ended"),
+    "no-example": ("Lead with the example you gave when asked",
+                   "the real example only came out when the interviewer asked for one",
+                   "open with that occasion — when it was, what you did and how it ended"),
+    "no-result": ("Finish the story without being asked",
+                  "how it ended only came out when the interviewer asked",
+                  "end the story yourself with one sentence on how it turned out"),
+    "vague-impact": ("Give the measure without being asked",
+                     "what changed, in terms anyone could check, only came out when the interviewer asked",
+                     "say it as part of the story: the number, or what was different afterwards"),
+    "ownership": ("Say your own part the first time",
+                  "your own part only came out when the interviewer asked for it",
+                  "tell it in “I” from the start: what you decided and did yourself"),
+}
+
+
+def _drawn_out(f) -> tuple[str, str]:
+    title, came, instead = _DRAWN_OUT[f.kind]
+    return (title,
+            f"Your first answer (“{_short(f.evidence, 10)}”) left a gap, and {came}. In an interview a follow-up is "
+            f"a second chance, not a given: {instead}, so the follow-up can go deeper instead of catching up.")
+
+
 def word(finding, question: str, ctx) -> tuple[str, str]:
     """(title, tip) for a finding about an answer to ``question``; ``ctx`` is the QuestionInfo plus round."""
-    title, tip = _WRITERS[finding.kind](finding, question, ctx)
+    if finding.facts.get("drawn_out") and finding.kind in _DRAWN_OUT:
+        title, tip = _drawn_out(finding)
+    else:
+        title, tip = _WRITERS[finding.kind](finding, question, ctx)
     return title[:160], tip
 
 
