@@ -270,13 +270,25 @@ def _same(a: Pointer, b: Pointer) -> bool:
     )
 
 
+#: Longest follow-up worth asking aloud: an interviewer's probe is one short sentence.
+MAX_FOLLOW_UP_WORDS = 40
+
+
 def follow_up_problem(question: str, asked: str, answer: str) -> str | None:
-    """Why a generated follow-up question should not be asked, or None."""
+    """Why a generated follow-up question should not be asked, or None.
+
+    A probe asks one thing, briefly: a paragraph, or three questions in a row,
+    is a model thinking aloud, not an interviewer.
+    """
     ws = words(question)
     if _norm(question).strip("?") in PLACEHOLDERS or (ws and all(w in SCHEMA_WORDS for w in ws)):
         return "the question is a placeholder"
     if len(ws) < 4:
         return "the question is too short"
+    if len(ws) > MAX_FOLLOW_UP_WORDS:
+        return f"the question is too long to ask aloud ({len(ws)} words)"
+    if question.count("?") > 2:
+        return "the question asks several things at once"
     if _CODEY.search(question):
         return "the question is not a readable sentence"
     if copies(question, asked, 0.8) or copies(question, answer):

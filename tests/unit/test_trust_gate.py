@@ -166,6 +166,9 @@ def test_reasons_name_the_most_frequent_failure_first() -> None:
         ("What about {answer_id} and the [result] then?", "the question is not a readable sentence"),
         ("Tell me about a time you had to persuade a colleague to change their plan?",
          "the question repeats the question or the answer"),
+        ("Thanks, that is really helpful context and I appreciate the detail you gave about the launch. " * 4
+         + "What changed afterwards?", "the question is too long to ask aloud (67 words)"),
+        ("What did you do? Who helped? How long did it take? What changed?", "the question asks several things at once"),
     ],
 )
 def test_follow_up_questions_are_gated(question: str, problem: str) -> None:
