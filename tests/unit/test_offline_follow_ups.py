@@ -245,7 +245,7 @@ def test_notes_that_a_complete_story_has_room_for_detail_do_not_make_a_pattern()
 # ------------------------------------------------- what a follow-up drew out
 
 
-def _round(main: str, follow_up: str, probe: str = "Could you tell me a bit more about that?"):
+def _with_follow_up(main: str, follow_up: str, probe: str = "Could you tell me a bit more about that?"):
     from coach.engine import ReviewRequest
     from coach.engine.offline import analyze
 
@@ -259,7 +259,7 @@ THIN = "We usually tried to make things better as a team and it worked out."
 
 def test_a_gap_the_follow_up_filled_is_told_as_lead_with_it_not_add_it():
     # The debrief must not ask for "a specific situation" the candidate gave when probed.
-    fb = _round(THIN, COMPLETE_STORY)
+    fb = _with_follow_up(THIN, COMPLETE_STORY)
     main = [p for p in fb.pointers if p.question_id == "q1"]
     assert main, fb.pointers
     for p in main:
@@ -268,12 +268,12 @@ def test_a_gap_the_follow_up_filled_is_told_as_lead_with_it_not_add_it():
 
 
 def test_a_gap_the_follow_up_left_open_is_still_asked_for():
-    fb = _round(THIN, "It was fine, we just got on with it as a team.")
+    fb = _with_follow_up(THIN, "It was fine, we just got on with it as a team.")
     titles = [p.title for p in fb.pointers if p.question_id == "q1"]
     assert titles and not any("when asked" in t or "without being asked" in t for t in titles)
 
 
 def test_only_the_gap_filled_is_marked_an_ending_alone_does_not_make_a_habit_a_story():
-    fb = _round(NO_EXAMPLE, "It went well: people were happier and things moved faster.", "And how did it turn out?")
+    fb = _with_follow_up(NO_EXAMPLE, "It went well: people were happier and things moved faster.", "And how did it turn out?")
     kinds = {p.kind: p.title for p in fb.pointers + [q for n in fb.notes for q in n.pointers] if p.question_id == "q1"}
     assert "no-example" in kinds and "when asked" not in kinds["no-example"]
