@@ -50,7 +50,7 @@ MIN_CLAUSE_WORDS = 4
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014](?=\s)|\s[-\u2013\u2014]\s")
 #: Longest quote looked for again around control characters (quotes are cut at 220 characters).
 MAX_QUOTE_SEARCH = MAX_EVIDENCE + 30
-#: Characters a quote must not carry to a terminal (what `text.strip_controls` removes).
+#: Characters a quote must not carry to a terminal (the single ones `text.strip_controls` removes).
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
